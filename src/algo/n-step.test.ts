@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Box, Discrete } from '../envs/spaces.js';
+import type { Obs, ResetOptions, VectorEnv, VectorStepResult } from '../envs/core.js';
+import { NStepCollector, type ActingPolicy } from './n-step.js';
+import { TransitionBatch } from './transition-batch.js';
+
+/**
+ * One env copy whose observation is the step index t and whose reward for the step taken at t is
+ * t + 1; the episode ends after `length` steps, terminated or truncated.
+ */
+class CountingEnv implements VectorEnv {
+  readonly numEnvs = 1;
+  readonly singleObservationSpace = new Box(-Infinity, Infinity, [1]);
+  readonly singleActionSpace = new Discrete(2);
+  private t = 0;
+
+  constructor(
+    private readonly length: number,
+    private readonly ending: 'terminated' | 'truncated',
+  ) {}
+
+  reset(_options?: ResetOptions) {
+    this.t = 0;
+    return { obs: Float32Array.of(0), infos: [{}] };
+  }
+
+  step(): VectorStepResult {
+    const reward = this.t + 1;
+    this.t++;
+    const ended = this.t === this.length;
+    const finalObs = ended ? Float32Array.of(this.t) : null;
+    if (ended) this.t = 0;
+    return {
+      obs: Float32Array.of(this.t),
+      rewards: Float64Array.of(reward),
+      terminated: Uint8Array.of(ended && this.ending === 'terminated' ? 1 : 0),
+      truncated: Uint8Array.of(ended && this.ending === 'truncated' ? 1 : 0),
+      finalObs: [finalObs],
+      infos: [{}],
+    };
+  }
+
+  close(): void {}
+}
+
+/** V(s) = 10 + s, action always 0. */
+const policy: ActingPolicy = {
+  act: (obs: Obs, count: number) => ({ actions: new Int32Array(count), values: Float32Array.from(obs, (s) => 10 + s) }),
+  values: (obs: Obs) => Float32Array.from(obs, (s) => 10 + s),
+};
+
+const GAMMA = 0.5;
+const N_STEPS = 2;
+
+function collect(env: VectorEnv, steps: number): { obs: number[]; targets: number[] } {
+  const collector = new NStepCollector(env, policy, GAMMA, N_STEPS);
+  const out = new TransitionBatch(1, 'float32');
+  for (let i = 0; i < steps; i++) collector.step(out);
+  const t = out.take(out.size);
+  return { obs: Array.from(t.obs), targets: Array.from(t.valueTargets) };
+}
+
+test('terminated episode: n-step returns bootstrap with gamma^n V(s_n), tails do not bootstrap', () => {
+  // rewards 1, 2, 3; V(s) = 10 + s.
+  const { obs, targets } = collect(new CountingEnv(3, 'terminated'), 3);
+  assert.deepEqual(obs, [0, 1, 2]);
+  assert.deepEqual(targets, [1 + 0.5 * 2 + 0.25 * (10 + 2), 2 + 0.5 * 3, 3]);
+});
+
+test('truncated episode: tails bootstrap from V(final observation) with gamma^k', () => {
+  const { targets } = collect(new CountingEnv(3, 'truncated'), 3);
+  assert.deepEqual(targets, [1 + 0.5 * 2 + 0.25 * 12, 2 + 0.5 * 3 + 0.25 * 13, 3 + 0.5 * 13]);
+});
+
+test('a window is held back until the next step provides V(s_{t+n})', () => {
+  const collector = new NStepCollector(new CountingEnv(100, 'terminated'), policy, GAMMA, N_STEPS);
+  const out = new TransitionBatch(1, 'float32');
+  collector.step(out);
+  collector.step(out);
+  assert.equal(out.size, 0);
+  assert.equal(collector.waitingCount, 1);
+  collector.step(out);
+  assert.equal(out.size, 1);
+  assert.deepEqual(Array.from(out.take(1).valueTargets), [1 + 0.5 * 2 + 0.25 * 12]);
+});
+
+test('episodes are recorded with their undiscounted reward and length', () => {
+  const collector = new NStepCollector(new CountingEnv(3, 'terminated'), policy, GAMMA, N_STEPS);
+  const out = new TransitionBatch(1, 'float32');
+  for (let i = 0; i < 7; i++) collector.step(out);
+  assert.deepEqual(collector.finishedEpisodes, [
+    { reward: 6, length: 3 },
+    { reward: 6, length: 3 },
+  ]);
+  assert.equal(collector.envSteps, 7);
+});

@@ -1,0 +1,145 @@
+import type { Obs, VectorEnv } from '../envs/core.js';
+import type { TransitionBatch } from './transition-batch.js';
+
+/** What the collector asks of the policy for a batch of observations `[count, obsSize]`. */
+export interface PolicyStep {
+  actions: Int32Array;
+  /** V(s) of the same observations, used to bootstrap returns. */
+  values: Float32Array;
+}
+
+export interface ActingPolicy {
+  act(obs: Obs, count: number): PolicyStep;
+  values(obs: Obs, count: number): Float32Array;
+}
+
+export interface EpisodeRecord {
+  reward: number;
+  length: number;
+}
+
+interface PendingTransition {
+  obs: Obs;
+  action: number;
+  /** Discounted reward sum of the window. */
+  rewardSum: number;
+  /** gamma^k of the window, multiplying V of the observation the window ends on. */
+  discount: number;
+}
+
+interface HistoryStep {
+  obs: Obs;
+  action: number;
+  reward: number;
+}
+
+/**
+ * ptan's ExperienceSourceFirstLast over a vector env: each step yields, per env copy, the
+ * transition (s_t, a_t, sum_{i<n} gamma^i r_{t+i}, s_{t+n}) with its value target
+ * R + gamma^n V(s_{t+n}). At episode end the shorter tail windows are emitted too. Unlike ptan, a
+ * truncated episode still bootstraps from V(final observation) (see Stable-Baselines3 #633):
+ * only `terminated` means the future is worth zero.
+ *
+ * V(s_{t+n}) comes from the next step's action forward pass, so the network runs once per step;
+ * windows waiting for it are held back until then.
+ */
+export class NStepCollector {
+  private obs: Obs;
+  private readonly histories: HistoryStep[][];
+  private readonly waiting: PendingTransition[][];
+  private readonly episodeReward: Float64Array;
+  private readonly episodeLength: Int32Array;
+  private readonly obsSize: number;
+  private readonly gammaPowers: Float64Array;
+  /** Env steps taken (one per copy per step). */
+  envSteps = 0;
+  readonly finishedEpisodes: EpisodeRecord[] = [];
+
+  constructor(
+    private readonly env: VectorEnv,
+    private readonly policy: ActingPolicy,
+    private readonly gamma: number,
+    private readonly nSteps: number,
+    seed?: number,
+  ) {
+    this.obsSize = env.singleObservationSpace.size;
+    this.obs = env.reset({ seed }).obs;
+    this.histories = Array.from({ length: env.numEnvs }, () => []);
+    this.waiting = Array.from({ length: env.numEnvs }, () => []);
+    this.episodeReward = new Float64Array(env.numEnvs);
+    this.episodeLength = new Int32Array(env.numEnvs);
+    this.gammaPowers = Float64Array.from({ length: nSteps + 1 }, (_, k) => gamma ** k);
+  }
+
+  /** Steps every env copy once and pushes the transitions completed so far into `out`. */
+  step(out: TransitionBatch): void {
+    const n = this.env.numEnvs;
+    const { actions, values } = this.policy.act(this.obs, n);
+    for (let i = 0; i < n; i++) this.release(i, values[i], out);
+
+    const result = this.env.step(actions);
+    this.envSteps += n;
+    const truncatedCopies: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const history = this.histories[i];
+      history.push({ obs: this.rowOf(this.obs, i), action: actions[i], reward: result.rewards[i] });
+      this.episodeReward[i] += result.rewards[i];
+      this.episodeLength[i]++;
+      const ended = result.terminated[i] === 1 || result.truncated[i] === 1;
+      if (ended) {
+        this.recordEpisode(i, result.infos[i]);
+        if (result.terminated[i] === 1) {
+          while (history.length > 0) this.emit(this.window(history), 0, out);
+        } else {
+          while (history.length > 0) this.waiting[i].push(this.window(history));
+          truncatedCopies.push(i);
+        }
+      } else if (history.length === this.nSteps) {
+        this.waiting[i].push(this.window(history));
+      }
+    }
+    if (truncatedCopies.length > 0) this.bootstrapTruncated(truncatedCopies, result.finalObs, out);
+    this.obs = result.obs;
+  }
+
+  /** Transitions still waiting for a bootstrap value (bounded by numEnvs). */
+  get waitingCount(): number {
+    return this.waiting.reduce((s, w) => s + w.length, 0);
+  }
+
+  private rowOf(batch: Obs, i: number): Obs {
+    return batch.slice(i * this.obsSize, (i + 1) * this.obsSize);
+  }
+
+  /** Folds the history into a window starting at its oldest step, and drops that step. */
+  private window(history: HistoryStep[]): PendingTransition {
+    let rewardSum = 0;
+    for (let k = history.length - 1; k >= 0; k--) rewardSum = history[k].reward + this.gamma * rewardSum;
+    const first = history.shift()!;
+    return { obs: first.obs, action: first.action, rewardSum, discount: this.gammaPowers[history.length + 1] };
+  }
+
+  private release(i: number, value: number, out: TransitionBatch): void {
+    const waiting = this.waiting[i];
+    for (const t of waiting) this.emit(t, value, out);
+    waiting.length = 0;
+  }
+
+  private emit(t: PendingTransition, bootstrapValue: number, out: TransitionBatch): void {
+    out.push(t.obs, t.action, t.rewardSum + t.discount * bootstrapValue);
+  }
+
+  private bootstrapTruncated(copies: number[], finalObs: (Obs | null)[], out: TransitionBatch): void {
+    const batch = this.obs instanceof Uint8Array ? new Uint8Array(copies.length * this.obsSize) : new Float32Array(copies.length * this.obsSize);
+    copies.forEach((i, row) => batch.set(finalObs[i]!, row * this.obsSize));
+    const values = this.policy.values(batch, copies.length);
+    copies.forEach((i, row) => this.release(i, values[row], out));
+  }
+
+  private recordEpisode(i: number, info: Record<string, unknown>): void {
+    const stats = info.episode as { r: number; l: number } | undefined;
+    this.finishedEpisodes.push(stats ? { reward: stats.r, length: stats.l } : { reward: this.episodeReward[i], length: this.episodeLength[i] });
+    this.episodeReward[i] = 0;
+    this.episodeLength[i] = 0;
+  }
+}
