@@ -207,6 +207,20 @@ describe('oneDNN kernels registered on the wasm backend', { skip }, () => {
     assert.equal(tf.getKernel('Conv2DBackpropFilter', 'wasm'), undefined, 'tfjs-backend-wasm has none of its own');
   });
 
+  test('registering again wraps a kernel registered over ours, and unregistering restores that one', () => {
+    const stock = tf.getKernel('Conv2D', 'wasm') as tf.KernelConfig;
+    const other: tf.KernelConfig = { ...stock };
+    registerOneDnnKernels();
+    tf.unregisterKernel('Conv2D', 'wasm');
+    tf.registerKernel(other);
+    registerOneDnnKernels();
+    assert.notEqual(tf.getKernel('Conv2D', 'wasm'), other);
+    unregisterOneDnnKernels();
+    assert.equal(tf.getKernel('Conv2D', 'wasm'), other);
+    tf.unregisterKernel('Conv2D', 'wasm');
+    tf.registerKernel(stock);
+  });
+
   test('activations the addon lacks fall back to the wasm kernel', async () => {
     const shapes = { x: [1, 7, 7, 2], filter: [3, 3, 2, 3], bias: [3] };
     const values = randomValues(shapes, 600);

@@ -125,55 +125,56 @@ interface KernelArgs {
 /** A native kernel returns its output, or why it cannot handle these arguments. */
 type NativeKernel = (args: KernelArgs, addon: OneDnnAddon) => tf.TensorInfo | { unsupported: string };
 
-/** The wasm kernels the native ones replaced (undefined where wasm had none), for fallback and unregistering. */
-const replacedKernels = new Map<string, tf.KernelConfig | undefined>();
+/**
+ * Our registered kernel configs and the wasm kernels they replaced (undefined
+ * where wasm had none), for the fallback and for unregistering.
+ */
+const installed = new Map<string, { native: tf.KernelConfig; replaced: tf.KernelConfig | undefined }>();
 
 /**
  * Replaces the wasm backend's Conv2D, FusedConv2D, Conv2DBackpropInput,
  * Conv2DBackpropFilter, BatchMatMul and _FusedMatMul kernels with the oneDNN
- * ones. Returns false, changing nothing, when the addon is unavailable. Call it
- * after any other registration of these kernels on wasm, which it wraps.
+ * ones, which fall back to the kernels they replace. Returns false, changing
+ * nothing, when the addon is unavailable. Call it after any other registration
+ * of these kernels on wasm; calling it again re-wraps kernels registered since.
  */
 export function registerOneDnnKernels(): boolean {
   const addon = loadOneDnn();
   if (addon === null) return false;
-  if (replacedKernels.size > 0) return true;
   for (const [kernelName, kernel] of Object.entries(NATIVE_KERNELS)) {
-    const original = tf.getKernel(kernelName, WASM_BACKEND);
-    if (original !== undefined) tf.unregisterKernel(kernelName, WASM_BACKEND);
-    replacedKernels.set(kernelName, original);
-    tf.registerKernel({
+    const current = tf.getKernel(kernelName, WASM_BACKEND);
+    if (current !== undefined && current === installed.get(kernelName)?.native) continue;
+    if (current !== undefined) tf.unregisterKernel(kernelName, WASM_BACKEND);
+    const native: tf.KernelConfig = {
       kernelName,
       backendName: WASM_BACKEND,
-      // The original's setup binds its wasm functions, which the fallback needs
-      // if the backend initialises after this registration.
-      setupFunc: original?.setupFunc,
-      disposeFunc: original?.disposeFunc,
+      // The replaced kernel's setup binds its wasm functions, which the
+      // fallback needs if the backend initialises after this registration.
+      setupFunc: current?.setupFunc,
+      disposeFunc: current?.disposeFunc,
       kernelFunc: (args) => {
         const result = kernel(args as KernelArgs, addon);
         if (!('unsupported' in result)) return result;
-        if (original === undefined) {
+        if (current === undefined) {
           throw new Error(`${kernelName}: the oneDNN kernel does not support ${result.unsupported}, and wasm has no ${kernelName} kernel to fall back to`);
         }
-        return original.kernelFunc(args);
+        return current.kernelFunc(args);
       },
-    });
+    };
+    tf.registerKernel(native);
+    installed.set(kernelName, { native, replaced: current });
   }
   return true;
 }
 
-/** Puts back the wasm kernels registerOneDnnKernels() replaced. */
+/** Puts back the wasm kernels registerOneDnnKernels() replaced, where ours are still registered. */
 export function unregisterOneDnnKernels(): void {
-  for (const [kernelName, original] of replacedKernels) {
+  for (const [kernelName, { native, replaced }] of installed) {
+    if (tf.getKernel(kernelName, WASM_BACKEND) !== native) continue;
     tf.unregisterKernel(kernelName, WASM_BACKEND);
-    if (original !== undefined) tf.registerKernel(original);
+    if (replaced !== undefined) tf.registerKernel(replaced);
   }
-  replacedKernels.clear();
-}
-
-/** True while the oneDNN kernels are registered. */
-export function oneDnnKernelsRegistered(): boolean {
-  return replacedKernels.size > 0;
+  installed.clear();
 }
 
 /**
