@@ -41,11 +41,6 @@ export class BufferedAppendFile {
     if (this.pendingBytes >= this.flushBytes || now - this.oldestPendingMs >= this.flushIntervalMs) this.flush();
   }
 
-  /** Bytes appended but not yet written to the file. */
-  get bufferedBytes(): number {
-    return this.pendingBytes;
-  }
-
   flush(): void {
     if (this.fd === null || this.pending.length === 0) return;
     const bytes = Buffer.concat(this.pending, this.pendingBytes);

@@ -36,9 +36,11 @@ const utf8 = new TextEncoder();
 export class MetricsCsvWriter {
   readonly path: string;
   private readonly file: BufferedAppendFile;
+  private readonly nowMs: () => number;
 
   constructor(runDir: string, args: BufferedAppendFileArgs = {}) {
     mkdirSync(runDir, { recursive: true });
+    this.nowMs = args.nowMs ?? Date.now;
     this.path = join(runDir, METRICS_CSV_NAME);
     const hasHeader = prepareForAppend(this.path);
     this.file = new BufferedAppendFile(this.path, args);
@@ -48,7 +50,7 @@ export class MetricsCsvWriter {
     }
   }
 
-  scalar(tag: string, value: number, step: number, wallTimeS = Date.now() / MS_PER_S): void {
+  scalar(tag: string, value: number, step: number, wallTimeS = this.nowMs() / MS_PER_S): void {
     if (FORBIDDEN_TAG_CHARS.test(tag)) {
       throw new Error(`metrics.csv: tag ${JSON.stringify(tag)} contains a comma, quote or newline; use "/" or "_" instead`);
     }

@@ -22,6 +22,8 @@ const VARINT_MAX_BYTES = 10;
 export const FIXED64_BYTES = 8;
 export const FIXED32_BYTES = 4;
 const INITIAL_CAPACITY_BYTES = 64;
+/** A field's key is (fieldNumber << 3) | wireType; arithmetic rather than shifts keeps it exact past 2^31. */
+const KEY_FIELD_SCALE = 8;
 
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
@@ -38,7 +40,7 @@ export function varintSize(value: number): number {
 
 /** Bytes a field key takes; field numbers below 16 take one. */
 export function keySize(fieldNumber: number): number {
-  return varintSize(fieldNumber * 8);
+  return varintSize(fieldNumber * KEY_FIELD_SCALE);
 }
 
 /** Bytes a length-delimited field (bytes, string, embedded message) with `byteLength` of payload takes. */
@@ -58,9 +60,8 @@ export class ProtoWriter {
     this.view = new DataView(this.bytes.buffer);
   }
 
-  /** Field number and wire type, packed as (field << 3) | wireType. */
-  tag(fieldNumber: number, wireType: WireType): this {
-    return this.rawVarint(fieldNumber * 8 + wireType);
+  private tag(fieldNumber: number, wireType: WireType): this {
+    return this.rawVarint(fieldNumber * KEY_FIELD_SCALE + wireType);
   }
 
   /** An unsigned varint (int64/uint64 fields holding a non-negative safe integer). */
@@ -136,8 +137,8 @@ export class ProtoWriter {
 
 /** One decoded field. `value` is a number for scalar wire types and a byte view for length-delimited ones. */
 export type ProtoField =
-  | { fieldNumber: number; wireType: typeof WireType.varint | typeof WireType.fixed64 | typeof WireType.fixed32; value: number; offset: number }
-  | { fieldNumber: number; wireType: typeof WireType.lengthDelimited; value: Uint8Array; offset: number };
+  | { fieldNumber: number; wireType: typeof WireType.varint | typeof WireType.fixed64 | typeof WireType.fixed32; value: number }
+  | { fieldNumber: number; wireType: typeof WireType.lengthDelimited; value: Uint8Array };
 
 /**
  * Iterates the fields of one encoded message. Fixed64 fields decode as `double` and fixed32 as
@@ -167,26 +168,26 @@ export function* readFields(bytes: Uint8Array): Generator<ProtoField> {
   while (pos < bytes.length) {
     const offset = pos;
     const key = readVarint();
-    const fieldNumber = Math.floor(key / 8);
-    const wireType = key % 8;
+    const fieldNumber = Math.floor(key / KEY_FIELD_SCALE);
+    const wireType = key % KEY_FIELD_SCALE;
     switch (wireType) {
       case WireType.varint:
-        yield { fieldNumber, wireType, value: readVarint(), offset };
+        yield { fieldNumber, wireType, value: readVarint() };
         break;
       case WireType.fixed64:
         need(FIXED64_BYTES, `fixed64 field ${fieldNumber}`);
-        yield { fieldNumber, wireType, value: view.getFloat64(pos, true), offset };
+        yield { fieldNumber, wireType, value: view.getFloat64(pos, true) };
         pos += FIXED64_BYTES;
         break;
       case WireType.fixed32:
         need(FIXED32_BYTES, `fixed32 field ${fieldNumber}`);
-        yield { fieldNumber, wireType, value: view.getFloat32(pos, true), offset };
+        yield { fieldNumber, wireType, value: view.getFloat32(pos, true) };
         pos += FIXED32_BYTES;
         break;
       case WireType.lengthDelimited: {
         const length = readVarint();
         need(length, `length-delimited field ${fieldNumber}`);
-        yield { fieldNumber, wireType, value: bytes.subarray(pos, pos + length), offset };
+        yield { fieldNumber, wireType, value: bytes.subarray(pos, pos + length) };
         pos += length;
         break;
       }

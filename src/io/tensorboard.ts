@@ -132,10 +132,12 @@ export function listEventFiles(runDir: string): string[] {
 export class TensorBoardWriter {
   readonly path: string;
   private readonly file: BufferedAppendFile;
+  private readonly nowMs: () => number;
 
   constructor(runDir: string, args: BufferedAppendFileArgs = {}) {
     mkdirSync(runDir, { recursive: true });
-    const nowS = (args.nowMs ?? Date.now)() / MS_PER_S;
+    this.nowMs = args.nowMs ?? Date.now;
+    const nowS = this.nowMs() / MS_PER_S;
     const existing = listEventFiles(runDir).at(-1);
     this.path = existing ?? join(runDir, `${EVENT_FILE_PREFIX}${String(Math.floor(nowS)).padStart(FILE_TIME_DIGITS, '0')}.${hostname()}`);
     const hasRecords = existing !== undefined && dropTornTail(existing);
@@ -147,7 +149,7 @@ export class TensorBoardWriter {
   }
 
   /** Logs one scalar; `value` is stored as float32, `step` must be a non-negative integer. */
-  scalar(tag: string, value: number, step: number, wallTimeS = Date.now() / MS_PER_S): void {
+  scalar(tag: string, value: number, step: number, wallTimeS = this.nowMs() / MS_PER_S): void {
     this.file.append(frameRecord(encodeScalarEvent(tag, value, step, wallTimeS)));
   }
 
