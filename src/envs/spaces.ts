@@ -20,15 +20,19 @@ export class Discrete {
     return typeof x === 'number' && Number.isInteger(x) && x >= this.start && x < this.start + this.n;
   }
 
+  /** Gymnasium's repr: `Discrete(3)`, or `Discrete(3, start=-1)` when the set does not start at 0. */
   toString(): string {
-    return `Discrete(${this.n})`;
+    return this.start === 0 ? `Discrete(${this.n})` : `Discrete(${this.n}, start=${this.start})`;
   }
 }
 
 export type BoxDtype = 'float32' | 'uint8';
 export type BoxArray = Float32Array | Uint8Array;
 
-/** A (possibly unbounded) box in R^shape, as Gymnasium's `Box`; bounds are kept per element. */
+/**
+ * A (possibly unbounded) box in R^shape, as Gymnasium's `Box`; bounds are kept per element, rounded to
+ * the box's dtype as Gymnasium casts them (a float32 box's `high` of 0.418879 reads 0.41887903...).
+ */
 export class Box {
   readonly kind = 'box' as const;
   readonly size: number;
@@ -42,17 +46,25 @@ export class Box {
     readonly dtype: BoxDtype = 'float32',
   ) {
     this.size = shape.reduce((a, b) => a * b, 1);
-    this.low = Box.broadcast(low, this.size, 'low');
-    this.high = Box.broadcast(high, this.size, 'high');
+    this.low = Box.broadcast(low, this.size, 'low', dtype);
+    this.high = Box.broadcast(high, this.size, 'high', dtype);
     for (let i = 0; i < this.size; i++) {
       if (!(this.low[i] <= this.high[i])) throw new Error(`Box: low[${i}]=${this.low[i]} exceeds high[${i}]=${this.high[i]}`);
     }
   }
 
-  private static broadcast(v: number | ArrayLike<number>, size: number, name: string): Float64Array {
-    if (typeof v === 'number') return new Float64Array(size).fill(v);
-    if (v.length !== size) throw new Error(`Box: ${name} has ${v.length} elements, shape needs ${size}`);
-    return Float64Array.from(v);
+  private static broadcast(v: number | ArrayLike<number>, size: number, name: string, dtype: BoxDtype): Float64Array {
+    if (typeof v !== 'number' && v.length !== size) throw new Error(`Box: ${name} has ${v.length} elements, shape needs ${size}`);
+    const bounds = typeof v === 'number' ? new Float64Array(size).fill(v) : Float64Array.from(v);
+    if (dtype === 'float32') {
+      for (let i = 0; i < size; i++) bounds[i] = Math.fround(bounds[i]);
+    } else {
+      for (let i = 0; i < size; i++) {
+        const b = bounds[i];
+        if (!Number.isInteger(b) || b < 0 || b > UINT8_MAX) throw new Error(`Box: ${name}[${i}]=${b} is not a uint8 value (an integer in [0, ${UINT8_MAX}])`);
+      }
+    }
+    return bounds;
   }
 
   /** Uniform where bounded on both sides, exponential or normal elsewhere, as Gymnasium samples. */
@@ -77,16 +89,34 @@ export class Box {
     for (let i = 0; i < this.size; i++) {
       const v = arr[i];
       if (typeof v !== 'number' || Number.isNaN(v)) return false;
+      if (this.dtype === 'uint8' && !Number.isInteger(v)) return false;
       // Compare at float32 precision, as Gymnasium does for float32 boxes.
       const f = this.dtype === 'float32' ? Math.fround(v) : v;
-      if (f < Math.fround(this.low[i]) || f > Math.fround(this.high[i])) return false;
+      if (f < this.low[i] || f > this.high[i]) return false;
     }
     return true;
   }
 
+  /** Gymnasium's repr, e.g. `Box(-2, 2, (1,), float32)`; a bound that is the same everywhere prints once. */
   toString(): string {
-    return `Box(${this.shape.join('x')}, ${this.dtype})`;
+    const shape = this.shape.length === 1 ? `(${this.shape[0]},)` : `(${this.shape.join(', ')})`;
+    return `Box(${formatBound(this.low)}, ${formatBound(this.high)}, ${shape}, ${this.dtype})`;
   }
 }
 
 export type Space = Discrete | Box;
+
+const UINT8_MAX = 255;
+/** Digits shown per bound: enough to tell float32 values apart. */
+const BOUND_DIGITS = 8;
+
+function formatNumber(v: number): string {
+  if (v === Infinity) return 'inf';
+  if (v === -Infinity) return '-inf';
+  return String(Number(v.toPrecision(BOUND_DIGITS)));
+}
+
+function formatBound(bound: Float64Array): string {
+  if (bound.length > 0 && bound.every((v) => v === bound[0])) return formatNumber(bound[0]);
+  return `[${Array.from(bound, formatNumber).join(' ')}]`;
+}

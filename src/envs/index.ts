@@ -1,0 +1,34 @@
+export type {
+  Action,
+  DiscreteEnv,
+  Env,
+  Info,
+  Obs,
+  ResetOptions,
+  ResetResult,
+  StatefulEnv,
+  StepResult,
+  VectorEnv,
+  VectorStepResult,
+} from './core.js';
+export { Box, Discrete, type BoxArray, type BoxDtype, type Space } from './spaces.js';
+export { Rng } from './rng.js';
+export {
+  envSpec,
+  listEnvIds,
+  make,
+  registerEnv,
+  registerEnvFamily,
+  type EnvFamily,
+  type EnvRegistration,
+  type EnvSpec,
+  type OptionKind,
+} from './registry.js';
+export { ClipAction, RecordEpisodeStatistics, TimeLimit, Wrapper, type EpisodeStatistics } from './wrappers.js';
+export { SyncVectorEnv, makeVectorEnv } from './vector-env.js';
+export { checkAction, rngForReset, stepBeforeResetError } from './env-checks.js';
+export { AcrobotEnv } from './classic-control/acrobot.js';
+export { CartPoleEnv, type CartPoleOptions } from './classic-control/cart-pole.js';
+export { MountainCarEnv, type MountainCarOptions } from './classic-control/mountain-car.js';
+export { MountainCarContinuousEnv, type MountainCarContinuousOptions } from './classic-control/mountain-car-continuous.js';
+export { PendulumEnv, type PendulumOptions } from './classic-control/pendulum.js';

@@ -1,0 +1,131 @@
+import type { Action, Env, Info, Obs, ResetOptions, VectorEnv, VectorStepResult } from './core.js';
+import { make } from './registry.js';
+import type { Box, Space } from './spaces.js';
+
+type TypedArrayView = { subarray(begin: number, end: number): ArrayLike<number> };
+
+function sameSpace(a: Space, b: Space): boolean {
+  if (a.kind === 'discrete' || b.kind === 'discrete') {
+    return a.kind === 'discrete' && b.kind === 'discrete' && a.n === b.n && a.start === b.start;
+  }
+  return (
+    a.dtype === b.dtype &&
+    a.shape.length === b.shape.length &&
+    a.shape.every((d, i) => d === b.shape[i]) &&
+    a.low.every((v, i) => v === b.low[i]) &&
+    a.high.every((v, i) => v === b.high[i])
+  );
+}
+
+/**
+ * Steps N envs one after another in this thread, with same-step auto-reset: when copy i ends,
+ * `obs` holds its next episode's first observation, `finalObs[i]` the one it ended on, and
+ * `infos[i]` the info of the ending step (with `resetInfo` holding the reset's), as
+ * Stable-Baselines3's DummyVecEnv and Gymnasium's SyncVectorEnv in SAME_STEP mode.
+ */
+export class SyncVectorEnv implements VectorEnv {
+  readonly envs: readonly Env[];
+  readonly singleObservationSpace: Box;
+  readonly singleActionSpace: Space;
+  /** Numbers per copy in `step`'s actions: 1 for Discrete, the Box size otherwise. */
+  private readonly actionSize: number;
+  private hasReset = false;
+
+  /** `makeEnv(i)` builds copy i. */
+  constructor(
+    readonly numEnvs: number,
+    makeEnv: (index: number) => Env,
+  ) {
+    if (!Number.isInteger(numEnvs) || numEnvs <= 0) throw new Error(`SyncVectorEnv: numEnvs must be a positive integer, got ${numEnvs}`);
+    this.envs = Array.from({ length: numEnvs }, (_, i) => makeEnv(i));
+    const first = this.envs[0];
+    this.singleObservationSpace = first.observationSpace;
+    this.singleActionSpace = first.actionSpace;
+    this.envs.forEach((env, i) => {
+      if (!sameSpace(env.observationSpace, first.observationSpace) || !sameSpace(env.actionSpace, first.actionSpace)) {
+        throw new Error(
+          `SyncVectorEnv: copy ${i} (${env.id}) has spaces ${env.observationSpace} / ${env.actionSpace}, ` +
+            `copy 0 (${first.id}) has ${first.observationSpace} / ${first.actionSpace}; all copies must match`,
+        );
+      }
+    });
+    this.actionSize = this.singleActionSpace.kind === 'discrete' ? 1 : this.singleActionSpace.size;
+  }
+
+  /** Resets every copy; a seed s seeds copy i with s + i, as Gymnasium. Observations: `[numEnvs * obsSize]`. */
+  reset(options: ResetOptions = {}): { obs: Obs; infos: Info[] } {
+    const obs = this.newBatch();
+    const infos: Info[] = [];
+    this.envs.forEach((env, i) => {
+      const result = env.reset(options.seed === undefined ? {} : { seed: options.seed + i });
+      obs.set(result.obs, i * this.singleObservationSpace.size);
+      infos.push(result.info);
+    });
+    this.hasReset = true;
+    return { obs, infos };
+  }
+
+  /**
+   * Steps copy i with `actions[i]` (Discrete) or `actions[i * size .. (i + 1) * size)` (Box of `size`
+   * numbers), auto-resetting each copy that ends.
+   */
+  step(actions: ArrayLike<number>): VectorStepResult {
+    if (!this.hasReset) throw new Error('SyncVectorEnv.step: called before reset(); call reset() first');
+    if (actions.length !== this.numEnvs * this.actionSize) {
+      throw new Error(
+        `SyncVectorEnv.step: got ${actions.length} action numbers, expected numEnvs * ${this.actionSize} = ` +
+          `${this.numEnvs * this.actionSize} for ${this.singleActionSpace}`,
+      );
+    }
+    const obsSize = this.singleObservationSpace.size;
+    const obs = this.newBatch();
+    const rewards = new Float64Array(this.numEnvs);
+    const terminated = new Uint8Array(this.numEnvs);
+    const truncated = new Uint8Array(this.numEnvs);
+    const finalObs: (Obs | null)[] = new Array<Obs | null>(this.numEnvs).fill(null);
+    const infos: Info[] = [];
+    for (let i = 0; i < this.numEnvs; i++) {
+      const env = this.envs[i];
+      const result = env.step(this.actionOf(actions, i));
+      rewards[i] = result.reward;
+      terminated[i] = result.terminated ? 1 : 0;
+      truncated[i] = result.truncated ? 1 : 0;
+      let next = result.obs;
+      if (result.terminated || result.truncated) {
+        finalObs[i] = result.obs;
+        const reset = env.reset();
+        result.info.resetInfo = reset.info;
+        next = reset.obs;
+      }
+      obs.set(next, i * obsSize);
+      infos.push(result.info);
+    }
+    return { obs, rewards, terminated, truncated, finalObs, infos };
+  }
+
+  close(): void {
+    for (const env of this.envs) env.close();
+  }
+
+  private newBatch(): Obs {
+    const length = this.numEnvs * this.singleObservationSpace.size;
+    return this.singleObservationSpace.dtype === 'uint8' ? new Uint8Array(length) : new Float32Array(length);
+  }
+
+  private actionOf(actions: ArrayLike<number>, i: number): Action {
+    if (this.singleActionSpace.kind === 'discrete') return actions[i];
+    const start = i * this.actionSize;
+    // A typed array is viewed, not copied.
+    if (ArrayBuffer.isView(actions)) return (actions as unknown as TypedArrayView).subarray(start, start + this.actionSize);
+    return Array.prototype.slice.call(actions, start, start + this.actionSize) as number[];
+  }
+
+  toString(): string {
+    return `SyncVectorEnv(${this.envs[0].id}, numEnvs=${this.numEnvs})`;
+  }
+}
+
+/** `numEnvs` copies of `make(id, options)` in a SyncVectorEnv. */
+export function makeVectorEnv(id: string, numEnvs: number, options: Record<string, unknown> = {}): SyncVectorEnv {
+  return new SyncVectorEnv(numEnvs, () => make(id, options));
+}
