@@ -1,0 +1,33 @@
+import { GymEnv, type GymEnvOptions } from '../gym-bridge/index.js';
+import { registerEnvFamily, type EnvFamily } from '../registry.js';
+
+/** Gymnasium's Atari ids: the legacy `<Game>NoFrameskip-v4` and ale-py's `ALE/<Game>-v5`. */
+const ATARI_ID = /^(?:[A-Z][A-Za-z0-9]*NoFrameskip-v4|ALE\/[A-Z][A-Za-z0-9]*-v5)$/;
+
+export const ATARI_FAMILY: EnvFamily = {
+  name: 'Atari (Gymnasium + ale-py through the Python env server: <Game>NoFrameskip-v4, ALE/<Game>-v5)',
+  matches: (id) => ATARI_ID.test(id),
+  make: (id, options) => new GymEnv(id, gymEnvOptions(id, options)),
+};
+
+/**
+ * Makes `make("PongNoFrameskip-v4")` and `make("ALE/Pong-v5")` return a GymEnv with ptan's DQN
+ * preprocessing. Options: `atari` (preprocessing changes, or false for raw frames), `makeKwargs`
+ * (for gymnasium.make), `python` (see GymEnvOptions).
+ */
+export function registerAtariEnvs(): void {
+  registerEnvFamily(ATARI_FAMILY);
+}
+
+const OPTION_NAMES: readonly (keyof GymEnvOptions)[] = ['atari', 'makeKwargs', 'python'];
+
+function gymEnvOptions(id: string, options: Record<string, unknown>): GymEnvOptions {
+  for (const name of Object.keys(options)) {
+    if (!(OPTION_NAMES as readonly string[]).includes(name)) {
+      throw new Error(`make("${id}"): unknown option "${name}"; accepted options: ${OPTION_NAMES.join(', ')}`);
+    }
+  }
+  return options as GymEnvOptions;
+}
+
+export { DQN_ATARI_DEFAULTS, type AtariPreprocessingOptions } from '../gym-bridge/index.js';

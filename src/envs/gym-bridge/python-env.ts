@@ -1,0 +1,130 @@
+/**
+ * The Python interpreter that runs the Gymnasium env server: the project's own venv, created and
+ * filled with gymnasium and ale-py on first use, or an interpreter the user names.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** What the env server imports; opencv gives the reference's cv2 INTER_AREA resize. */
+export const SERVER_PACKAGES: readonly string[] = ['gymnasium', 'ale-py', 'numpy', 'opencv-python-headless'];
+const SERVER_IMPORTS = 'import gymnasium, ale_py, numpy, cv2';
+/** pip flags for a machine whose only index is a local mirror: fail fast instead of retrying. */
+const PIP_INSTALL_FLAGS = ['--retries', '0', '--timeout', '5'];
+const BASE_PYTHON = 'python3';
+/** How long another process's venv creation may hold the lock before we give up on it. */
+const VENV_LOCK_WAIT_MS = 10 * 60 * 1000;
+const VENV_LOCK_POLL_MS = 200;
+
+export interface PythonEnvOptions {
+  /** An interpreter that already has the server packages; default: env var A3C_PYTHON. */
+  python?: string;
+  /** Where the project's venv lives; default: env var A3C_VENV, else `<repo root>/.venv`. */
+  venvDir?: string;
+  /** Progress lines (venv creation, pip); default: stderr. */
+  log?: (line: string) => void;
+}
+
+/** The repo (or installed package) root: this file is dist/src/envs/gym-bridge/python-env.js. */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+
+const verified = new Set<string>();
+
+/** Returns an interpreter that can run the env server, creating the venv on first use. */
+export function resolvePython(options: PythonEnvOptions = {}): string {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const named = options.python ?? process.env.A3C_PYTHON;
+  if (named) {
+    if (!verified.has(named) && !canImportServerPackages(named)) {
+      throw new Error(
+        `python ${named} (A3C_PYTHON) cannot import ${SERVER_PACKAGES.join(', ')}; ` +
+          `install them with \`${named} -m pip install ${SERVER_PACKAGES.join(' ')}\` or unset A3C_PYTHON to use the project's venv`,
+      );
+    }
+    verified.add(named);
+    return named;
+  }
+  const venvDir = resolve(options.venvDir ?? process.env.A3C_VENV ?? join(PACKAGE_ROOT, '.venv'));
+  const python = venvPython(venvDir);
+  if (verified.has(python)) return python;
+  if (!(existsSync(python) && canImportServerPackages(python))) withVenvLock(venvDir, log, () => createVenv(venvDir, log));
+  verified.add(python);
+  return python;
+}
+
+function venvPython(venvDir: string): string {
+  if (process.platform === 'win32') {
+    throw new Error('the Gymnasium bridge needs named pipes (mkfifo): run it on Linux or macOS, or under WSL');
+  }
+  return join(venvDir, 'bin', 'python');
+}
+
+function canImportServerPackages(python: string): boolean {
+  const probe = spawnSync(python, ['-c', SERVER_IMPORTS], { stdio: 'ignore' });
+  return probe.status === 0;
+}
+
+/** Several workers may start at once: one creates the venv, the others wait for it. */
+function withVenvLock(venvDir: string, log: (line: string) => void, create: () => void): void {
+  const lockDir = `${venvDir}.lock`;
+  mkdirSync(dirname(venvDir), { recursive: true });
+  const deadline = Date.now() + VENV_LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (Date.now() > deadline) {
+        throw new Error(`venv ${venvDir} is locked by ${lockDir} for over ${VENV_LOCK_WAIT_MS / 60000} min; if no setup is running, remove that folder`);
+      }
+      sleepMs(VENV_LOCK_POLL_MS);
+    }
+  }
+  try {
+    const python = venvPython(venvDir);
+    if (existsSync(python) && canImportServerPackages(python)) return;
+    log(`a3c-ts: setting up the Python env for Gymnasium in ${venvDir}`);
+    create();
+  } finally {
+    rmdirSync(lockDir);
+  }
+}
+
+function createVenv(venvDir: string, log: (line: string) => void): void {
+  const python = venvPython(venvDir);
+  if (!existsSync(python)) {
+    const version = spawnSync(BASE_PYTHON, ['--version'], { encoding: 'utf8' });
+    if (version.error) {
+      throw new Error(
+        `${BASE_PYTHON} was not found on PATH; install Python 3.9+ with its venv module (Debian/Ubuntu: apt-get install python3 python3-venv) or set A3C_PYTHON to an interpreter with ${SERVER_PACKAGES.join(', ')}`,
+      );
+    }
+    log(`a3c-ts: ${BASE_PYTHON} -m venv ${venvDir}`);
+    const made = spawnSync(BASE_PYTHON, ['-m', 'venv', venvDir], { encoding: 'utf8' });
+    if (made.status !== 0) {
+      const why = (made.stderr || made.stdout || '').trim().split('\n').pop();
+      throw new Error(
+        `${BASE_PYTHON} -m venv ${venvDir} failed (${why}); install the venv module (Debian/Ubuntu: apt-get install python3-venv) or set A3C_PYTHON to an interpreter with ${SERVER_PACKAGES.join(', ')}`,
+      );
+    }
+  }
+  const pipArgs = ['-m', 'pip', 'install', ...PIP_INSTALL_FLAGS, ...SERVER_PACKAGES];
+  log(`a3c-ts: ${python} ${pipArgs.join(' ')}`);
+  // pip's progress goes to our stderr: stdout may be a protocol channel or a JSON result.
+  const installed = spawnSync(python, pipArgs, { stdio: ['ignore', process.stderr.fd, process.stderr.fd] });
+  if (installed.status !== 0) {
+    throw new Error(
+      `pip could not install ${SERVER_PACKAGES.join(' ')} into ${venvDir} (exit ${installed.status}, see its output above); check the package index, or set A3C_PYTHON to an interpreter that has them`,
+    );
+  }
+  if (!canImportServerPackages(python)) {
+    throw new Error(`${python} still cannot run \`${SERVER_IMPORTS}\` after pip install; remove ${venvDir} and retry`);
+  }
+}
+
+/** Blocks the calling thread, as the synchronous setup path must. */
+export function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
