@@ -17,6 +17,7 @@ export {
   envSpec,
   listEnvIds,
   make,
+  makeVectorEnv,
   registerEnv,
   registerEnvFamily,
   type EnvFamily,
@@ -25,7 +26,7 @@ export {
   type OptionKind,
 } from './registry.js';
 export { ClipAction, RecordEpisodeStatistics, TimeLimit, Wrapper, type EpisodeStatistics } from './wrappers.js';
-export { SyncVectorEnv, makeVectorEnv } from './vector-env.js';
+export { SyncVectorEnv } from './vector-env.js';
 export { checkAction, rngForReset, stepBeforeResetError } from './env-checks.js';
 export { AcrobotEnv } from './classic-control/acrobot.js';
 export { CartPoleEnv, type CartPoleOptions } from './classic-control/cart-pole.js';

@@ -4,6 +4,7 @@ import { MountainCarContinuousEnv, type MountainCarContinuousOptions } from './c
 import { MountainCarEnv, type MountainCarOptions } from './classic-control/mountain-car.js';
 import { PendulumEnv, type PendulumOptions } from './classic-control/pendulum.js';
 import type { Env } from './core.js';
+import { SyncVectorEnv } from './vector-env.js';
 import { TimeLimit } from './wrappers.js';
 
 /** What Gymnasium's `EnvSpec` says about an id that agents need. */
@@ -42,13 +43,19 @@ const MAX_EPISODE_STEPS_OPTION = 'maxEpisodeSteps';
 const registrations = new Map<string, EnvRegistration>();
 const families: EnvFamily[] = [];
 
+/** Adds an id; registering the same registration again does nothing, another one under a taken id throws. */
 export function registerEnv(registration: EnvRegistration): void {
-  if (registrations.has(registration.id)) throw new Error(`registerEnv: env "${registration.id}" is already registered`);
+  const existing = registrations.get(registration.id);
+  if (existing === registration) return;
+  if (existing !== undefined) throw new Error(`registerEnv: env "${registration.id}" is already registered`);
   registrations.set(registration.id, registration);
 }
 
+/** Adds a family; registering the same family again does nothing, another one under a taken name throws. */
 export function registerEnvFamily(family: EnvFamily): void {
-  if (families.some((f) => f.name === family.name)) throw new Error(`registerEnvFamily: family "${family.name}" is already registered`);
+  const existing = families.find((f) => f.name === family.name);
+  if (existing === family) return;
+  if (existing !== undefined) throw new Error(`registerEnvFamily: family "${family.name}" is already registered`);
   families.push(family);
 }
 
@@ -88,6 +95,11 @@ export function make(id: string, options: Record<string, unknown> = {}): Env {
     return new TimeLimit(env, maxEpisodeSteps);
   }
   return registration.maxEpisodeSteps != null ? new TimeLimit(env, registration.maxEpisodeSteps) : env;
+}
+
+/** `numEnvs` copies of `make(id, options)` stepped together (Gymnasium's `make_vec` in sync mode). */
+export function makeVectorEnv(id: string, numEnvs: number, options: Record<string, unknown> = {}): SyncVectorEnv {
+  return new SyncVectorEnv(numEnvs, () => make(id, options));
 }
 
 function checkOptions(id: string, options: Record<string, unknown>, kinds: Readonly<Record<string, OptionKind>>): void {

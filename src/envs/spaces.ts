@@ -107,13 +107,18 @@ export class Box {
 export type Space = Discrete | Box;
 
 const UINT8_MAX = 255;
-/** Digits shown per bound: enough to tell float32 values apart. */
-const BOUND_DIGITS = 8;
+/** Significant digits that tell every float32 apart. */
+const FLOAT32_MAX_DIGITS = 9;
 
+/** The shortest decimal that reads back as the same float32, as numpy prints float32s (4.8, not 4.8000002). */
 function formatNumber(v: number): string {
   if (v === Infinity) return 'inf';
   if (v === -Infinity) return '-inf';
-  return String(Number(v.toPrecision(BOUND_DIGITS)));
+  for (let digits = 1; digits < FLOAT32_MAX_DIGITS; digits++) {
+    const short = Number(v.toPrecision(digits));
+    if (Math.fround(short) === v) return String(short);
+  }
+  return String(v);
 }
 
 function formatBound(bound: Float64Array): string {

@@ -1,5 +1,4 @@
 import type { Action, Env, Info, Obs, ResetOptions, VectorEnv, VectorStepResult } from './core.js';
-import { make } from './registry.js';
 import type { Box, Space } from './spaces.js';
 
 type TypedArrayView = { subarray(begin: number, end: number): ArrayLike<number> };
@@ -123,9 +122,4 @@ export class SyncVectorEnv implements VectorEnv {
   toString(): string {
     return `SyncVectorEnv(${this.envs[0].id}, numEnvs=${this.numEnvs})`;
   }
-}
-
-/** `numEnvs` copies of `make(id, options)` in a SyncVectorEnv. */
-export function makeVectorEnv(id: string, numEnvs: number, options: Record<string, unknown> = {}): SyncVectorEnv {
-  return new SyncVectorEnv(numEnvs, () => make(id, options));
 }

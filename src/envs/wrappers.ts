@@ -1,4 +1,5 @@
 import type { Action, Env, Info, ResetOptions, ResetResult, StepResult } from './core.js';
+import { formatAction } from './env-checks.js';
 import { Box, type Space } from './spaces.js';
 
 /** Forwards everything to the wrapped env; subclasses override the one thing they change (Gymnasium's `Wrapper`). */
@@ -155,10 +156,10 @@ export class ClipAction<E extends Env = Env> extends Wrapper<E> {
   override step(action: Action): StepResult {
     const { low, high, size } = this.bounds;
     if (typeof action === 'number' || action.length !== size) {
-      throw new Error(`ClipAction(${this.id}).step: action ${String(action)} must have ${size} elements`);
+      throw new Error(`ClipAction(${this.id}).step: action ${formatAction(action)} must have ${size} elements`);
     }
-    // Float64 holds any dtype's values; the env rounds them to its dtype as it would the raw action.
-    const clipped = new Float64Array(size);
+    // Keep float32 actions float32, as np.clip does: envs follow numpy's dtype rules (numpy-scalars.ts).
+    const clipped = action instanceof Float32Array ? new Float32Array(size) : new Float64Array(size);
     for (let i = 0; i < size; i++) clipped[i] = Math.min(Math.max(action[i], low[i]), high[i]);
     return this.env.step(clipped);
   }

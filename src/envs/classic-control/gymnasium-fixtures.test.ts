@@ -21,6 +21,8 @@ interface Trajectory {
   env: string;
   /** How the recorded actions were passed to Gymnasium: a float32 or float64 ndarray, or (absent) a Python list. */
   action_dtype?: 'float32' | 'float64';
+  /** Keyword arguments given to gymnasium.make, e.g. `{ sutton_barto_reward: true }`. */
+  make_kwargs?: Record<string, unknown>;
   seed: number;
   reset: number[];
   reset_state: number[];
@@ -29,6 +31,8 @@ interface Trajectory {
 
 const CLASSIC_CONTROL_IDS = ['Acrobot-v1', 'CartPole-v1', 'MountainCar-v0', 'MountainCarContinuous-v0', 'Pendulum-v1'];
 const FIXTURE_DIRS = ['test/data/fixtures', 'test/data/gymnasium-fixtures-extra'];
+/** Spaces and specs, checked in registry.test.ts, not trajectories. */
+const SPECS_FILE = 'specs.json';
 
 /*
  * Where exact equality is out of reach, and why: V8's Math.sin/Math.cos (an fdlibm port) and glibc's,
@@ -51,7 +55,7 @@ function locate(dir: string): string {
 function loadTrajectories(): Map<string, Trajectory[]> {
   const byId = new Map<string, Trajectory[]>();
   for (const dir of FIXTURE_DIRS.map(locate)) {
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.json') && n !== SPECS_FILE).sort()) {
       const { trajectories } = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { trajectories: Trajectory[] };
       for (const t of trajectories) byId.set(t.env, [...(byId.get(t.env) ?? []), t]);
     }
@@ -75,6 +79,11 @@ function assertObsEqual(actual: Float32Array, expected: number[], tolerance: num
   }
 }
 
+/** Gymnasium's kwarg names camelCased, as `make` takes them: `sutton_barto_reward` -> `suttonBartoReward`. */
+function asMakeOptions(kwargs: Record<string, unknown> = {}): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(kwargs).map(([name, value]) => [name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), value]));
+}
+
 /** Continuous envs follow numpy's dtype rules, so the action goes in as the container Gymnasium got. */
 function asGivenToGymnasium(action: number | number[], dtype: Trajectory['action_dtype']): Action {
   if (typeof action === 'number') return action;
@@ -85,10 +94,12 @@ function asGivenToGymnasium(action: number | number[], dtype: Trajectory['action
 
 for (const [id, trajectories] of trajectoriesById) {
   for (const trajectory of trajectories) {
-    const actionsAs = trajectory.action_dtype === undefined ? '' : `, ${trajectory.action_dtype} actions`;
+    const actionsAs =
+      (trajectory.action_dtype === undefined ? '' : `, ${trajectory.action_dtype} actions`) +
+      (trajectory.make_kwargs === undefined ? '' : `, ${JSON.stringify(trajectory.make_kwargs)}`);
     test(`${id} seed ${trajectory.seed}${actionsAs}: ${trajectory.steps.length} steps match Gymnasium`, () => {
       const obsTolerance = id === 'Acrobot-v1' ? ACROBOT_OBS_TOLERANCE : 0;
-      const env = make(id);
+      const env = make(id, asMakeOptions(trajectory.make_kwargs));
       env.reset({ seed: trajectory.seed });
       const unwrapped = env.unwrapped as StatefulEnv;
       unwrapped.state = Float64Array.from(trajectory.reset_state);
