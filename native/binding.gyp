@@ -6,7 +6,8 @@
         "src/addon.cc",
         "src/conv.cc",
         "src/layout-bridge.cc",
-        "src/matmul.cc"
+        "src/matmul.cc",
+        "src/reduce.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_CPP_EXCEPTIONS", "NODE_ADDON_API_CPP_EXCEPTIONS_ALL"],

@@ -11,6 +11,7 @@
 
 #include "conv.h"
 #include "matmul.h"
+#include "reduce.h"
 
 namespace {
 
@@ -106,6 +107,7 @@ class OneDnnAddon : public Napi::Addon<OneDnnAddon> {
                  InstanceMethod("conv2dBackwardData", &OneDnnAddon::Conv2dBackwardData),
                  InstanceMethod("conv2dBackwardFilter", &OneDnnAddon::Conv2dBackwardFilter),
                  InstanceMethod("matMul", &OneDnnAddon::MatMul),
+                 InstanceMethod("sumOverRows", &OneDnnAddon::SumOverRows),
                  InstanceMethod("setNumThreads", &OneDnnAddon::SetNumThreads),
                  InstanceMethod("numThreads", &OneDnnAddon::NumThreads),
                  InstanceMethod("version", &OneDnnAddon::Version)});
@@ -148,6 +150,21 @@ class OneDnnAddon : public Napi::Addon<OneDnnAddon> {
                 floatArray(info[1], s.batchB * s.k * s.n, "b"),
                 optionalFloatArray(info[2], s.n, "bias"), info[5].ToBoolean(),
                 floatArray(info[3], s.batch() * s.m * s.n, "c"));
+    return info.Env().Undefined();
+  }
+
+  // (x, y, rows): y [cols] = column sums of x [rows, cols]
+  Napi::Value SumOverRows(const Napi::CallbackInfo& info) {
+    if (!info[2].IsNumber() || info[2].As<Napi::Number>().Int64Value() < 1) {
+      throw Napi::TypeError::New(info.Env(), "rows must be an integer >= 1");
+    }
+    const int64_t rows = info[2].As<Napi::Number>().Int64Value();
+    if (!info[1].IsTypedArray()) {
+      throw Napi::TypeError::New(info.Env(), "y must be a Float32Array");
+    }
+    const auto cols = static_cast<int64_t>(info[1].As<Napi::TypedArray>().ElementLength());
+    sumOverRows(floatArray(info[0], rows * cols, "x"), rows, cols,
+                floatArray(info[1], cols, "y"));
     return info.Env().Undefined();
   }
 

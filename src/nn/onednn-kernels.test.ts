@@ -42,18 +42,19 @@ function randomValues(shapes: Shapes, seed: number): Values {
   return values;
 }
 
-/** Runs `compute` on `backend` with `values` as tensors and returns its output's values. */
+/** Runs `compute` on `backend` with `values` as tensors and returns its output. */
 async function onBackend(
   backend: 'cpu' | 'wasm',
   shapes: Shapes,
   values: Values,
   compute: (inputs: Record<string, tf.Tensor>) => tf.Tensor,
-): Promise<Float32Array> {
+): Promise<{ shape: number[]; values: Float32Array }> {
   await tf.setBackend(backend);
   return tf.tidy(() => {
     const inputs: Record<string, tf.Tensor> = {};
     for (const [name, shape] of Object.entries(shapes)) inputs[name] = tf.tensor(values[name], shape);
-    return compute(inputs).dataSync() as Float32Array;
+    const output = compute(inputs);
+    return { shape: output.shape, values: output.dataSync() as Float32Array };
   });
 }
 
@@ -72,7 +73,9 @@ async function checkKernel(addon: OneDnnAddon, kernelName: string, shapes: Shape
   const values = randomValues(shapes, seed);
   const expected = await onBackend('cpu', shapes, values, (inputs) => tf.engine().runKernel(kernelName, inputs, attrs) as tf.Tensor);
   const actual = await onBackend('wasm', shapes, values, (inputs) => runOneDnnKernel(kernelName, inputs, attrs, addon));
-  assertClose(actual, expected, `${kernelName} ${JSON.stringify(shapes)} ${JSON.stringify(attrs)}`);
+  const what = `${kernelName} ${JSON.stringify(shapes)} ${JSON.stringify(attrs)}`;
+  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
+  assertClose(actual.values, expected.values, what);
 }
 
 /** Lapan's Atari convolutions (batch 2) plus padding, dilation and layout variants. */
@@ -180,6 +183,18 @@ describe('oneDNN kernels against the cpu backend', { skip }, () => {
     }
   });
 
+  test('Sum over leading axes (bias gradients)', async () => {
+    const cases: Array<[number[], number | number[], boolean]> = [
+      [[4, 20, 20, 32], [0, 1, 2], false],
+      [[4, 20, 20, 32], [-4, -3, -2], true],
+      [[3000, 5], 0, false],
+      [[2, 3, 4], [0, 1, 2], false],
+    ];
+    for (const [i, [shape, axis, keepDims]] of cases.entries()) {
+      await checkKernel(addon, 'Sum', { x: shape }, { axis, keepDims }, 450 + i);
+    }
+  });
+
   test('unsupported arguments are refused, not computed wrongly', async () => {
     await tf.setBackend('wasm');
     tf.tidy(() => {
@@ -188,6 +203,7 @@ describe('oneDNN kernels against the cpu backend', { skip }, () => {
       const attrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1, activation: 'elu' };
       assert.throws(() => runOneDnnKernel('FusedConv2D', { x, filter }, attrs, addon), /activation "elu"/);
       assert.throws(() => runOneDnnKernel('Conv2D', { x: x.toInt(), filter: filter.toInt() }, attrs, addon), /dtype int32/);
+      assert.throws(() => runOneDnnKernel('Sum', { x }, { axis: [1, 2], keepDims: false }, addon), /not leading/);
     });
   });
 });
@@ -230,7 +246,7 @@ describe('oneDNN kernels registered on the wasm backend', { skip }, () => {
     await tf.setBackend('wasm');
     registerOneDnnKernels();
     try {
-      assertClose(await onBackend('wasm', shapes, values, conv), expected, 'FusedConv2D relu6');
+      assertClose((await onBackend('wasm', shapes, values, conv)).values, expected.values, 'FusedConv2D relu6');
     } finally {
       unregisterOneDnnKernels();
     }

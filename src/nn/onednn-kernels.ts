@@ -76,6 +76,8 @@ export interface OneDnnAddon {
   conv2dBackwardFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, geometry: ConvGeometry): void;
   /** c = a x b [+ bias [n] on every row] [then ReLU]. */
   matMul(a: Float32Array, b: Float32Array, bias: Float32Array | null, c: Float32Array, shape: MatMulShape, relu: boolean): void;
+  /** y [cols] = column sums of x [rows, cols], accumulated in double. */
+  sumOverRows(x: Float32Array, y: Float32Array, rows: number): void;
   /** OpenMP threads for calls from this JavaScript thread; 1 when loaded. */
   setNumThreads(threads: number): void;
   numThreads(): number;
@@ -133,8 +135,8 @@ const installed = new Map<string, { native: tf.KernelConfig; replaced: tf.Kernel
 
 /**
  * Replaces the wasm backend's Conv2D, FusedConv2D, Conv2DBackpropInput,
- * Conv2DBackpropFilter, BatchMatMul and _FusedMatMul kernels with the oneDNN
- * ones, which fall back to the kernels they replace. Returns false, changing
+ * Conv2DBackpropFilter, BatchMatMul, _FusedMatMul and Sum kernels with the
+ * native ones, which fall back to the kernels they replace. Returns false, changing
  * nothing, when the addon is unavailable. Call it after any other registration
  * of these kernels on wasm; calling it again re-wraps kernels registered since.
  */
@@ -281,6 +283,21 @@ const NATIVE_KERNELS: Record<string, NativeKernel> = {
       activation === 'relu',
     );
     return c;
+  },
+
+  // Bias gradients sum over every axis but the channel one; wasm's Sum first
+  // transposes the reduced axes innermost, ten times slower at [128, 20, 20, 32].
+  Sum: ({ inputs: { x }, backend, attrs }, addon) => {
+    if (x.dtype !== 'float32') return { unsupported: `dtype ${x.dtype}` };
+    const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x.shape).sort((p, q) => p - q);
+    if (axes.length === 0 || axes.some((axis, i) => axis !== i)) return { unsupported: `reducing axes [${axes}], not leading ones` };
+    const rows = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
+    const kept = x.shape.slice(axes.length);
+    if (rows * tf.util.sizeFromShape(kept) === 0) return { unsupported: 'empty tensors' };
+    const outShape = attrs.keepDims ? [...axes.map(() => 1), ...kept] : kept;
+    const y = backend.makeOutput(outShape, 'float32');
+    addon.sumOverRows(heap(backend, x), heap(backend, y), rows);
+    return y;
   },
 };
 
