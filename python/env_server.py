@@ -46,6 +46,7 @@ PIPE_BYTES = 1 << 20
 # src/envs/gym-bridge/atari-preprocessing.ts, which always sends them all.
 ATARI_OPTIONS = ('noopMax', 'frameSkip', 'fireReset', 'episodicLife', 'warpFrame', 'frameStack', 'clipRewards')
 WARP_SIZE = 84  # WarpFrame's 84x84
+ATARI_ENTRY_POINT = 'ale_py.env:AtariEnv'
 # Info sent per copy for Atari ids (rawReward: the step's unclipped reward; gameScore: the raw
 # score of the whole game, on the step where the game ended; noops: the reset's no-op count).
 INFO_F64_FIELDS = ('rawReward', 'gameScore', 'noops')
@@ -196,16 +197,15 @@ class EnvBatch:
 
     def __init__(self, env_id, num_envs, make_kwargs, atari_options):
         self.num_envs = num_envs
-        first = gym.make(env_id, **make_kwargs)
-        self.atari = isinstance(first.unwrapped, ale_py.AtariEnv) and atari_options is not None
+        is_atari = gym.spec(env_id).entry_point in (ATARI_ENTRY_POINT, ale_py.AtariEnv)
+        self.atari = is_atari and atari_options is not None
         if self.atari:
-            first.close()
             missing = [key for key in ATARI_OPTIONS if key not in atari_options]
             if missing:
                 raise ValueError(f'--atari-options lacks {", ".join(missing)}')
             self._make_atari(env_id, make_kwargs, atari_options)
         else:
-            self._make_plain(env_id, make_kwargs, first)
+            self._make_plain(env_id, make_kwargs)
         self.rewards = np.zeros(num_envs, np.float64)
         self.terminated = np.zeros(num_envs, np.uint8)
         self.truncated = np.zeros(num_envs, np.uint8)
@@ -228,7 +228,8 @@ class EnvBatch:
         return ({name: np.zeros(self.num_envs) for name in INFO_F64_FIELDS},
                 {name: np.zeros(self.num_envs, np.int32) for name in INFO_I32_FIELDS})
 
-    def _make_plain(self, env_id, make_kwargs, first):
+    def _make_plain(self, env_id, make_kwargs):
+        first = gym.make(env_id, **make_kwargs)
         space = first.observation_space
         if not isinstance(space, gym.spaces.Box):
             raise ValueError(f'{env_id} observes a {space}; the bridge serves Box observations only')
