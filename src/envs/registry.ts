@@ -94,7 +94,8 @@ export function make(id: string, options: Record<string, unknown> = {}): Env {
     }
     return new TimeLimit(env, maxEpisodeSteps);
   }
-  return registration.maxEpisodeSteps != null ? new TimeLimit(env, registration.maxEpisodeSteps) : env;
+  const registeredLimit = registration.maxEpisodeSteps ?? null;
+  return registeredLimit === null ? env : new TimeLimit(env, registeredLimit);
 }
 
 /** `numEnvs` copies of `make(id, options)` stepped together (Gymnasium's `make_vec` in sync mode). */

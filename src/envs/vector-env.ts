@@ -1,4 +1,5 @@
 import type { Action, Env, Info, Obs, ResetOptions, VectorEnv, VectorStepResult } from './core.js';
+import { formatAction } from './env-checks.js';
 import type { Box, Space } from './spaces.js';
 
 type TypedArrayView = { subarray(begin: number, end: number): ArrayLike<number> };
@@ -76,6 +77,13 @@ export class SyncVectorEnv implements VectorEnv {
           `${this.numEnvs * this.actionSize} for ${this.singleActionSpace}`,
       );
     }
+    // Check every action first, so a bad one leaves no copy stepped.
+    const perCopy = Array.from({ length: this.numEnvs }, (_, i) => this.actionOf(actions, i));
+    perCopy.forEach((action, i) => {
+      if (!this.singleActionSpace.contains(action)) {
+        throw new Error(`SyncVectorEnv.step: action ${formatAction(action)} for copy ${i} is not in the action space ${this.singleActionSpace}`);
+      }
+    });
     const obsSize = this.singleObservationSpace.size;
     const obs = this.newBatch();
     const rewards = new Float64Array(this.numEnvs);
@@ -85,7 +93,7 @@ export class SyncVectorEnv implements VectorEnv {
     const infos: Info[] = [];
     for (let i = 0; i < this.numEnvs; i++) {
       const env = this.envs[i];
-      const result = env.step(this.actionOf(actions, i));
+      const result = env.step(perCopy[i]);
       rewards[i] = result.reward;
       terminated[i] = result.terminated ? 1 : 0;
       truncated[i] = result.truncated ? 1 : 0;

@@ -1,4 +1,4 @@
-import type { Action, Env, Info, ResetOptions, ResetResult, StepResult } from './core.js';
+import type { Action, Env, ResetOptions, ResetResult, StepResult } from './core.js';
 import { formatAction } from './env-checks.js';
 import { Box, type Space } from './spaces.js';
 
@@ -81,9 +81,11 @@ const MICROSECONDS_PER_S = 1e6;
  * (Gymnasium's `RecordEpisodeStatistics`) and keeps the last `bufferLength` returns and lengths.
  */
 export class RecordEpisodeStatistics<E extends Env = Env> extends Wrapper<E> {
-  episodeCount = 0;
+  /** Returns of the last `bufferLength` episodes, oldest first. */
   readonly returnQueue: number[] = [];
+  /** Lengths of the last `bufferLength` episodes, oldest first. */
   readonly lengthQueue: number[] = [];
+  private episodes = 0;
   private episodeReturn = 0;
   private episodeLength = 0;
   private episodeStartMs = performance.now();
@@ -96,6 +98,11 @@ export class RecordEpisodeStatistics<E extends Env = Env> extends Wrapper<E> {
     if (!Number.isInteger(bufferLength) || bufferLength <= 0) {
       throw new Error(`RecordEpisodeStatistics(${env.id}): bufferLength must be a positive integer, got ${bufferLength}`);
     }
+  }
+
+  /** Episodes ended since construction. */
+  get episodeCount(): number {
+    return this.episodes;
   }
 
   override reset(options?: ResetOptions): ResetResult {
@@ -118,10 +125,10 @@ export class RecordEpisodeStatistics<E extends Env = Env> extends Wrapper<E> {
         l: this.episodeLength,
         t: Math.round(seconds * MICROSECONDS_PER_S) / MICROSECONDS_PER_S,
       };
-      (result.info as Info).episode = stats;
+      result.info.episode = stats;
       pushBounded(this.returnQueue, stats.r, this.bufferLength);
       pushBounded(this.lengthQueue, stats.l, this.bufferLength);
-      this.episodeCount += 1;
+      this.episodes += 1;
       this.episodeStartMs = performance.now();
     }
     return result;
