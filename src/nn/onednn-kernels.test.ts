@@ -1,5 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { Rng } from '../envs/rng.js';
@@ -125,6 +127,32 @@ describe('oneDNN kernels against the cpu backend', { skip }, () => {
     c.dispose();
     for (const [i, j] of [[0, 0], [n - 1, n - 1], [n >> 1, 3], [5, n - 2]]) {
       assert.equal(values[i * n + j], a[i] * b[j], `c[${i}, ${j}]`);
+    }
+  });
+
+  test('the addon refuses arrays whose lengths do not match the shape', () => {
+    const shape = { batchA: 1, batchB: 1, m: 2, n: 3, k: 4, transposeA: false, transposeB: false };
+    const [a, b] = [new Float32Array(8), new Float32Array(12)];
+    assert.throws(() => addon.matMul(a, b, null, new Float32Array(5), shape, false), /c has 5 elements; the shape needs 6/);
+    assert.throws(() => addon.matMul(a, b, new Float32Array(2), new Float32Array(6), shape, false), /bias has 2 elements/);
+    assert.throws(() => addon.matMul(a, new Float64Array(12) as unknown as Float32Array, null, new Float32Array(6), shape, false), /b must be a Float32Array/);
+  });
+
+  test('the thread count is per JavaScript thread and starts at 1', async () => {
+    assert.equal(addon.numThreads(), 1);
+    addon.setNumThreads(2);
+    try {
+      assert.equal(addon.numThreads(), 2);
+      const moduleUrl = new URL('./onednn-kernels.js', import.meta.url).href;
+      const worker = new Worker(
+        `import(${JSON.stringify(moduleUrl)}).then((m) => require('node:worker_threads').parentPort.postMessage(m.loadOneDnn().numThreads()));`,
+        { eval: true },
+      );
+      const [workerThreads] = await once(worker, 'message');
+      await worker.terminate();
+      assert.equal(workerThreads, 1, 'a worker thread loads its own instance');
+    } finally {
+      addon.setNumThreads(1);
     }
   });
 
