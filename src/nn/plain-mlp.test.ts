@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../envs/rng.js';
+import { initBackend } from './backend.js';
+import { createNet, type MlpSpec } from './networks.js';
+import { argmax } from '../algo/policy.js';
+import { mlpParameterShapes, PlainMlpPolicy } from './plain-mlp.js';
+
+const SPEC: MlpSpec = { kind: 'mlp', obsSize: 4, numActions: 3, hidden: [16, 8] };
+const NET_SEED = 5;
+const OBSERVATIONS = 200;
+/** float32 sums of 16 products, taken in another order than XNNPACK's. */
+const LOGIT_TOLERANCE = 1e-5;
+
+test('mlpParameterShapes lists MlpNet variables in their order', async () => {
+  await initBackend({});
+  const net = createNet(SPEC, NET_SEED);
+  try {
+    assert.deepEqual(mlpParameterShapes(SPEC), net.variables.map((v) => v.shape));
+  } finally {
+    net.dispose();
+  }
+});
+
+test('PlainMlpPolicy gives the logits and greedy actions of MlpNet with the same parameters', async () => {
+  await initBackend({});
+  const net = createNet(SPEC, NET_SEED);
+  const policy = new PlainMlpPolicy(SPEC, net.getParams());
+  const rng = new Rng(1);
+  const obs = Float32Array.from({ length: OBSERVATIONS * SPEC.obsSize }, () => 3 * rng.normal());
+  const logitsT = tf.tidy(() => net.forward(tf.tensor2d(obs, [OBSERVATIONS, SPEC.obsSize])).logits);
+  const expected = logitsT.dataSync() as Float32Array;
+  logitsT.dispose();
+  net.dispose();
+  const { numActions, obsSize } = SPEC;
+  for (let i = 0; i < OBSERVATIONS; i++) {
+    const row = obs.subarray(i * obsSize, (i + 1) * obsSize);
+    const logits = policy.logits(row);
+    for (let j = 0; j < numActions; j++) {
+      assert.ok(Math.abs(logits[j] - expected[i * numActions + j]) <= LOGIT_TOLERANCE, `observation ${i}, logit ${j}: ${logits[j]} vs ${expected[i * numActions + j]}`);
+    }
+    assert.equal(policy.greedyAction(row), argmax(expected, i * numActions, numActions), `observation ${i}`);
+  }
+});
+
+test('PlainMlpPolicy refuses parameters and observations of the wrong size', () => {
+  assert.throws(() => new PlainMlpPolicy(SPEC, new Float32Array(10)), /10 parameters given; the mlp .* has 252/);
+  const policy = new PlainMlpPolicy(SPEC, new Float32Array(252));
+  assert.throws(() => policy.logits([0, 0]), /observation has 2 values, expected 4/);
+});
