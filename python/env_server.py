@@ -74,7 +74,7 @@ class DqnAtari:
             raise ValueError(f'action 0 of {env.spec.id} is {meanings[0]}, NoopReset needs NOOP')
         self.noop_max = options['noopMax']
         self.frame_skip = options['frameSkip']
-        self.fire_reset = options['fireReset'] and meanings[FIRE_ACTION] == 'FIRE'
+        self.fire_reset = options['fireReset'] and meanings[FIRE_ACTION:FIRE_ACTION + 1] == ['FIRE']
         self.episodic_life = options['episodicLife']
         self.warp = options['warpFrame']
         self.clip_rewards = options['clipRewards']
@@ -233,9 +233,9 @@ class EnvBatch:
         space = first.observation_space
         if not isinstance(space, gym.spaces.Box):
             raise ValueError(f'{env_id} observes a {space}; the bridge serves Box observations only')
-        dtype = np.uint8 if space.dtype == np.uint8 else np.float32
         if space.dtype not in (np.uint8, np.float32, np.float64):
             raise ValueError(f'{env_id} observes dtype {space.dtype}; the bridge serves uint8 or float observations')
+        dtype = np.uint8 if space.dtype == np.uint8 else np.float32
         self.envs = [first] + [gym.make(env_id, **make_kwargs) for _ in range(self.num_envs - 1)]
         self.obs = np.zeros((self.num_envs, *space.shape), dtype)
         self.obs_space = dict(shape=list(space.shape), dtype=np.dtype(dtype).name)
@@ -247,10 +247,10 @@ class EnvBatch:
     def describe(self):
         """The hello: JSON text and the float64 bound arrays that follow it."""
         space = self.action_space
-        if hasattr(space, 'n'):
+        if isinstance(space, gym.spaces.Discrete):
             action = dict(kind='discrete', n=int(space.n), start=int(space.start))
             bounds = [*self.obs_bounds]
-        elif hasattr(space, 'low'):
+        elif isinstance(space, gym.spaces.Box):
             action = dict(kind='box', shape=list(space.shape))
             bounds = [*self.obs_bounds, space.low.astype('<f8').ravel(), space.high.astype('<f8').ravel()]
         else:
@@ -262,7 +262,7 @@ class EnvBatch:
 
     def decode_actions(self, payload):
         space = self.action_space
-        if hasattr(space, 'n'):
+        if isinstance(space, gym.spaces.Discrete):
             actions = np.frombuffer(payload, '<i4')
             if actions.size != self.num_envs:
                 raise ValueError(f'got {actions.size} actions for {self.num_envs} copies')
@@ -309,7 +309,7 @@ class EnvBatch:
         return final_obs
 
     def _plain_action(self, action):
-        return int(action) if hasattr(self.action_space, 'n') else action
+        return int(action) if isinstance(self.action_space, gym.spaces.Discrete) else action
 
     @staticmethod
     def _record_info(info, i, env, raw_reward, game_score):

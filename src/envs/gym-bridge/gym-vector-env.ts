@@ -136,18 +136,29 @@ export class GymVectorEnv implements VectorEnv {
     const tail = new ArrayBuffer(n * (FLOAT64_BYTES * (1 + 2 * f64.length) + INT32_BYTES * 2 * i32.length + 2));
     this.server.readInto(new Uint8Array(tail));
     let offset = 0;
-    const take = <T>(make: (at: number) => T, bytes: number): T => {
-      const view = make(offset);
-      offset += bytes;
+    const f64View = (): Float64Array => {
+      const view = new Float64Array(tail, offset, n);
+      offset += n * FLOAT64_BYTES;
       return view;
     };
-    const rewards = take((at) => new Float64Array(tail, at, n), n * FLOAT64_BYTES);
-    const stepF64 = f64.map(() => take((at) => new Float64Array(tail, at, n), n * FLOAT64_BYTES));
-    const resetF64 = f64.map(() => take((at) => new Float64Array(tail, at, n), n * FLOAT64_BYTES));
-    const stepI32 = i32.map(() => take((at) => new Int32Array(tail, at, n), n * INT32_BYTES));
-    const resetI32 = i32.map(() => take((at) => new Int32Array(tail, at, n), n * INT32_BYTES));
-    const terminated = take((at) => new Uint8Array(tail, at, n), n);
-    const truncated = take((at) => new Uint8Array(tail, at, n), n);
+    const i32View = (): Int32Array => {
+      const view = new Int32Array(tail, offset, n);
+      offset += n * INT32_BYTES;
+      return view;
+    };
+    const u8View = (): Uint8Array => {
+      const view = new Uint8Array(tail, offset, n);
+      offset += n;
+      return view;
+    };
+    // The order python/env_server.py writes them in (EnvBatch.reply_parts).
+    const rewards = f64View();
+    const stepF64 = f64.map(f64View);
+    const resetF64 = f64.map(f64View);
+    const stepI32 = i32.map(i32View);
+    const resetI32 = i32.map(i32View);
+    const terminated = u8View();
+    const truncated = u8View();
     const infoOf = (i: number, f64Values: Float64Array[], i32Values: Int32Array[]): Info => {
       const info: Info = {};
       f64.forEach((name, k) => {

@@ -16,6 +16,8 @@ const BASE_PYTHON = 'python3';
 /** How long another process's venv creation may hold the lock before we give up on it. */
 const VENV_LOCK_WAIT_MS = 10 * 60 * 1000;
 const VENV_LOCK_POLL_MS = 200;
+/** The process's stderr, also from worker threads (whose process.stderr has no fd). */
+const STDERR_FD = 2;
 
 export interface PythonEnvOptions {
   /** An interpreter that already has the server packages; default: env var A3C_PYTHON. */
@@ -29,6 +31,7 @@ export interface PythonEnvOptions {
 /** The repo (or installed package) root: this file is dist/src/envs/gym-bridge/python-env.js. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
+/** Interpreters already probed in this process: the probe imports gymnasium, ~0.2 s. */
 const verified = new Set<string>();
 
 /** Returns an interpreter that can run the env server, creating the venv on first use. */
@@ -113,7 +116,7 @@ function createVenv(venvDir: string, log: (line: string) => void): void {
   const pipArgs = ['-m', 'pip', 'install', ...PIP_INSTALL_FLAGS, ...SERVER_PACKAGES];
   log(`a3c-ts: ${python} ${pipArgs.join(' ')}`);
   // pip's progress goes to our stderr: stdout may be a protocol channel or a JSON result.
-  const installed = spawnSync(python, pipArgs, { stdio: ['ignore', process.stderr.fd, process.stderr.fd] });
+  const installed = spawnSync(python, pipArgs, { stdio: ['ignore', STDERR_FD, STDERR_FD] });
   if (installed.status !== 0) {
     throw new Error(
       `pip could not install ${SERVER_PACKAGES.join(' ')} into ${venvDir} (exit ${installed.status}, see its output above); check the package index, or set A3C_PYTHON to an interpreter that has them`,
