@@ -59,9 +59,10 @@ class DqnAtari:
     """One Atari game behind ptan's wrap_dqn wrappers, in their order from the inside out:
     EpisodicLife, NoopReset, MaxAndSkip, FireReset, WarpFrame, FrameStack, ClipReward.
 
-    Same semantics as the wrapper chain in the reference's a3c_core.py, without a Python wrapper
-    call or an RGB observation per frame beyond the screen grab; the frame stack lives in `stack`,
-    this copy's slot of the batch's observation array.
+    Same semantics as the wrapper chain in the reference's a3c_core.py (and about the same CPU
+    cost: emulation, screen grabs and the resize dominate), written on the ALE interface so that
+    it can report ALE's counters, the no-op count and the raw game score, and keep its frame
+    stack in `stack`, this copy's slot of the batch's observation array.
     """
 
     def __init__(self, env, options, stack):
