@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GymEnv } from '../gym-bridge/gym-env.js';
 import { make } from '../registry.js';
-import { registerAtariEnvs } from './index.js';
+import { makeAtariVectorEnv, registerAtariEnvs } from './index.js';
 
 registerAtariEnvs();
 
@@ -24,6 +24,17 @@ test('make() builds Gymnasium Atari ids with the DQN preprocessing and the Env c
     pong.close();
     breakout.close();
   }
+});
+
+test('makeAtariVectorEnv serves all copies from one process', () => {
+  const env = makeAtariVectorEnv('PongNoFrameskip-v4', 3, { atari: { frameStack: 2 } });
+  try {
+    assert.equal(env.numEnvs, 3);
+    assert.equal(env.reset({ seed: 0 }).obs.length, 3 * 2 * 84 * 84);
+  } finally {
+    env.close();
+  }
+  assert.throws(() => makeAtariVectorEnv('CartPole-v1', 2), /"CartPole-v1" is not an Atari id/);
 });
 
 test('ids outside the family, unknown games and unknown options fail with one clear line', () => {

@@ -1,4 +1,4 @@
-import { GymEnv, type GymEnvOptions } from '../gym-bridge/index.js';
+import { GymEnv, GymVectorEnv, type GymEnvOptions } from '../gym-bridge/index.js';
 import { registerEnvFamily, type EnvFamily } from '../registry.js';
 
 /** Gymnasium's Atari ids: the legacy `<Game>NoFrameskip-v4` and ale-py's `ALE/<Game>-v5`. */
@@ -17,6 +17,12 @@ export const ATARI_FAMILY: EnvFamily = {
  */
 export function registerAtariEnvs(): void {
   registerEnvFamily(ATARI_FAMILY);
+}
+
+/** `numEnvs` copies of an Atari id in one server process: what a vector of `make(id)` should be. */
+export function makeAtariVectorEnv(id: string, numEnvs: number, options: Record<string, unknown> = {}): GymVectorEnv {
+  if (!ATARI_FAMILY.matches(id)) throw new Error(`makeAtariVectorEnv: "${id}" is not an Atari id (<Game>NoFrameskip-v4 or ALE/<Game>-v5)`);
+  return new GymVectorEnv(id, numEnvs, gymEnvOptions(id, options));
 }
 
 const OPTION_NAMES: readonly (keyof GymEnvOptions)[] = ['atari', 'makeKwargs', 'python'];
