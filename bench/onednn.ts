@@ -126,16 +126,21 @@ function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): Array<{ na
   return Object.entries(grads).map(([name, g]) => ({ name, tensor: tf.mul(g, scale) }));
 }
 
-/** Mean ms per call of `step` over `seconds`, after warm-up. */
+/**
+ * Median ms per call of `step` over `seconds`, after warm-up. The median, not
+ * the mean, because the machine is shared and other processes preempt some calls.
+ */
 function timeMs(step: () => void, seconds: number): number {
   for (let i = 0; i < WARMUP_STEPS; i++) step();
+  const durations: number[] = [];
   const start = performance.now();
-  let calls = 0;
   while (performance.now() - start < seconds * 1000) {
+    const callStart = performance.now();
     step();
-    calls++;
+    durations.push(performance.now() - callStart);
   }
-  return (performance.now() - start) / calls;
+  durations.sort((p, q) => p - q);
+  return durations[Math.floor(durations.length / 2)];
 }
 
 function measure(path: BenchOneDnnResult['path'], { batch, seconds }: BenchOneDnnArgs): BenchOneDnnResult {
