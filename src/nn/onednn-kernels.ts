@@ -1,8 +1,7 @@
 // Native learner kernels: tfjs kernels for the wasm backend that run the
 // convolutions, matrix products and bias-gradient sums through the addon in
-// native/ (oneDNN),
-// reading their inputs from and writing their outputs to the wasm heap in
-// place. The wasm kernels they replace stay as the fallback for what the addon
+// native/ (oneDNN), reading their inputs from and writing their outputs to the
+// wasm heap in place. The wasm kernels they replace stay as the fallback for what the addon
 // does not cover, and the whole path is optional: without the addon,
 // registerOneDnnKernels() changes nothing and returns false.
 import { createRequire } from 'node:module';
