@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluateCheckpoint } from '../algo/evaluate.js';
+import { classicControlScene } from '../io/render/render-frame.js';
+import { summariseGif } from '../io/render/testing/gif-summary.js';
+import { trainSmallCartPoleCheckpoint, writeAtariStubCheckpoint } from '../io/testing/checkpoint-fixtures.js';
+
+const PLAY_MODULE = new URL('./play.js', import.meta.url).href;
+const REPO_ROOT = new URL('../../../', import.meta.url);
+const CLI_TIMEOUT_MS = 60_000;
+const EPISODES = 2;
+const SEED = 3;
+
+/** Runs `a3c play ...` through a program that registers only the play command, as main.ts does. */
+function a3cPlay(...args: string[]) {
+  const program = `
+    import { Command } from 'commander';
+    import { registerPlayCommand } from ${JSON.stringify(PLAY_MODULE)};
+    const program = new Command('a3c');
+    registerPlayCommand(program);
+    await program.parseAsync();`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', program, 'play', ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: CLI_TIMEOUT_MS,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('play prints each episode and the mean, and --record writes one GIF frame per reset and step', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-play-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const checkpoint = join(dir, 'ckpt');
+  await trainSmallCartPoleCheckpoint(checkpoint, SEED);
+  const gifPath = join(dir, 'episodes.gif');
+
+  const run = a3cPlay('--checkpoint', checkpoint, '--episodes', String(EPISODES), '--seed', String(SEED), '--record', gifPath);
+  assert.equal(run.code, 0, run.stderr);
+  const lines = run.stdout.trim().split('\n');
+  assert.equal(lines.length, EPISODES + 2, run.stdout);
+  const episodes = lines.slice(0, EPISODES).map((line, i) => {
+    const match = /^episode (\d+): reward (\d+) length (\d+)$/.exec(line);
+    assert.ok(match, `episode line: ${line}`);
+    assert.equal(Number(match[1]), i + 1);
+    return { reward: Number(match[2]), length: Number(match[3]) };
+  });
+  const expected = evaluateCheckpoint(checkpoint, { episodes: EPISODES, seed: SEED });
+  assert.deepEqual(episodes.map((e) => e.reward), expected.rewards, 'the rewards a3c eval reaches with the same seed');
+  assert.deepEqual(episodes.map((e) => e.length), expected.lengths);
+  assert.equal(lines[EPISODES], `CartPole-v1: mean reward ${expected.meanReward.toFixed(2)} over ${EPISODES} episodes`);
+
+  const steps = expected.lengths.reduce((a, b) => a + b, 0);
+  const frames = steps + EPISODES;
+  const { widthPx, heightPx, renderFps } = classicControlScene('CartPole-v1');
+  assert.match(lines[EPISODES + 1], new RegExp(`^recorded ${frames} frames \\(${(frames / renderFps).toFixed(1)} s at ${renderFps} fps\\) to .*episodes\\.gif$`));
+  const gif = summariseGif(readFileSync(gifPath));
+  assert.deepEqual([gif.widthPx, gif.heightPx], [widthPx, heightPx]);
+  assert.equal(gif.frameDelaysCs.length, frames, 'one frame per reset and per step');
+  assert.ok(gif.frameDelaysCs.every((delay) => delay === 100 / renderFps));
+
+  const json = a3cPlay('--checkpoint', checkpoint, '--episodes', String(EPISODES), '--seed', String(SEED), '--json');
+  assert.equal(json.code, 0, json.stderr);
+  assert.deepEqual(JSON.parse(json.stdout), {
+    env: 'CartPole-v1',
+    episodes: EPISODES,
+    mean_reward: expected.meanReward,
+    rewards: expected.rewards,
+    lengths: expected.lengths,
+    gif: null,
+    gif_frames: 0,
+  });
+});
+
+test('play refuses to record Atari and reports a missing checkpoint, in one line each', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-play-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const atari = join(dir, 'pong');
+  writeAtariStubCheckpoint(atari);
+  const cases: [string[], RegExp][] = [
+    [['--checkpoint', atari, '--record', join(dir, 'pong.gif')], /^a3c: recording Atari is not supported yet: .*\(PongNoFrameskip-v4\); play without --record$/],
+    [['--checkpoint', join(dir, 'missing')], /^a3c: checkpoint .*missing: no such folder$/],
+  ];
+  for (const [args, expected] of cases) {
+    const run = a3cPlay(...args);
+    assert.equal(run.code, 1, args.join(' '));
+    assert.match(run.stderr.trim(), expected);
+    assert.equal(run.stderr.trim().split('\n').length, 1);
+  }
+});

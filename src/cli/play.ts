@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import type { StatefulEnv } from '../envs/core.js';
+import { ATARI_FAMILY, registerAtariEnvs } from '../envs/atari/index.js';
+import { playCheckpoint } from '../algo/play.js';
+import { loadCheckpoint } from '../io/checkpoint.js';
+import { GifRecorder } from '../io/render/gif-recorder.js';
+import { classicControlScene, renderFrame } from '../io/render/render-frame.js';
+import { initBackend } from '../nn/backend.js';
+import { commandAction } from './command-action.js';
+import { parseInteger } from './options.js';
+
+interface PlayFlags {
+  checkpoint: string;
+  episodes: number;
+  seed: number;
+  stochastic?: boolean;
+  record?: string;
+  json?: boolean;
+}
+
+const DEFAULT_EPISODES = 1;
+const DEFAULT_SEED = 0;
+
+/** `a3c play`: watch a checkpoint's policy, as numbers or as an animated GIF. */
+export function registerPlayCommand(program: Command): void {
+  program
+    .command('play')
+    .description("play a checkpoint's policy, print each episode's reward and optionally record the episodes as a GIF")
+    .requiredOption('--checkpoint <dir>', 'checkpoint folder')
+    .option('--episodes <n>', 'episodes to play', parseInteger, DEFAULT_EPISODES)
+    .option('--seed <n>', 'seed of the first episode (episode e resets with seed + e)', parseInteger, DEFAULT_SEED)
+    .option('--stochastic', 'sample actions instead of taking the most probable one')
+    .option('--record <file.gif>', 'write the episodes as an animated GIF (classic-control envs), at the env\'s render fps')
+    .option('--json', 'print one JSON summary line on stdout')
+    .option('--verbose', 'print stack traces of errors')
+    .action(commandAction(play));
+}
+
+async function play(flags: PlayFlags): Promise<void> {
+  const checkpoint = loadCheckpoint(flags.checkpoint);
+  const envId = checkpoint.config.env;
+  const isAtari = ATARI_FAMILY.matches(envId);
+  if (isAtari && flags.record !== undefined) {
+    throw new Error(`recording Atari is not supported yet: the Gymnasium bridge returns the policy's preprocessed frames, not the emulator's RGB screen (${envId}); play without --record`);
+  }
+  if (isAtari) registerAtariEnvs();
+  const recording = flags.record === undefined ? null : { path: flags.record, recorder: gifRecorderFor(envId) };
+  await initBackend({});
+  const result = playCheckpoint(checkpoint, {
+    episodes: flags.episodes,
+    seed: flags.seed,
+    stochastic: flags.stochastic,
+    onEnv: recording === null ? undefined : (env) => recording.recorder.addFrame(renderFrame(envId, (env.unwrapped as StatefulEnv).state)),
+  });
+  if (recording !== null) await recording.recorder.save(recording.path);
+
+  if (flags.json) {
+    const summary = {
+      env: result.env,
+      episodes: result.episodes,
+      mean_reward: result.meanReward,
+      rewards: result.rewards,
+      lengths: result.lengths,
+      gif: recording?.path ?? null,
+      gif_frames: recording?.recorder.frameCount ?? 0,
+    };
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return;
+  }
+  result.rewards.forEach((reward, i) => process.stdout.write(`episode ${i + 1}: reward ${reward} length ${result.lengths[i]}\n`));
+  process.stdout.write(`${result.env}: mean reward ${result.meanReward.toFixed(2)} over ${result.episodes} episodes\n`);
+  if (recording !== null) {
+    const { frameCount, fps } = recording.recorder;
+    process.stdout.write(`recorded ${frameCount} frames (${(frameCount / fps).toFixed(1)} s at ${fps} fps) to ${recording.path}\n`);
+  }
+}
+
+/** Frames as Gymnasium's render_mode="rgb_array" draws them, at its render fps; throws for envs that cannot be drawn. */
+function gifRecorderFor(envId: string): GifRecorder {
+  const scene = classicControlScene(envId);
+  return new GifRecorder(scene.widthPx, scene.heightPx, scene.renderFps);
+}

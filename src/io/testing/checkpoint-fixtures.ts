@@ -1,0 +1,32 @@
+/** Test helpers: checkpoints to play, export and reject. */
+import { A3C } from '../../algo/a3c.js';
+import { resolveConfig } from '../../algo/config.js';
+import { saveCheckpoint } from '../checkpoint.js';
+
+/** Enough A2C steps for a checkpoint whose greedy CartPole episodes differ from seed to seed. */
+const SMALL_TRAINING_STEPS = 2000;
+/** Pong's DQN-wrapped observations and action count. */
+const ATARI_INPUT_SHAPE: [number, number, number] = [4, 84, 84];
+const PONG_ACTIONS = 6;
+
+/** A CartPole-v1 checkpoint after a second or so of synchronous A2C. */
+export async function trainSmallCartPoleCheckpoint(path: string, seed: number): Promise<void> {
+  await new A3C({ env: 'CartPole-v1', mode: 'a2c', maxSteps: SMALL_TRAINING_STEPS, seed, checkpoint: path }).learn();
+}
+
+/**
+ * A checkpoint that claims an Atari network for PongNoFrameskip-v4 but holds one parameter: enough
+ * for commands that must refuse Atari before they build its network or env.
+ */
+export function writeAtariStubCheckpoint(path: string): void {
+  saveCheckpoint(path, {
+    config: { ...resolveConfig({}), env: 'PongNoFrameskip-v4' },
+    netSpec: { kind: 'atari', inputShape: ATARI_INPUT_SHAPE, numActions: PONG_ACTIONS },
+    weights: [{ name: 'stub', shape: [1] }],
+    params: new Float32Array(1),
+    optimizer: { name: 'adam', step: 0, buffers: {} },
+    counters: { envSteps: 0, updates: 0, trainedSamples: 0, seconds: 0 },
+    episodeRewards: [],
+    episodeEndSteps: [],
+  });
+}
