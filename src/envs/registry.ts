@@ -3,7 +3,7 @@ import { CartPoleEnv, type CartPoleOptions } from './classic-control/cart-pole.j
 import { MountainCarContinuousEnv, type MountainCarContinuousOptions } from './classic-control/mountain-car-continuous.js';
 import { MountainCarEnv, type MountainCarOptions } from './classic-control/mountain-car.js';
 import { PendulumEnv, type PendulumOptions } from './classic-control/pendulum.js';
-import type { Env } from './core.js';
+import type { Env, VectorEnv } from './core.js';
 import { SyncVectorEnv } from './vector-env.js';
 import { TimeLimit } from './wrappers.js';
 
@@ -34,6 +34,8 @@ export interface EnvFamily {
   matches(id: string): boolean;
   /** Receives every option given to `make`, `maxEpisodeSteps` included. */
   make(id: string, options: Record<string, unknown>): Env;
+  /** N copies stepped together, where the family can do better than N separate envs (one server). */
+  makeVector?(id: string, numEnvs: number, options: Record<string, unknown>): VectorEnv;
   spec?(id: string): EnvSpec;
 }
 
@@ -99,7 +101,9 @@ export function make(id: string, options: Record<string, unknown> = {}): Env {
 }
 
 /** `numEnvs` copies of `make(id, options)` stepped together (Gymnasium's `make_vec` in sync mode). */
-export function makeVectorEnv(id: string, numEnvs: number, options: Record<string, unknown> = {}): SyncVectorEnv {
+export function makeVectorEnv(id: string, numEnvs: number, options: Record<string, unknown> = {}): VectorEnv {
+  const family = registrations.has(id) ? undefined : families.find((f) => f.matches(id));
+  if (family?.makeVector) return family.makeVector(id, numEnvs, options);
   return new SyncVectorEnv(numEnvs, () => make(id, options));
 }
 

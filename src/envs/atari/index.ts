@@ -8,6 +8,7 @@ export const ATARI_FAMILY: EnvFamily = {
   name: 'Atari (Gymnasium + ale-py through the Python env server: <Game>NoFrameskip-v4, ALE/<Game>-v5)',
   matches: (id) => ATARI_ID.test(id),
   make: (id, options) => new GymEnv(id, gymEnvOptions(id, options)),
+  makeVector: (id, numEnvs, options) => new GymVectorEnv(id, numEnvs, gymEnvOptions(id, options)),
 };
 
 /**

@@ -1,0 +1,58 @@
+import type { VectorEnv } from '../envs/core.js';
+import { Discrete } from '../envs/spaces.js';
+import { Rng } from '../envs/rng.js';
+import type { ActorCriticNet } from '../nn/networks.js';
+import { NStepCollector, type EpisodeRecord } from './n-step.js';
+import { NetPolicy } from './policy.js';
+import { TransitionBatch, type TransitionArrays } from './transition-batch.js';
+
+export interface AgentOptions {
+  gamma: number;
+  nSteps: number;
+  seed: number;
+}
+
+/**
+ * One actor: a vector env, a copy of the network and the n-step collector. Every mode collects
+ * through this class; modes differ only in what is done with `collect`'s batches.
+ */
+export class Agent {
+  readonly obsShape: readonly number[];
+  private readonly collector: NStepCollector;
+  private readonly buffer: TransitionBatch;
+  private reportedSteps = 0;
+
+  constructor(
+    readonly env: VectorEnv,
+    readonly net: ActorCriticNet,
+    options: AgentOptions,
+  ) {
+    if (!(env.singleActionSpace instanceof Discrete)) {
+      throw new Error(`A3C needs a Discrete action space; ${env.singleActionSpace} is not supported yet`);
+    }
+    const space = env.singleObservationSpace;
+    this.obsShape = space.shape;
+    const rng = new Rng(options.seed);
+    const policy = new NetPolicy(net, space.shape, env.singleActionSpace.n, rng);
+    this.collector = new NStepCollector(env, policy, options.gamma, options.nSteps, rng.fork() % 2 ** 31);
+    this.buffer = new TransitionBatch(space.size, space.dtype);
+  }
+
+  /** Steps the envs until `count` transitions are ready and returns exactly that many. */
+  collect(count: number): TransitionArrays {
+    while (this.buffer.size < count) this.collector.step(this.buffer);
+    return this.buffer.take(count);
+  }
+
+  /** Episodes finished since the last call. */
+  takeEpisodes(): EpisodeRecord[] {
+    return this.collector.finishedEpisodes.splice(0);
+  }
+
+  /** Env steps taken since the last call. */
+  takeEnvSteps(): number {
+    const steps = this.collector.envSteps - this.reportedSteps;
+    this.reportedSteps = this.collector.envSteps;
+    return steps;
+  }
+}

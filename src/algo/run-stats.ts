@@ -1,0 +1,56 @@
+import type { EpisodeRecord } from './n-step.js';
+
+/** Window of Gymnasium's / SB3's "mean reward over the last 100 episodes". */
+export const REWARD_WINDOW = 100;
+
+/** Counters and the reward history of one training run; everything a progress line shows. */
+export class RunStats {
+  envSteps = 0;
+  /** Transitions that went through an optimiser step. */
+  trainedSamples = 0;
+  updates = 0;
+  readonly episodeRewards: number[] = [];
+  /** Env step count at which each episode ended (the x axis of reward curves). */
+  readonly episodeEndSteps: number[] = [];
+  private readonly startMs: number;
+
+  constructor(
+    /** Seconds already spent before this process (a resumed run). */
+    private readonly priorSeconds = 0,
+    nowMs = performance.now(),
+  ) {
+    this.startMs = nowMs;
+  }
+
+  addEpisodes(episodes: EpisodeRecord[]): void {
+    for (const e of episodes) {
+      this.episodeRewards.push(e.reward);
+      this.episodeEndSteps.push(this.envSteps);
+    }
+  }
+
+  get episodes(): number {
+    return this.episodeRewards.length;
+  }
+
+  /** Mean of the last 100 episode rewards; NaN before the first episode. */
+  get meanReward100(): number {
+    const recent = this.episodeRewards.slice(-REWARD_WINDOW);
+    return recent.length === 0 ? NaN : recent.reduce((a, b) => a + b, 0) / recent.length;
+  }
+
+  /** Solved as Gymnasium defines it: 100 episodes whose mean reaches the bound. */
+  solved(bound: number): boolean {
+    return this.episodes >= REWARD_WINDOW && this.meanReward100 >= bound;
+  }
+
+  get seconds(): number {
+    return this.priorSeconds + (performance.now() - this.startMs) / 1000;
+  }
+
+  /** Env steps per second over this process's part of the run. */
+  get stepsPerSecond(): number {
+    const s = (performance.now() - this.startMs) / 1000;
+    return s > 0 ? this.envSteps / s : 0;
+  }
+}

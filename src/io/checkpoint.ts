@@ -1,0 +1,159 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import { crc32c } from '@node-rs/crc32';
+import type { TrainConfig } from '../algo/config.js';
+import type { NetSpec } from '../nn/networks.js';
+
+export const CHECKPOINT_FORMAT = 'a3c-ts-checkpoint';
+export const CHECKPOINT_FORMAT_VERSION = 1;
+const MANIFEST = 'manifest.json';
+const MODEL = 'model.json';
+const WEIGHTS = 'weights.bin';
+const OPTIMIZER = 'optimizer.bin';
+
+export interface WeightEntry {
+  name: string;
+  shape: number[];
+}
+
+export interface OptimizerState {
+  name: string;
+  step: number;
+  /** Named flat buffers (Adam's m and v), each as long as the parameters. */
+  buffers: Record<string, Float32Array>;
+}
+
+export interface Counters {
+  envSteps: number;
+  updates: number;
+  trainedSamples: number;
+  seconds: number;
+}
+
+/** Everything a run needs to continue (DESIGN.md). */
+export interface Checkpoint {
+  config: TrainConfig;
+  netSpec: NetSpec;
+  weights: WeightEntry[];
+  params: Float32Array;
+  optimizer: OptimizerState;
+  counters: Counters;
+  episodeRewards: number[];
+  episodeEndSteps: number[];
+}
+
+interface Manifest {
+  format: string;
+  formatVersion: number;
+  createdAt: string;
+  config: TrainConfig;
+  netSpec: NetSpec;
+  counters: Counters;
+  episodeRewards: number[];
+  episodeEndSteps: number[];
+  optimizer: { name: string; step: number; buffers: string[] };
+  crc32c: { weights: number; optimizer: number };
+}
+
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+}
+
+function bytesOf(a: Float32Array): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/**
+ * Writes `checkpoint` to the folder `path` atomically: everything goes to a temporary sibling that
+ * is renamed into place, so an interrupted save leaves the previous checkpoint whole. The network
+ * is in tfjs's weights format (model.json with a `weightsManifest` + weights.bin), loadable with
+ * `tf.io` in a browser; manifest.json holds the rest.
+ */
+export function saveCheckpoint(path: string, checkpoint: Checkpoint): void {
+  const parent = dirname(path);
+  mkdirSync(parent, { recursive: true });
+  const tmp = join(parent, `.${basename(path)}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  const weightsBytes = bytesOf(checkpoint.params);
+  const bufferNames = Object.keys(checkpoint.optimizer.buffers);
+  const optimizerBytes = Buffer.concat(bufferNames.map((n) => bytesOf(checkpoint.optimizer.buffers[n])));
+  const model = {
+    format: 'a3c-ts-actor-critic',
+    netSpec: checkpoint.netSpec,
+    weightsManifest: [{ paths: [WEIGHTS], weights: checkpoint.weights.map((w) => ({ ...w, dtype: 'float32' })) }],
+  };
+  const manifest: Manifest = {
+    format: CHECKPOINT_FORMAT,
+    formatVersion: CHECKPOINT_FORMAT_VERSION,
+    createdAt: new Date().toISOString(),
+    config: checkpoint.config,
+    netSpec: checkpoint.netSpec,
+    counters: checkpoint.counters,
+    episodeRewards: checkpoint.episodeRewards,
+    episodeEndSteps: checkpoint.episodeEndSteps,
+    optimizer: { name: checkpoint.optimizer.name, step: checkpoint.optimizer.step, buffers: bufferNames },
+    crc32c: { weights: crc32c(weightsBytes), optimizer: crc32c(optimizerBytes) },
+  };
+  writeFileSync(join(tmp, WEIGHTS), weightsBytes);
+  writeFileSync(join(tmp, OPTIMIZER), optimizerBytes);
+  writeFileSync(join(tmp, MODEL), JSON.stringify(model));
+  // The manifest goes last: a folder without one was never completed.
+  writeFileSync(join(tmp, MANIFEST), JSON.stringify(manifest));
+  const old = join(parent, `.${basename(path)}.old-${process.pid}`);
+  if (existsSync(path)) renameSync(path, old);
+  renameSync(tmp, path);
+  rmSync(old, { recursive: true, force: true });
+}
+
+function fail(path: string, what: string): never {
+  throw new CheckpointError(`checkpoint ${path}: ${what}`);
+}
+
+function readJson<T>(path: string, file: string): T {
+  const full = join(path, file);
+  if (!existsSync(full)) fail(path, `missing ${file} (not a checkpoint folder, or an interrupted save)`);
+  try {
+    return JSON.parse(readFileSync(full, 'utf8')) as T;
+  } catch (err) {
+    fail(path, `${file} is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+function readFloats(path: string, file: string, expectedLength: number, expectedCrc: number): Float32Array {
+  const full = join(path, file);
+  if (!existsSync(full)) fail(path, `missing ${file}`);
+  const bytes = readFileSync(full);
+  if (bytes.length !== expectedLength * 4) fail(path, `${file} has ${bytes.length} bytes, the manifest needs ${expectedLength * 4}`);
+  if (crc32c(bytes) !== expectedCrc) fail(path, `${file} is corrupt (checksum mismatch)`);
+  const out = new Float32Array(expectedLength);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+export function loadCheckpoint(path: string): Checkpoint {
+  if (!existsSync(path)) fail(path, 'no such folder');
+  const manifest = readJson<Manifest>(path, MANIFEST);
+  if (manifest.format !== CHECKPOINT_FORMAT) fail(path, `format "${manifest.format}" is not "${CHECKPOINT_FORMAT}"`);
+  if (manifest.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
+    fail(path, `format version ${manifest.formatVersion}, this a3c-ts reads version ${CHECKPOINT_FORMAT_VERSION}`);
+  }
+  const model = readJson<{ weightsManifest: { weights: WeightEntry[] }[] }>(path, MODEL);
+  const weights = model.weightsManifest?.[0]?.weights;
+  if (!Array.isArray(weights)) fail(path, `${MODEL} has no weightsManifest`);
+  const numParams = weights.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
+  const params = readFloats(path, WEIGHTS, numParams, manifest.crc32c.weights);
+  const names = manifest.optimizer.buffers;
+  const optimizerFlat = readFloats(path, OPTIMIZER, numParams * names.length, manifest.crc32c.optimizer);
+  const buffers = Object.fromEntries(names.map((n, i) => [n, optimizerFlat.slice(i * numParams, (i + 1) * numParams)]));
+  return {
+    config: manifest.config,
+    netSpec: manifest.netSpec,
+    weights: weights.map(({ name, shape }) => ({ name, shape })),
+    params,
+    optimizer: { name: manifest.optimizer.name, step: manifest.optimizer.step, buffers },
+    counters: manifest.counters,
+    episodeRewards: manifest.episodeRewards,
+    episodeEndSteps: manifest.episodeEndSteps,
+  };
+}

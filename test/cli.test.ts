@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+function a3c(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function lastErrorLine(stderr: string): string {
+  return stderr.trim().split('\n').at(-1)!;
+}
+
+test('train --json prints one summary line; eval plays the checkpoint it saved', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-cli-'));
+  const checkpoint = join(dir, 'ckpt');
+  const train = a3c('train', '--mode', 'a2c', '--max-steps', '3000', '--checkpoint', checkpoint, '--json', '--seed', '3');
+  assert.equal(train.code, 0, train.stderr);
+  const lines = train.stdout.trim().split('\n');
+  assert.equal(lines.length, 1);
+  const summary = JSON.parse(lines[0]);
+  assert.deepEqual(Object.keys(summary).sort(), ['checkpoint', 'env', 'episodes', 'mean_reward', 'mode', 'seconds', 'solved', 'steps', 'steps_per_s'].sort());
+  assert.equal(summary.env, 'CartPole-v1');
+  assert.equal(summary.mode, 'a2c');
+  assert.equal(summary.solved, false);
+  assert.ok(summary.steps >= 3000);
+  assert.equal(summary.checkpoint, checkpoint);
+
+  const evaluation = a3c('eval', '--checkpoint', checkpoint, '--episodes', '3', '--json');
+  assert.equal(evaluation.code, 0, evaluation.stderr);
+  const result = JSON.parse(evaluation.stdout.trim());
+  assert.equal(result.episodes, 3);
+  assert.ok(result.mean_reward >= 8 && result.mean_reward <= 500, `CartPole episode rewards lie in [8, 500], got ${result.mean_reward}`);
+});
+
+test('a config file sets hyper-parameters and flags override it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-cli-'));
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ mode: 'a2c', maxSteps: 1000, lr: 'fast' }));
+  const bad = a3c('train', '--config', config);
+  assert.equal(bad.code, 1);
+  assert.equal(lastErrorLine(bad.stderr), 'a3c: lr must be a positive number, got "fast"');
+  writeFileSync(config, JSON.stringify({ mode: 'a2c', maxSteps: 1000, lr: 0.01 }));
+  const good = a3c('train', '--config', config, '--max-steps', '500', '--json');
+  assert.equal(good.code, 0, good.stderr);
+  const summary = JSON.parse(good.stdout.trim());
+  assert.ok(summary.steps >= 500 && summary.steps < 1000, `flag --max-steps 500 wins over the file's 1000: ${summary.steps}`);
+});
+
+test('invalid flags give a one-line error and a non-zero exit', () => {
+  const cases: [string[], RegExp][] = [
+    [['train', '--workers', '-2'], /^a3c: workers must be a positive integer, got -2$/],
+    [['train', '--mode', 'fast'], /^error: option '--mode <mode>' argument 'fast' is invalid\. Allowed choices are data, grad, a2c\.$/],
+    [['train', '--lr', 'abc'], /^error: option '--lr <x>' argument 'abc' is invalid\. "abc" is not a number\.$/],
+    [['train', '--env', 'CartPol-v1'], /^a3c: unknown env "CartPol-v1"; did you mean "CartPole-v1"\?/],
+  ];
+  for (const [args, expected] of cases) {
+    const r = a3c(...args);
+    assert.notEqual(r.code, 0, args.join(' '));
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr.trim(), expected);
+  }
+});
+
+test('a corrupt or missing checkpoint gives a clear error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-cli-'));
+  const checkpoint = join(dir, 'ckpt');
+  assert.equal(a3c('train', '--mode', 'a2c', '--max-steps', '500', '--checkpoint', checkpoint).code, 0);
+  const weights = join(checkpoint, 'weights.bin');
+  const bytes = readFileSync(weights);
+  bytes[10] ^= 0xff;
+  writeFileSync(weights, bytes);
+  const corrupt = a3c('eval', '--checkpoint', checkpoint);
+  assert.equal(corrupt.code, 1);
+  assert.equal(lastErrorLine(corrupt.stderr), `a3c: checkpoint ${checkpoint}: weights.bin is corrupt (checksum mismatch)`);
+  const missing = a3c('eval', '--checkpoint', join(dir, 'nothing'));
+  assert.equal(lastErrorLine(missing.stderr), `a3c: checkpoint ${join(dir, 'nothing')}: no such folder`);
+});
