@@ -1,0 +1,49 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from './backend.js';
+
+const BACKEND_MODULE = fileURLToPath(new URL('./backend.js', import.meta.url));
+/** dist/src/nn/ -> the repository root, where node_modules resolves. */
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+describe('initBackend', () => {
+  it('selects wasm by default with our kernels, and switches to cpu and back', async () => {
+    const wasm = await initBackend();
+    assert.equal(tf.getBackend(), 'wasm');
+    assert.match(wasm, /^wasm \(XNNPACK SIMD, 1 thread; our kernels: BatchMatMul, Conv2DBackpropInput, Conv2DBackpropFilter\)$/);
+    assert.equal(await initBackend({ backend: 'cpu' }), 'cpu (pure JS, 1 thread)');
+    assert.equal(tf.getBackend(), 'cpu');
+    assert.equal(await initBackend({ backend: 'wasm', threads: 1 }), wasm);
+  });
+
+  it('says what was wrong with bad arguments', async () => {
+    await assert.rejects(initBackend({ threads: 0 }), /threads must be a positive integer; got 0/);
+    await assert.rejects(initBackend({ backend: 'cpu', threads: 2 }), /cpu backend is single-threaded/);
+    await assert.rejects(initBackend({ backend: 'gpu' as 'cpu' }), /unknown backend "gpu"/);
+    await initBackend();
+    await assert.rejects(initBackend({ threads: 2 }), /already runs 1 thread\(s\)/);
+  });
+
+  it('runs the threaded wasm build with 2 threads, giving the single-threaded results, and exits', () => {
+    // A fresh process: the thread count is fixed once the wasm backend exists.
+    const script = `
+      import * as tf from '@tensorflow/tfjs';
+      import { initBackend } from ${JSON.stringify(BACKEND_MODULE)};
+      const x = Array.from({ length: 2 * 9 * 9 * 3 }, (_, i) => Math.sin(i));
+      const f = Array.from({ length: 3 * 3 * 3 * 4 }, (_, i) => Math.cos(i));
+      const run = () => tf.tidy(() => Array.from(tf.conv2d(tf.tensor4d(x, [2, 9, 9, 3]), tf.tensor4d(f, [3, 3, 3, 4]), 2, 'valid').dataSync()));
+      const description = await initBackend({ threads: 2 });
+      const threaded = run();
+      await initBackend({ backend: 'cpu' });
+      console.log(JSON.stringify({ description, threaded, cpu: run() }));
+    `;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(child.status, 0, child.stderr);
+    const { description, threaded, cpu } = JSON.parse(child.stdout.trim().split('\n').pop()!) as { description: string; threaded: number[]; cpu: number[] };
+    assert.match(description, /^wasm \(XNNPACK threaded SIMD, 2 threads;/);
+    threaded.forEach((v, i) => assert.ok(Math.abs(v - cpu[i]) < 1e-5, `output ${i}: ${v} vs ${cpu[i]}`));
+  });
+});

@@ -1,0 +1,233 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../envs/rng.js';
+import { initBackend } from './backend.js';
+import { createNet, type AtariSpec, type MlpSpec } from './networks.js';
+
+const MLP: MlpSpec = { kind: 'mlp', obsSize: 4, numActions: 2, hidden: [128] };
+const ATARI: AtariSpec = { kind: 'atari', inputShape: [4, 84, 84], numActions: 6 };
+/** The smallest frames the conv stack takes: 36 -> 8 -> 3 -> 1 pixels. */
+const SMALL_ATARI: AtariSpec = { kind: 'atari', inputShape: [4, 36, 36], numActions: 3 };
+/**
+ * Outputs against float64 JS: float32 rounding is ~1e-8 here, while a slip such as x / 255 for
+ * x / 256 moves the Atari logits by ~3e-5.
+ */
+const FORWARD_TOLERANCE = 1e-6;
+
+function randomPixels(size: number, rng: Rng): Float32Array {
+  return Float32Array.from({ length: size }, () => rng.integer(256));
+}
+
+describe('networks', () => {
+  before(async () => {
+    await initBackend();
+  });
+
+  it('counts parameters as PyTorch does for MlpA2C and AtariA2C', () => {
+    const mlp = createNet(MLP, 0);
+    const atari = createNet(ATARI, 0);
+    try {
+      // Linear(4, 128) + Linear(128, 2) + Linear(128, 1), weights and biases.
+      assert.equal(mlp.numParams, 4 * 128 + 128 + 128 * 2 + 2 + 128 + 1);
+      const conv = 8 * 8 * 4 * 32 + 32 + 4 * 4 * 32 * 64 + 64 + 3 * 3 * 64 * 64 + 64;
+      const heads = 2 * (3136 * 512 + 512) + 512 * 6 + 6 + 512 + 1;
+      assert.equal(atari.numParams, conv + heads);
+      assert.equal(atari.variables.length, 14);
+    } finally {
+      mlp.dispose();
+      atari.dispose();
+    }
+  });
+
+  it('outputs logits [batch, numActions] and values [batch]', () => {
+    const rng = new Rng(1);
+    for (const [spec, obsShape] of [
+      [MLP, [5, 4]],
+      [ATARI, [3, 4, 84, 84]],
+    ] as const) {
+      const net = createNet(spec, 1);
+      const size = obsShape.reduce((p: number, d: number) => p * d, 1);
+      const out = tf.tidy(() => net.forward(tf.tensor(randomPixels(size, rng), [...obsShape])));
+      assert.deepEqual(out.logits.shape, [obsShape[0], spec.numActions]);
+      assert.deepEqual(out.value.shape, [obsShape[0]]);
+      tf.dispose([out.logits, out.value]);
+      net.dispose();
+    }
+  });
+
+  it('is reproducible from its seed and differs across seeds', () => {
+    const a = createNet(SMALL_ATARI, 7);
+    const b = createNet(SMALL_ATARI, 7);
+    const c = createNet(SMALL_ATARI, 8);
+    try {
+      assert.deepEqual(a.getParams(), b.getParams());
+      assert.notDeepEqual(a.getParams(), c.getParams());
+    } finally {
+      [a, b, c].forEach((net) => net.dispose());
+    }
+  });
+
+  it('initialises every variable U(-1/sqrt(fanIn), 1/sqrt(fanIn)) as PyTorch does', () => {
+    const net = createNet(ATARI, 3);
+    try {
+      // fan-in per variable in order: conv filters in*k*k (bias shares its layer's), then Linear inputs.
+      const fanIns = [4 * 64, 4 * 64, 32 * 16, 32 * 16, 64 * 9, 64 * 9, 3136, 3136, 512, 512, 3136, 3136, 512, 512];
+      net.variables.forEach((variable, i) => {
+        const bound = 1 / Math.sqrt(fanIns[i]);
+        const values = variable.dataSync();
+        let sumOfSquares = 0;
+        for (const v of values) {
+          assert.ok(Math.abs(v) <= bound, `variable ${i}: ${v} outside ±${bound}`);
+          sumOfSquares += v * v;
+        }
+        if (values.length >= 10_000) {
+          // A uniform on ±bound has standard deviation bound / sqrt(3).
+          const std = Math.sqrt(sumOfSquares / values.length);
+          assert.ok(Math.abs(std / (bound / Math.sqrt(3)) - 1) < 0.05, `variable ${i}: std ${std} for bound ${bound}`);
+        }
+      });
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it('round-trips parameters through getParams and setParams', () => {
+    const net = createNet(MLP, 2);
+    const rng = new Rng(2);
+    try {
+      const flat = Float32Array.from({ length: net.numParams }, () => rng.uniform(-1, 1));
+      net.setParams(flat);
+      assert.deepEqual(net.getParams(), flat);
+      const out = new Float32Array(net.numParams);
+      assert.equal(net.getParams(out), out);
+      assert.deepEqual(out, flat);
+      // Variables come in order, weight [in, out] before bias: the first is Linear(4, 128).weight.
+      assert.deepEqual(net.variables[0].dataSync(), flat.subarray(0, 4 * 128));
+      assert.throws(() => net.setParams(new Float32Array(3)), /3 values; the network has 1027 parameters/);
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it('computes the MLP forward pass as its definition in plain JS', () => {
+    const spec: MlpSpec = { kind: 'mlp', obsSize: 3, numActions: 2, hidden: [5, 4] };
+    const net = createNet(spec, 4);
+    const rng = new Rng(4);
+    try {
+      const obs = Float32Array.from({ length: 2 * 3 }, () => rng.uniform(-2, 2));
+      const out = tf.tidy(() => net.forward(tf.tensor2d(obs, [2, 3])));
+      const logits = out.logits.dataSync();
+      const values = out.value.dataSync();
+      tf.dispose([out.logits, out.value]);
+      const params = net.getParams();
+      let offset = 0;
+      const layer = (x: number[], inSize: number, outSize: number, relu: boolean): number[] => {
+        const w = params.subarray(offset, offset + inSize * outSize);
+        const b = params.subarray(offset + inSize * outSize, offset + inSize * outSize + outSize);
+        offset += inSize * outSize + outSize;
+        return Array.from({ length: outSize }, (_, j) => {
+          let sum = b[j];
+          for (let i = 0; i < inSize; i++) sum += x[i] * w[i * outSize + j];
+          return relu ? Math.max(0, sum) : sum;
+        });
+      };
+      for (let row = 0; row < 2; row++) {
+        offset = 0;
+        const h1 = layer(Array.from(obs.subarray(row * 3, row * 3 + 3)), 3, 5, true);
+        const h2 = layer(h1, 5, 4, true);
+        const expectedLogits = layer(h2, 4, 2, false);
+        const [expectedValue] = layer(h2, 4, 1, false);
+        expectedLogits.forEach((l, j) => assert.ok(Math.abs(logits[row * 2 + j] - l) < FORWARD_TOLERANCE, `logit ${row},${j}: ${logits[row * 2 + j]} vs ${l}`));
+        assert.ok(Math.abs(values[row] - expectedValue) < FORWARD_TOLERANCE, `value ${row}: ${values[row]} vs ${expectedValue}`);
+      }
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it('computes the Atari forward pass as its definition in plain JS (channels first, x / 256)', () => {
+    const net = createNet(SMALL_ATARI, 5);
+    const rng = new Rng(5);
+    try {
+      const [channels, size] = [4, 36];
+      const pixels = randomPixels(channels * size * size, rng);
+      const out = tf.tidy(() => net.forward(tf.tensor4d(pixels, [1, channels, size, size])));
+      const logits = out.logits.dataSync();
+      const value = out.value.dataSync()[0];
+      tf.dispose([out.logits, out.value]);
+      const vars = net.variables.map((v) => v.dataSync());
+      // Feature maps as [channel][row][col], PyTorch's layout; filters are tfjs's [kh][kw][in][out].
+      let maps: number[][][] = Array.from({ length: channels }, (_, c) =>
+        Array.from({ length: size }, (_, y) => Array.from({ length: size }, (_, x) => pixels[(c * size + y) * size + x] / 256)),
+      );
+      const convs = [
+        { out: 32, k: 8, s: 4 },
+        { out: 64, k: 4, s: 2 },
+        { out: 64, k: 3, s: 1 },
+      ];
+      convs.forEach(({ out: outC, k, s }, layerIndex) => {
+        const filter = vars[2 * layerIndex];
+        const bias = vars[2 * layerIndex + 1];
+        const inC = maps.length;
+        const outSize = Math.floor((maps[0].length - k) / s) + 1;
+        maps = Array.from({ length: outC }, (_, o) =>
+          Array.from({ length: outSize }, (_, y) =>
+            Array.from({ length: outSize }, (_, x) => {
+              let sum = bias[o];
+              for (let ky = 0; ky < k; ky++)
+                for (let kx = 0; kx < k; kx++)
+                  for (let c = 0; c < inC; c++) sum += maps[c][y * s + ky][x * s + kx] * filter[((ky * k + kx) * inC + c) * outC + o];
+              return Math.max(0, sum);
+            }),
+          ),
+        );
+      });
+      // 1x1 spatial output: the channels-last flatten is just the 64 channels.
+      const features = maps.map((m) => m[0][0]);
+      const linear = (x: number[], w: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array, relu: boolean) =>
+        Array.from(b, (bj, j) => {
+          let sum = bj;
+          x.forEach((xi, i) => (sum += xi * w[i * b.length + j]));
+          return relu ? Math.max(0, sum) : sum;
+        });
+      const expectedLogits = linear(linear(features, vars[6], vars[7], true), vars[8], vars[9], false);
+      const [expectedValue] = linear(linear(features, vars[10], vars[11], true), vars[12], vars[13], false);
+      expectedLogits.forEach((l, j) => assert.ok(Math.abs(logits[j] - l) < FORWARD_TOLERANCE, `logit ${j}: ${logits[j]} vs ${l}`));
+      assert.ok(Math.abs(value - expectedValue) < FORWARD_TOLERANCE, `value: ${value} vs ${expectedValue}`);
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it('rejects observations of the wrong shape and frames too small for the conv stack', () => {
+    const net = createNet(MLP, 0);
+    try {
+      assert.throws(() => net.forward(tf.zeros([2, 5])), /expected observations \[batch, 4\]; got \[2, 5\]/);
+    } finally {
+      net.dispose();
+    }
+    assert.throws(() => createNet({ kind: 'atari', inputShape: [4, 30, 30], numActions: 2 }, 0), /too small/);
+    assert.throws(() => createNet({ kind: 'mlp', obsSize: 4, numActions: 2, hidden: [0] }, 0), /positive integers/);
+  });
+
+  it('keeps the tensor count flat across forward passes and parameter loads', () => {
+    const net = createNet(MLP, 6);
+    try {
+      const flat = net.getParams();
+      const step = () => {
+        const out = tf.tidy(() => net.forward(tf.ones([3, 4])));
+        tf.dispose([out.logits, out.value]);
+        net.setParams(flat);
+        net.getParams(flat);
+      };
+      step();
+      const tensors = tf.memory().numTensors;
+      step();
+      step();
+      assert.equal(tf.memory().numTensors, tensors);
+    } finally {
+      net.dispose();
+    }
+  });
+});

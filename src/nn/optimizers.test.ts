@@ -1,0 +1,96 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Adam, DEFAULT_ADAM_ARGS, SharedRmsProp } from './optimizers.js';
+
+/** Float32 storage of values computed here in float64. */
+const FLOAT32_RTOL = 1e-6;
+
+function assertClose(actual: ArrayLike<number>, expected: number[], what: string): void {
+  assert.equal(actual.length, expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    assert.ok(Math.abs(actual[i] - expected[i]) <= FLOAT32_RTOL * Math.abs(expected[i]), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
+  }
+}
+
+describe('Adam', () => {
+  it('matches torch.optim.Adam on a hand-computed two-step example', () => {
+    const lr = 0.1;
+    const eps = DEFAULT_ADAM_ARGS.eps; // 1e-3
+    const params = new Float32Array([1, -2]);
+    const g1 = [0.5, -1];
+    const g2 = [0.1, 0.3];
+    const adam = new Adam(2, { lr });
+
+    // Step 1: m = 0.1 g, v = 0.001 g^2; bias corrections 0.1 and 0.001 give m^ = g and
+    // sqrt(v^) = |g|, so each parameter moves by lr g / (|g| + eps).
+    adam.step(params, new Float32Array(g1));
+    const after1 = [1 - (lr * 0.5) / (0.5 + eps), -2 - (lr * -1) / (1 + eps)];
+    assertClose(params, after1, 'params after step 1');
+
+    // Step 2: m = 0.9 (0.1 g1) + 0.1 g2, v = 0.999 (0.001 g1^2) + 0.001 g2^2,
+    // step_size = lr / (1 - 0.9^2), denom = sqrt(v) / sqrt(1 - 0.999^2) + eps.
+    adam.step(params, new Float32Array(g2));
+    const after2 = after1.map((p, i) => {
+      const m = 0.9 * 0.1 * g1[i] + 0.1 * g2[i];
+      const v = 0.999 * 0.001 * g1[i] ** 2 + 0.001 * g2[i] ** 2;
+      return p - ((lr / 0.19) * m) / (Math.sqrt(v) / Math.sqrt(0.001999) + eps);
+    });
+    assertClose(params, after2, 'params after step 2');
+    assert.equal(adam.state().step, 2);
+  });
+
+  it('resumes from a saved state exactly as if never interrupted', () => {
+    const grads = [new Float32Array([0.3, -0.7, 2]), new Float32Array([-0.1, 0.4, 0.5]), new Float32Array([1, 1, -1])];
+    const straight = new Adam(3, { lr: 0.01 });
+    const straightParams = new Float32Array([0.1, 0.2, 0.3]);
+    grads.forEach((g) => straight.step(straightParams, g));
+
+    const first = new Adam(3, { lr: 0.01 });
+    const params = new Float32Array([0.1, 0.2, 0.3]);
+    first.step(params, grads[0]);
+    const saved = first.state();
+    const snapshot = { ...saved, buffers: Object.fromEntries(Object.entries(saved.buffers).map(([k, b]) => [k, b.slice()])) };
+    const resumed = new Adam(3, { lr: 0.01 });
+    resumed.loadState(snapshot);
+    resumed.step(params, grads[1]);
+    resumed.step(params, grads[2]);
+    assert.deepEqual(params, straightParams);
+    assert.deepEqual(resumed.state().buffers, straight.state().buffers);
+  });
+
+  it('rejects state of another optimiser or size, and mismatched arrays', () => {
+    const adam = new Adam(2, { lr: 0.1 });
+    assert.throws(() => adam.loadState(new SharedRmsProp(2, { lr: 0.1 }).state()), /cannot load shared-rmsprop state into adam/);
+    assert.throws(() => adam.loadState(new Adam(3, { lr: 0.1 }).state()), /expAvg has 3 values; expected 2/);
+    assert.throws(() => adam.step(new Float32Array(3), new Float32Array(3)), /built for 2/);
+  });
+});
+
+describe('SharedRmsProp', () => {
+  it('follows Mnih et al. 2016: g = alpha g + (1 - alpha) grad^2, theta -= lr grad / sqrt(g + eps)', () => {
+    const [lr, alpha, eps] = [0.01, 0.9, 0.1];
+    const rms = new SharedRmsProp(2, { lr, alpha, eps });
+    const params = new Float32Array([1, -1]);
+    rms.step(params, new Float32Array([2, -0.5]));
+    // g = 0.1 * [4, 0.25] = [0.4, 0.025]
+    const after1 = [1 - (lr * 2) / Math.sqrt(0.4 + eps), -1 - (lr * -0.5) / Math.sqrt(0.025 + eps)];
+    assertClose(params, after1, 'params after step 1');
+    rms.step(params, new Float32Array([1, 1]));
+    // g = 0.9 * [0.4, 0.025] + 0.1 * [1, 1] = [0.46, 0.1225]
+    const after2 = [after1[0] - lr / Math.sqrt(0.46 + eps), after1[1] - lr / Math.sqrt(0.1225 + eps)];
+    assertClose(params, after2, 'params after step 2');
+    assertClose(rms.squareAvg, [0.46, 0.1225], 'squareAvg');
+  });
+
+  it('shares its statistics through a SharedArrayBuffer', () => {
+    const shared = new Float32Array(new SharedArrayBuffer(2 * Float32Array.BYTES_PER_ELEMENT));
+    const a = new SharedRmsProp(2, { lr: 0.1 }, shared);
+    const b = new SharedRmsProp(2, { lr: 0.1 }, new Float32Array(shared.buffer));
+    a.step(new Float32Array(2), new Float32Array([1, 2]));
+    // b sees a's update: its step starts from g = (1 - alpha) grad_a^2.
+    const alpha = b.alpha;
+    b.step(new Float32Array(2), new Float32Array([1, 0]));
+    assertClose(shared, [alpha * (1 - alpha) + (1 - alpha), alpha * (1 - alpha) * 4], 'shared squareAvg');
+    assert.throws(() => new SharedRmsProp(3, { lr: 0.1 }, shared), /squareAvg has 2 values/);
+  });
+});

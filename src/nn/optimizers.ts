@@ -1,0 +1,154 @@
+/**
+ * Optimisers over flat Float32Arrays in plain JS, so that their state is a few typed arrays: easy
+ * to checkpoint, and for SharedRmsProp, to share between threads through a SharedArrayBuffer.
+ */
+
+export interface OptimizerState {
+  name: string;
+  /** Steps taken so far. */
+  step: number;
+  buffers: Record<string, Float32Array>;
+}
+
+export interface Optimizer {
+  readonly name: string;
+  /** Updates `params` in place from `grads` (same length). */
+  step(params: Float32Array, grads: Float32Array): void;
+  /** Live views of the buffers (copy them to keep a snapshot). */
+  state(): OptimizerState;
+  /** Restores a state() of an optimiser of the same name and size. */
+  loadState(state: OptimizerState): void;
+}
+
+export interface AdamArgs {
+  lr: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+}
+
+/** torch.optim.Adam's betas; eps is the reference A3C's 1e-3 (Lapan ch. 13), not torch's 1e-8. */
+export const DEFAULT_ADAM_ARGS = Object.freeze({ beta1: 0.9, beta2: 0.999, eps: 1e-3 });
+
+/** torch.optim.Adam (no weight decay, no amsgrad), with its bias correction. */
+export class Adam implements Optimizer {
+  readonly name = 'adam';
+  lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  private steps = 0;
+  /** First and second moment estimates, torch's exp_avg and exp_avg_sq. */
+  private readonly expAvg: Float32Array;
+  private readonly expAvgSq: Float32Array;
+
+  constructor(numParams: number, args: AdamArgs) {
+    this.lr = args.lr;
+    this.beta1 = args.beta1 ?? DEFAULT_ADAM_ARGS.beta1;
+    this.beta2 = args.beta2 ?? DEFAULT_ADAM_ARGS.beta2;
+    this.eps = args.eps ?? DEFAULT_ADAM_ARGS.eps;
+    this.expAvg = new Float32Array(numParams);
+    this.expAvgSq = new Float32Array(numParams);
+  }
+
+  step(params: Float32Array, grads: Float32Array): void {
+    checkSizes(this.name, this.expAvg.length, params, grads);
+    this.steps++;
+    const { beta1, beta2, eps, expAvg, expAvgSq } = this;
+    const stepSize = this.lr / (1 - beta1 ** this.steps);
+    const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** this.steps);
+    for (let i = 0; i < params.length; i++) {
+      const g = grads[i];
+      const m = beta1 * expAvg[i] + (1 - beta1) * g;
+      const v = beta2 * expAvgSq[i] + (1 - beta2) * g * g;
+      expAvg[i] = m;
+      expAvgSq[i] = v;
+      params[i] -= (stepSize * m) / (Math.sqrt(v) / biasCorrection2Sqrt + eps);
+    }
+  }
+
+  state(): OptimizerState {
+    return { name: this.name, step: this.steps, buffers: { expAvg: this.expAvg, expAvgSq: this.expAvgSq } };
+  }
+
+  loadState(state: OptimizerState): void {
+    loadBuffers(this.name, state, { expAvg: this.expAvg, expAvgSq: this.expAvgSq });
+    this.steps = state.step;
+  }
+}
+
+export interface RmsPropArgs {
+  lr: number;
+  alpha?: number;
+  eps?: number;
+}
+
+/**
+ * alpha from Mnih et al. 2016 (sec. 8); eps, which the paper does not state, as in chainerrl's
+ * RMSpropAsync for its A3C examples, following muupan/async-rl's exchange with the authors.
+ */
+export const DEFAULT_RMSPROP_ARGS = Object.freeze({ alpha: 0.99, eps: 0.1 });
+
+/**
+ * The A3C paper's RMSProp with shared statistics (Mnih et al. 2016, sec. 4):
+ * g = alpha g + (1 - alpha) grad^2, theta -= lr grad / sqrt(g + eps). Pass a Float32Array view of
+ * a SharedArrayBuffer as `squareAvg` to share g between threads; updates are lock-free, as in
+ * the paper.
+ */
+export class SharedRmsProp implements Optimizer {
+  readonly name = 'shared-rmsprop';
+  lr: number;
+  readonly alpha: number;
+  readonly eps: number;
+  readonly squareAvg: Float32Array;
+  /** Steps taken by this instance (the shared statistics do not count them). */
+  private steps = 0;
+
+  constructor(numParams: number, args: RmsPropArgs, squareAvg: Float32Array = new Float32Array(numParams)) {
+    if (squareAvg.length !== numParams) {
+      throw new Error(`${this.name}: squareAvg has ${squareAvg.length} values; expected one per parameter (${numParams})`);
+    }
+    this.lr = args.lr;
+    this.alpha = args.alpha ?? DEFAULT_RMSPROP_ARGS.alpha;
+    this.eps = args.eps ?? DEFAULT_RMSPROP_ARGS.eps;
+    this.squareAvg = squareAvg;
+  }
+
+  step(params: Float32Array, grads: Float32Array): void {
+    checkSizes(this.name, this.squareAvg.length, params, grads);
+    this.steps++;
+    const { alpha, eps, lr, squareAvg } = this;
+    for (let i = 0; i < params.length; i++) {
+      const g = grads[i];
+      const avg = alpha * squareAvg[i] + (1 - alpha) * g * g;
+      squareAvg[i] = avg;
+      params[i] -= (lr * g) / Math.sqrt(avg + eps);
+    }
+  }
+
+  state(): OptimizerState {
+    return { name: this.name, step: this.steps, buffers: { squareAvg: this.squareAvg } };
+  }
+
+  loadState(state: OptimizerState): void {
+    loadBuffers(this.name, state, { squareAvg: this.squareAvg });
+    this.steps = state.step;
+  }
+}
+
+function checkSizes(name: string, numParams: number, params: Float32Array, grads: Float32Array): void {
+  if (params.length !== numParams || grads.length !== numParams) {
+    throw new Error(`${name}.step: params has ${params.length} values and grads ${grads.length}; the optimiser was built for ${numParams}`);
+  }
+}
+
+function loadBuffers(name: string, state: OptimizerState, into: Record<string, Float32Array>): void {
+  if (state.name !== name) throw new Error(`cannot load ${state.name} state into ${name}`);
+  for (const [key, buffer] of Object.entries(into)) {
+    const saved = state.buffers[key];
+    if (saved === undefined || saved.length !== buffer.length) {
+      throw new Error(`${name} state: buffer ${key} has ${saved?.length ?? 'no'} values; expected ${buffer.length}`);
+    }
+  }
+  for (const [key, buffer] of Object.entries(into)) buffer.set(state.buffers[key]);
+}
