@@ -19,6 +19,7 @@ export async function trainA2C(ctx: TrainingContext, env: VectorEnv): Promise<St
     const batch = agent.collect(config.batchSize);
     stats.envSteps += agent.takeEnvSteps();
     recordEpisodes(ctx, agent.takeEpisodes());
+    for (const line of agent.takeEnvRestarts()) ctx.callbacks.onLog?.(line);
     recordUpdate(ctx, learner.train(batch, agent.obsShape, config.entCoef));
     const now = performance.now();
     if (now - lastProgress >= PROGRESS_EVERY_MS) {

@@ -1,3 +1,4 @@
+import { registerAtariEnvs } from '../envs/atari/index.js';
 import { make, makeVectorEnv, envSpec } from '../envs/registry.js';
 import { Discrete } from '../envs/spaces.js';
 import { initBackend } from '../nn/backend.js';
@@ -55,6 +56,7 @@ export class A3C {
   async learn(): Promise<TrainResult> {
     const { config } = this;
     const backend = await initBackend({});
+    registerAtariEnvs();
     const probe = make(config.env);
     const actionSpace = probe.actionSpace;
     const observationSpace = probe.observationSpace;

@@ -49,6 +49,11 @@ export class Agent {
     return this.collector.finishedEpisodes.splice(0);
   }
 
+  /** Env restarts (after its process died) since the last call, one line each. */
+  takeEnvRestarts(): string[] {
+    return this.collector.envRestarts.splice(0);
+  }
+
   /** Env steps taken since the last call. */
   takeEnvSteps(): number {
     const steps = this.collector.envSteps - this.reportedSteps;

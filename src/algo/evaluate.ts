@@ -1,3 +1,4 @@
+import { registerAtariEnvs } from '../envs/atari/index.js';
 import { make } from '../envs/registry.js';
 import { Discrete } from '../envs/spaces.js';
 import { Rng } from '../envs/rng.js';
@@ -26,6 +27,7 @@ export interface EvalResult {
 /** Plays whole episodes with a checkpoint's policy (greedy by default, as SB3's evaluate_policy). */
 export function evaluateCheckpoint(path: string, options: EvalOptions): EvalResult {
   const checkpoint = loadCheckpoint(path);
+  registerAtariEnvs();
   const envId = options.env ?? checkpoint.config.env;
   const env = make(envId);
   try {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Box, Discrete } from '../envs/spaces.js';
-import type { Obs, ResetOptions, VectorEnv, VectorStepResult } from '../envs/core.js';
+import { EnvProcessDiedError, type Obs, type ResetOptions, type VectorEnv, type VectorStepResult } from '../envs/core.js';
 import { NStepCollector, type ActingPolicy } from './n-step.js';
 import { TransitionBatch } from './transition-batch.js';
 
@@ -94,4 +94,48 @@ test('episodes are recorded with their undiscounted reward and length', () => {
     { reward: 6, length: 3 },
   ]);
   assert.equal(collector.envSteps, 7);
+});
+
+/** A CountingEnv whose process "dies" on one step and can be restarted. */
+class DyingEnv extends CountingEnv {
+  steps = 0;
+  restarts = 0;
+
+  constructor(private readonly dieAtStep: number) {
+    super(100, 'terminated');
+  }
+
+  override step(): VectorStepResult {
+    if (++this.steps === this.dieAtStep) throw new EnvProcessDiedError('env server died');
+    return super.step();
+  }
+
+  restart() {
+    this.restarts++;
+    return this.reset();
+  }
+}
+
+test('an env whose process died is restarted and the unfinished windows are dropped', () => {
+  const env = new DyingEnv(4);
+  const collector = new NStepCollector(env, policy, GAMMA, N_STEPS);
+  const out = new TransitionBatch(1, 'float32');
+  for (let i = 0; i < 7; i++) collector.step(out);
+  assert.equal(env.restarts, 1);
+  assert.deepEqual(collector.envRestarts, ['env server died; restarted the env']);
+  // Before the crash: windows from s0 and s1 (released at steps 3 and 4). After the restart at
+  // step 4 the env counts from 0 again; steps 5-7 complete the window from the new s0 only.
+  const t = out.take(out.size);
+  assert.deepEqual(Array.from(t.obs), [0, 1, 0]);
+  assert.deepEqual(Array.from(t.valueTargets), [1 + 0.5 * 2 + 0.25 * 12, 2 + 0.5 * 3 + 0.25 * 13, 1 + 0.5 * 2 + 0.25 * 12]);
+  assert.equal(collector.envSteps, 6);
+});
+
+test('other env errors are not swallowed', () => {
+  const env = new CountingEnv(100, 'terminated');
+  env.step = () => {
+    throw new Error('bad action');
+  };
+  const collector = new NStepCollector(env, policy, GAMMA, N_STEPS);
+  assert.throws(() => collector.step(new TransitionBatch(1, 'float32')), /bad action/);
 });

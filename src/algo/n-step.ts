@@ -1,4 +1,4 @@
-import type { Obs, VectorEnv } from '../envs/core.js';
+import { EnvProcessDiedError, type Obs, type VectorEnv, type VectorStepResult } from '../envs/core.js';
 import type { TransitionBatch } from './transition-batch.js';
 
 /** What the collector asks of the policy for a batch of observations `[count, obsSize]`. */
@@ -54,6 +54,8 @@ export class NStepCollector {
   /** Env steps taken (one per copy per step). */
   envSteps = 0;
   readonly finishedEpisodes: EpisodeRecord[] = [];
+  /** Why the env was restarted, one line each, since the owner last drained this. */
+  readonly envRestarts: string[] = [];
 
   constructor(
     private readonly env: VectorEnv,
@@ -77,7 +79,8 @@ export class NStepCollector {
     const { actions, values } = this.policy.act(this.obs, n);
     for (let i = 0; i < n; i++) this.release(i, values[i], out);
 
-    const result = this.env.step(actions);
+    const result = this.stepOrRestart(actions);
+    if (result === null) return;
     this.envSteps += n;
     const truncatedCopies: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -100,6 +103,27 @@ export class NStepCollector {
     }
     if (truncatedCopies.length > 0) this.bootstrapTruncated(truncatedCopies, result.finalObs, out);
     this.obs = result.obs;
+  }
+
+  /**
+   * Steps the env; when its process died and it can restart, restarts it, drops the episodes in
+   * progress (their windows can no longer be completed) and returns null.
+   */
+  private stepOrRestart(actions: Int32Array): VectorStepResult | null {
+    try {
+      return this.env.step(actions);
+    } catch (err) {
+      if (!(err instanceof EnvProcessDiedError) || this.env.restart === undefined) throw err;
+      this.obs = this.env.restart().obs;
+      for (let i = 0; i < this.env.numEnvs; i++) {
+        this.histories[i].length = 0;
+        this.waiting[i].length = 0;
+        this.episodeReward[i] = 0;
+        this.episodeLength[i] = 0;
+      }
+      this.envRestarts.push(`${err.message}; restarted the env`);
+      return null;
+    }
   }
 
   /** Transitions still waiting for a bootstrap value (bounded by numEnvs). */

@@ -29,6 +29,7 @@ export async function runWithAgents(
   let settle: (result: StopReason | Error) => void = () => {};
   const finished = new Promise<StopReason | Error>((resolve) => (settle = resolve));
   const pool = new AgentPool({ config, netSpec: ctx.netSpec, paramsBuffer: shared.buffer }, seeds, (message) => {
+    for (const line of message.envRestarts) log(`agent ${message.agentId}: ${line}`);
     consume(message);
     const reason = stopReason(ctx);
     if (reason) settle(reason);

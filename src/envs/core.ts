@@ -50,6 +50,11 @@ export type DiscreteEnv = Env & { readonly actionSpace: Discrete };
  */
 export interface VectorEnv {
   readonly numEnvs: number;
+  /**
+   * Envs living in another process can be restarted after an `EnvProcessDiedError`: every copy
+   * starts a new episode, the ones in progress are lost.
+   */
+  restart?(): { obs: Obs; infos: Info[] };
   readonly singleObservationSpace: Box;
   readonly singleActionSpace: Space;
   reset(options?: ResetOptions): { obs: Obs; infos: Info[] };
@@ -65,4 +70,9 @@ export interface VectorStepResult {
   /** The observation each copy ended on, or null where it did not end this step. */
   finalObs: (Obs | null)[];
   infos: Info[];
+}
+
+/** An env's process died (crashed, killed, exited); a `VectorEnv.restart()` may bring it back. */
+export class EnvProcessDiedError extends Error {
+  override name = 'EnvProcessDiedError';
 }

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Agent } from '../algo/agent.js';
 import { lossGradients } from '../algo/learner.js';
+import { registerAtariEnvs } from '../envs/atari/index.js';
 import { makeVectorEnv } from '../envs/registry.js';
 import { initBackend } from '../nn/backend.js';
 import { createNet } from '../nn/networks.js';
@@ -14,6 +15,7 @@ async function main(init: AgentInit): Promise<void> {
   const port = parentPort!;
   const { config, agentId } = init;
   const backend = await initBackend({ threads: 1 });
+  registerAtariEnvs();
   const control = new Int32Array(init.controlBuffer);
   const queuedIndex = CONTROL_QUEUED_BASE + agentId;
   const shared = SharedParams.attach(init.paramsBuffer);
@@ -34,7 +36,13 @@ async function main(init: AgentInit): Promise<void> {
         net.setParams(params);
       }
       const batch = agent.collect(chunk);
-      const provenance = { agentId, paramsVersion, envSteps: agent.takeEnvSteps(), episodes: agent.takeEpisodes() };
+      const provenance = {
+        agentId,
+        paramsVersion,
+        envSteps: agent.takeEnvSteps(),
+        episodes: agent.takeEpisodes(),
+        envRestarts: agent.takeEnvRestarts(),
+      };
       let message: AgentMessage;
       let transfer: ArrayBuffer[];
       if (config.mode === 'grad') {

@@ -22,6 +22,8 @@ interface Provenance {
   /** Env steps taken since the agent's previous message. */
   envSteps: number;
   episodes: EpisodeRecord[];
+  /** Env restarts after its process died, one line each. */
+  envRestarts: string[];
 }
 
 export type AgentMessage =

@@ -11,13 +11,25 @@ export const ATARI_FAMILY: EnvFamily = {
   makeVector: (id, numEnvs, options) => new GymVectorEnv(id, numEnvs, gymEnvOptions(id, options)),
 };
 
+/** Any Gymnasium id through the Python env server, as `gym:<id>` (e.g. `gym:CartPole-v1`). */
+const GYMNASIUM_PREFIX = 'gym:';
+
+export const GYMNASIUM_FAMILY: EnvFamily = {
+  name: 'any Gymnasium id through the Python env server: gym:<id>',
+  matches: (id) => id.startsWith(GYMNASIUM_PREFIX) && id.length > GYMNASIUM_PREFIX.length,
+  make: (id, options) => new GymEnv(id.slice(GYMNASIUM_PREFIX.length), gymEnvOptions(id, options)),
+  makeVector: (id, numEnvs, options) => new GymVectorEnv(id.slice(GYMNASIUM_PREFIX.length), numEnvs, gymEnvOptions(id, options)),
+};
+
 /**
  * Makes `make("PongNoFrameskip-v4")` and `make("ALE/Pong-v5")` return a GymEnv with ptan's DQN
  * preprocessing. Options: `atari` (preprocessing changes, or false for raw frames), `makeKwargs`
- * (for gymnasium.make), `python` (see GymEnvOptions).
+ * (for gymnasium.make), `python` (see GymEnvOptions). Also registers `gym:<id>` for any other
+ * Gymnasium id.
  */
 export function registerAtariEnvs(): void {
   registerEnvFamily(ATARI_FAMILY);
+  registerEnvFamily(GYMNASIUM_FAMILY);
 }
 
 /** `numEnvs` copies of an Atari id in one server process: what a vector of `make(id)` should be. */

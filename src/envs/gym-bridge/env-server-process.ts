@@ -1,3 +1,4 @@
+import { EnvProcessDiedError } from '../core.js';
 /**
  * One python/env_server.py process and the blocking pipes to it: start-up, the hello that
  * describes the spaces, and the request/reply framing of its binary protocol (see the protocol
@@ -51,7 +52,7 @@ interface HelloText {
 }
 
 /** The server process is gone (crashed, killed or exited); `restart()` on the env starts a new one. */
-export class GymServerDiedError extends Error {}
+export class GymServerDiedError extends EnvProcessDiedError {}
 
 export class EnvServerProcess {
   readonly hello: ServerHello;
