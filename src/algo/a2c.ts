@@ -13,6 +13,7 @@ const PROGRESS_EVERY_MS = 1000;
 export async function trainA2C(ctx: TrainingContext, env: VectorEnv): Promise<StopReason> {
   const { config, learner, stats } = ctx;
   const agent = new Agent(env, learner.net, { gamma: config.gamma, nSteps: config.nSteps, seed: config.seed });
+  stats.startActing();
   let lastYield = performance.now();
   let lastProgress = lastYield;
   for (;;) {

@@ -21,8 +21,14 @@ export interface TrainResult {
   steps: number;
   episodes: number;
   updates: number;
+  /** Transitions that went through an optimiser step. */
+  trainedSamples: number;
+  /** Wall time from start to end, start-up included. */
   seconds: number;
+  /** Of which start-up (threads, envs, backends). */
+  startupSeconds: number;
   meanReward: number | null;
+  /** Env steps per second after start-up. */
   stepsPerSecond: number;
   checkpoint: string | null;
   backend: string;
@@ -103,7 +109,9 @@ export class A3C {
       steps: stats.envSteps,
       episodes: stats.episodes,
       updates: stats.updates,
+      trainedSamples: stats.trainedSamples,
       seconds: stats.seconds,
+      startupSeconds: stats.startupSeconds,
       meanReward: stats.episodes > 0 ? stats.meanReward100 : null,
       stepsPerSecond: stats.stepsPerSecond,
       checkpoint: config.checkpoint,

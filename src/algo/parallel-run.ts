@@ -36,6 +36,7 @@ export async function runWithAgents(
   }, log);
   const fail = (err: Error) => settle(err);
   await Promise.race([pool.start(fail), finished]);
+  ctx.stats.startActing();
   log(`agents: ${config.workers} threads x ${config.envsPerWorker} envs, backend ${pool.backend}`);
   let lastProgress = performance.now();
   const timer = setInterval(() => {

@@ -13,13 +13,27 @@ export class RunStats {
   /** Env step count at which each episode ended (the x axis of reward curves). */
   readonly episodeEndSteps: number[] = [];
   private readonly startMs: number;
+  /** When acting began (agents ready), and the env steps counted before it. */
+  private actingStartMs: number;
+  private stepsBeforeActing = 0;
 
   constructor(
     /** Seconds already spent before this process (a resumed run). */
     private readonly priorSeconds = 0,
-    nowMs = performance.now(),
   ) {
-    this.startMs = nowMs;
+    this.startMs = performance.now();
+    this.actingStartMs = this.startMs;
+  }
+
+  /** Marks the end of start-up (threads, envs, backends): throughput is measured from here. */
+  startActing(): void {
+    this.actingStartMs = performance.now();
+    this.stepsBeforeActing = this.envSteps;
+  }
+
+  /** Seconds from this process's start to `startActing`. */
+  get startupSeconds(): number {
+    return (this.actingStartMs - this.startMs) / 1000;
   }
 
   addEpisodes(episodes: EpisodeRecord[]): void {
@@ -48,9 +62,9 @@ export class RunStats {
     return this.priorSeconds + (performance.now() - this.startMs) / 1000;
   }
 
-  /** Env steps per second over this process's part of the run. */
+  /** Env steps per second since acting began in this process. */
   get stepsPerSecond(): number {
-    const s = (performance.now() - this.startMs) / 1000;
-    return s > 0 ? this.envSteps / s : 0;
+    const s = (performance.now() - this.actingStartMs) / 1000;
+    return s > 0 ? (this.envSteps - this.stepsBeforeActing) / s : 0;
   }
 }
