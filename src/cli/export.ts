@@ -1,0 +1,73 @@
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { CheckpointError, loadCheckpoint } from '../io/checkpoint.js';
+import { POLICY_PAGE_FILES, readPagePolicy, type PolicyPageInfo } from '../io/policy-page.js';
+import { classicControlScene } from '../io/render/render-frame.js';
+import { commandAction } from './command-action.js';
+
+/** Where `npm run build` puts the page bundle (vite, web/vite.config.ts): dist/web beside dist/src. */
+const PAGE_BUNDLE_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+
+export interface ExportResult {
+  env: string;
+  outDir: string;
+}
+
+/**
+ * Writes a static page that plays the checkpoint's greedy policy in the browser: the page bundle,
+ * the checkpoint's model.json and weights.bin, and policy.json. `outDir` must be new, empty or an
+ * earlier export, which is replaced.
+ */
+export function exportPolicyPage(checkpointPath: string, outDir: string): ExportResult {
+  const checkpoint = loadCheckpoint(checkpointPath);
+  const env = checkpoint.config.env;
+  if (checkpoint.netSpec.kind !== 'mlp') {
+    throw new CheckpointError(
+      `checkpoint ${checkpointPath}: the browser page plays MLP (classic-control) policies only; this one has an ${checkpoint.netSpec.kind} network for ${env}`,
+    );
+  }
+  classicControlScene(env);
+  if (!existsSync(join(PAGE_BUNDLE_DIR, 'index.html'))) {
+    throw new Error(`the policy page bundle is missing from ${PAGE_BUNDLE_DIR}: build it with "npm run build"`);
+  }
+  prepareOutDir(outDir);
+  cpSync(PAGE_BUNDLE_DIR, outDir, { recursive: true });
+  for (const file of [POLICY_PAGE_FILES.model, POLICY_PAGE_FILES.weights]) copyFileSync(join(checkpointPath, file), join(outDir, file));
+  const info: PolicyPageInfo = { env, trainedEnvSteps: checkpoint.counters.envSteps };
+  writeFileSync(join(outDir, POLICY_PAGE_FILES.info), JSON.stringify(info));
+  // The page reads the files with this same function: fail here rather than in the viewer's browser.
+  const weights = readFileSync(join(outDir, POLICY_PAGE_FILES.weights));
+  readPagePolicy(JSON.parse(readFileSync(join(outDir, POLICY_PAGE_FILES.model), 'utf8')), weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength));
+  return { env, outDir };
+}
+
+function prepareOutDir(outDir: string): void {
+  if (existsSync(outDir) && readdirSync(outDir).length > 0) {
+    if (!existsSync(join(outDir, POLICY_PAGE_FILES.info))) {
+      throw new Error(`export: ${outDir} is neither empty nor an earlier export (no ${POLICY_PAGE_FILES.info}); choose a new or empty folder`);
+    }
+    rmSync(outDir, { recursive: true });
+  }
+  mkdirSync(outDir, { recursive: true });
+}
+
+/** `a3c export`: the policy as a web page. */
+export function registerExportCommand(program: Command): void {
+  program
+    .command('export')
+    .description("write a static web page that plays a classic-control checkpoint's greedy policy in the browser")
+    .requiredOption('--checkpoint <dir>', 'checkpoint folder')
+    .requiredOption('--out <dir>', 'folder for the page (new, empty, or an earlier export to replace)')
+    .option('--verbose', 'print stack traces of errors')
+    .action(
+      commandAction(async (flags: { checkpoint: string; out: string }) => {
+        const result = exportPolicyPage(flags.checkpoint, flags.out);
+        process.stdout.write(
+          `exported the ${result.env} policy page to ${result.outDir}; serve the folder over HTTP, e.g. ` +
+            `"python3 -m http.server -d ${result.outDir}", and open http://localhost:8000/?seed=0\n`,
+        );
+      }),
+    );
+}
