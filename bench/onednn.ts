@@ -21,11 +21,19 @@ export interface BenchOneDnnArgs {
 export interface BenchOneDnnResult {
   path: 'native' | 'wasm';
   batch: number;
+  /** Wall-clock medians per call. */
   forwardMs: number;
   /** Forward, loss and backward: the part the native kernels speed up. */
   forwardBackwardMs: number;
   /** forwardBackwardMs plus clipping and the Adam update. */
   trainMs: number;
+  /**
+   * Process CPU time per call (means). On a machine shared with other work
+   * these stay near the unloaded wall times while the wall times stretch.
+   */
+  forwardCpuMs: number;
+  forwardBackwardCpuMs: number;
+  trainCpuMs: number;
   forwardSamplesPerS: number;
   trainSamplesPerS: number;
 }
@@ -51,6 +59,8 @@ const WARMUP_STEPS = 3;
 const DEFAULT_SECONDS = 5;
 const DEFAULT_BATCHES = [32, 128];
 const SEED = 0;
+const MS_PER_S = 1000;
+const US_PER_MS = 1000;
 
 interface Dense {
   w: tf.Variable;
@@ -126,21 +136,28 @@ function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): Array<{ na
   return Object.entries(grads).map(([name, g]) => ({ name, tensor: tf.mul(g, scale) }));
 }
 
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
+}
+
 /**
- * Median ms per call of `step` over `seconds`, after warm-up. The median, not
- * the mean, because the machine is shared and other processes preempt some calls.
+ * Median wall ms and mean process CPU ms per call of `step` over `seconds`,
+ * after warm-up. The median, because other processes preempt some calls.
  */
-function timeMs(step: () => void, seconds: number): number {
+function time(step: () => void, seconds: number): Timing {
   for (let i = 0; i < WARMUP_STEPS; i++) step();
   const durations: number[] = [];
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   while (performance.now() - start < seconds * 1000) {
     const callStart = performance.now();
     step();
     durations.push(performance.now() - callStart);
   }
+  const cpu = process.cpuUsage(cpuStart);
   durations.sort((p, q) => p - q);
-  return durations[Math.floor(durations.length / 2)];
+  return { wallMs: durations[Math.floor(durations.length / 2)], cpuMs: (cpu.user + cpu.system) / US_PER_MS / durations.length };
 }
 
 function measure(path: BenchOneDnnResult['path'], { batch, seconds }: BenchOneDnnArgs): BenchOneDnnResult {
@@ -152,9 +169,9 @@ function measure(path: BenchOneDnnResult['path'], { batch, seconds }: BenchOneDn
   const returns = tf.randomNormal([batch], 0, 1, 'float32', SEED + 2) as tf.Tensor1D;
   try {
     const gradients = () => tf.variableGrads(() => a3cLoss(net, frames, actions, returns));
-    const forwardMs = timeMs(() => tf.tidy(() => void forward(net, frames).logits.dataSync()), seconds);
-    const forwardBackwardMs = timeMs(() => tf.tidy(() => void gradients().value.dataSync()), seconds);
-    const trainMs = timeMs(
+    const inference = time(() => tf.tidy(() => void forward(net, frames).logits.dataSync()), seconds);
+    const forwardBackward = time(() => tf.tidy(() => void gradients().value.dataSync()), seconds);
+    const train = time(
       () =>
         tf.tidy(() => {
           const { value: loss, grads } = gradients();
@@ -168,11 +185,14 @@ function measure(path: BenchOneDnnResult['path'], { batch, seconds }: BenchOneDn
     return {
       path,
       batch,
-      forwardMs: round(forwardMs),
-      forwardBackwardMs: round(forwardBackwardMs),
-      trainMs: round(trainMs),
-      forwardSamplesPerS: Math.round((batch * 1000) / forwardMs),
-      trainSamplesPerS: Math.round((batch * 1000) / trainMs),
+      forwardMs: round(inference.wallMs),
+      forwardBackwardMs: round(forwardBackward.wallMs),
+      trainMs: round(train.wallMs),
+      forwardCpuMs: round(inference.cpuMs),
+      forwardBackwardCpuMs: round(forwardBackward.cpuMs),
+      trainCpuMs: round(train.cpuMs),
+      forwardSamplesPerS: Math.round((batch * MS_PER_S) / inference.wallMs),
+      trainSamplesPerS: Math.round((batch * MS_PER_S) / train.wallMs),
     };
   } finally {
     optimizer.dispose();
