@@ -30,7 +30,7 @@ test('train --json prints one summary line; eval plays the checkpoint it saved',
   assert.equal(summary.mode, 'a2c');
   assert.equal(summary.solved, false);
   assert.ok(summary.steps >= 3000);
-  assert.equal(summary.checkpoint, checkpoint);
+  assert.match(summary.checkpoint, new RegExp(`^${checkpoint}/step-\\d+$`));
 
   const evaluation = a3c('eval', '--checkpoint', checkpoint, '--episodes', '3', '--json');
   assert.equal(evaluation.code, 0, evaluation.stderr);
@@ -72,13 +72,14 @@ test('a corrupt or missing checkpoint gives a clear error', () => {
   const dir = mkdtempSync(join(tmpdir(), 'a3c-cli-'));
   const checkpoint = join(dir, 'ckpt');
   assert.equal(a3c('train', '--mode', 'a2c', '--max-steps', '500', '--checkpoint', checkpoint).code, 0);
-  const weights = join(checkpoint, 'weights.bin');
+  const snapshot = join(checkpoint, readFileSync(join(checkpoint, 'latest'), 'utf8').trim());
+  const weights = join(snapshot, 'weights.bin');
   const bytes = readFileSync(weights);
   bytes[10] ^= 0xff;
   writeFileSync(weights, bytes);
   const corrupt = a3c('eval', '--checkpoint', checkpoint);
   assert.equal(corrupt.code, 1);
-  assert.equal(lastErrorLine(corrupt.stderr), `a3c: checkpoint ${checkpoint}: weights.bin is corrupt (checksum mismatch)`);
+  assert.equal(lastErrorLine(corrupt.stderr), `a3c: checkpoint ${snapshot}: weights.bin is corrupt (checksum mismatch)`);
   const missing = a3c('eval', '--checkpoint', join(dir, 'nothing'));
   assert.equal(lastErrorLine(missing.stderr), `a3c: checkpoint ${join(dir, 'nothing')}: no such folder`);
 });

@@ -45,5 +45,8 @@ test('a killed env server is detected and restarted, and training goes on', { ti
     logs.some((l) => /^agent 0: .*restarted the env$/.test(l)),
     `a log line reports the restart; got:\n${logs.join('\n')}`,
   );
+  // close() asks each server to exit; give them a moment to do so.
+  const deadline = Date.now() + 5_000;
+  while (ourEnvServers().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual(ourEnvServers(), [], 'no server is left running after training');
 });

@@ -1,16 +1,24 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { registerAtariEnvs } from '../envs/atari/index.js';
 import { make, makeVectorEnv, envSpec } from '../envs/registry.js';
 import { Discrete } from '../envs/spaces.js';
 import { initBackend } from '../nn/backend.js';
 import { createNet, type NetSpec } from '../nn/networks.js';
-import { saveCheckpoint, type Checkpoint } from '../io/checkpoint.js';
+import { CheckpointError, loadCheckpoint, resolveCheckpointPath, type Checkpoint } from '../io/checkpoint.js';
+import { saveToStore } from '../io/checkpoint-store.js';
+import { RunLog } from '../io/run-log.js';
 import { resolveConfig, type TrainConfig } from './config.js';
 import { trainA2C } from './a2c.js';
 import { trainDataParallel } from './data-parallel.js';
 import { trainGradParallel } from './grad-parallel.js';
 import { Learner } from './learner.js';
+import { combineCallbacks, runLogCallbacks } from './run-logger.js';
 import { RunStats } from './run-stats.js';
 import { netSpecFor, type StopReason, type TrainCallbacks, type TrainingContext } from './trainer.js';
+
+/** Each run folder holds its resolved config, for readers such as `a3c plot`. */
+export const RUN_CONFIG_FILE = 'run.json';
 
 /** The summary a finished run reports (and `a3c train --json` prints). */
 export interface TrainResult {
@@ -23,19 +31,27 @@ export interface TrainResult {
   updates: number;
   /** Transitions that went through an optimiser step. */
   trainedSamples: number;
-  /** Wall time from start to end, start-up included. */
+  /** Wall time from start to end, start-up and earlier runs of a resumed training included. */
   seconds: number;
-  /** Of which start-up (threads, envs, backends). */
+  /** Of which start-up (threads, envs, backends) in this process. */
   startupSeconds: number;
   meanReward: number | null;
   /** Env steps per second after start-up. */
   stepsPerSecond: number;
+  /** The final checkpoint's folder, or null when none was saved. */
   checkpoint: string | null;
+  /** The TensorBoard run folder, or null. */
+  runDir: string | null;
   backend: string;
 }
 
 export interface A3COptions extends Partial<TrainConfig> {
   callbacks?: TrainCallbacks;
+  /**
+   * A checkpoint (or checkpoint folder) to continue: network, optimiser state, counters, reward
+   * history and TensorBoard run. Its config is used, overridden by the options given here.
+   */
+  resume?: string;
 }
 
 /**
@@ -45,12 +61,24 @@ export interface A3COptions extends Partial<TrainConfig> {
 export class A3C {
   readonly config: TrainConfig;
   private readonly callbacks: TrainCallbacks;
+  private readonly resumed: { checkpoint: Checkpoint; path: string } | null;
   private stopRequested = false;
   private context: TrainingContext | null = null;
 
   constructor(options: A3COptions = {}) {
-    const { callbacks, ...config } = options;
-    this.config = resolveConfig(config);
+    const { callbacks, resume, ...config } = options;
+    if (resume === undefined) {
+      this.resumed = null;
+      this.config = resolveConfig(config);
+    } else {
+      const path = resolveCheckpointPath(resume);
+      const checkpoint = loadCheckpoint(path);
+      if (config.env !== undefined && config.env !== checkpoint.config.env) {
+        throw new CheckpointError(`checkpoint ${path}: trained on ${checkpoint.config.env}, cannot resume on ${config.env}`);
+      }
+      this.resumed = { checkpoint, path };
+      this.config = resolveConfig(checkpoint.config, config);
+    }
     this.callbacks = callbacks ?? {};
   }
 
@@ -63,31 +91,43 @@ export class A3C {
     const { config } = this;
     const backend = await initBackend({});
     registerAtariEnvs();
-    const probe = make(config.env);
-    const actionSpace = probe.actionSpace;
-    const observationSpace = probe.observationSpace;
-    probe.close();
-    if (!(actionSpace instanceof Discrete)) {
-      throw new Error(`${config.env} has a ${actionSpace} action space; A3C here supports Discrete actions`);
-    }
-    const netSpec = netSpecFor(observationSpace, actionSpace, config.hidden);
+    const netSpec = this.checkEnv();
     const net = createNet(netSpec, config.seed);
     const learner = new Learner(net, { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm });
-    const stats = new RunStats();
+    const saved = this.resumed?.checkpoint;
+    const stats = new RunStats(saved?.counters.seconds ?? 0);
+    if (saved) {
+      learner.params.set(saved.params);
+      net.setParams(learner.params);
+      learner.optimizer.loadState(saved.optimizer);
+      learner.updates = saved.counters.updates;
+      stats.restore({ ...saved.counters, episodeRewards: saved.episodeRewards, episodeEndSteps: saved.episodeEndSteps });
+    }
+    const runDir = this.runDir();
+    const log = runDir === null ? null : new RunLog(runDir);
+    const periodicSave: TrainCallbacks = {};
+    let nextSaveAt = config.saveEvery === null ? Infinity : (Math.floor(stats.envSteps / config.saveEvery) + 1) * config.saveEvery;
+    periodicSave.onUpdate = () => {
+      if (stats.envSteps < nextSaveAt) return;
+      saveToStore(config.checkpoint!, this.checkpoint(runDir), config.keepCheckpoints);
+      nextSaveAt = (Math.floor(stats.envSteps / config.saveEvery!) + 1) * config.saveEvery!;
+    };
     const ctx: TrainingContext = {
       config,
       netSpec,
       learner,
       stats,
-      callbacks: this.callbacks,
-      stopReward: config.stopReward ?? envSpec(config.env)?.rewardThreshold ?? null,
+      callbacks: combineCallbacks(this.callbacks, log === null ? {} : runLogCallbacks(log), periodicSave),
+      stopReward: config.stopReward ?? envSpec(config.env).rewardThreshold,
       interrupted: () => this.stopRequested,
     };
     this.context = ctx;
     let reason: StopReason;
+    let checkpointPath: string | null = null;
     try {
+      if (saved) ctx.callbacks.onLog?.(`resuming ${this.resumed!.path} at ${stats.envSteps} steps, ${stats.episodes} episodes`);
       if (config.mode === 'a2c') {
-        this.callbacks.onLog?.(`a2c: 1 thread x ${config.workers * config.envsPerWorker} envs, backend ${backend}`);
+        ctx.callbacks.onLog?.(`a2c: 1 thread x ${config.workers * config.envsPerWorker} envs, backend ${backend}`);
         const env = makeVectorEnv(config.env, config.workers * config.envsPerWorker);
         try {
           reason = await trainA2C(ctx, env);
@@ -97,11 +137,14 @@ export class A3C {
       } else {
         reason = config.mode === 'data' ? await trainDataParallel(ctx) : await trainGradParallel(ctx);
       }
-      if (config.checkpoint) saveCheckpoint(config.checkpoint, this.checkpoint());
+      ctx.callbacks.onProgress?.(stats);
+      if (config.checkpoint) checkpointPath = saveToStore(config.checkpoint, this.checkpoint(runDir), config.keepCheckpoints);
     } finally {
       this.context = null;
+      log?.close();
+      net.dispose();
     }
-    const result: TrainResult = {
+    return {
       env: config.env,
       mode: config.mode,
       solved: ctx.stopReward !== null && stats.solved(ctx.stopReward),
@@ -114,27 +157,56 @@ export class A3C {
       startupSeconds: stats.startupSeconds,
       meanReward: stats.episodes > 0 ? stats.meanReward100 : null,
       stepsPerSecond: stats.stepsPerSecond,
-      checkpoint: config.checkpoint,
+      checkpoint: checkpointPath,
+      runDir,
       backend,
     };
-    net.dispose();
-    return result;
   }
 
-  /** A snapshot of the running (or just finished) training. */
-  checkpoint(): Checkpoint {
+  /** The network the env's spaces call for; on resume it must be the checkpoint's. */
+  private checkEnv(): NetSpec {
+    const { config } = this;
+    const probe = make(config.env);
+    const { actionSpace, observationSpace } = probe;
+    probe.close();
+    if (!(actionSpace instanceof Discrete)) {
+      throw new Error(`${config.env} has a ${actionSpace} action space; A3C here supports Discrete actions`);
+    }
+    const netSpec = netSpecFor(observationSpace, actionSpace, config.hidden);
+    const saved = this.resumed?.checkpoint.netSpec;
+    if (saved && JSON.stringify(saved) !== JSON.stringify(netSpec)) {
+      throw new CheckpointError(`checkpoint ${this.resumed!.path}: its network ${JSON.stringify(saved)} does not fit ${config.env}, which needs ${JSON.stringify(netSpec)}`);
+    }
+    return netSpec;
+  }
+
+  /** A resumed run continues its TensorBoard run; a new one gets `logdir/<env>-<mode>-<time>`. */
+  private runDir(): string | null {
+    const previous = this.resumed?.checkpoint.runDir;
+    if (previous) return previous;
+    if (this.config.logdir === null) return null;
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const dir = join(this.config.logdir, `${this.config.env.replace(/[^A-Za-z0-9_-]/g, '_')}-${this.config.mode}-${stamp}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, RUN_CONFIG_FILE), JSON.stringify(this.config, null, 2));
+    return dir;
+  }
+
+  /** A snapshot of the running training. */
+  checkpoint(runDir: string | null = null): Checkpoint {
     const ctx = this.context;
     if (!ctx) throw new Error('A3C.checkpoint(): no training in progress');
     const { learner, stats } = ctx;
     return {
       config: this.config,
-      netSpec: ctx.netSpec as NetSpec,
+      netSpec: ctx.netSpec,
       weights: learner.net.variables.map((v) => ({ name: v.name, shape: [...v.shape] })),
       params: learner.params,
       optimizer: learner.optimizer.state(),
       counters: { envSteps: stats.envSteps, updates: stats.updates, trainedSamples: stats.trainedSamples, seconds: stats.seconds },
       episodeRewards: stats.episodeRewards,
       episodeEndSteps: stats.episodeEndSteps,
+      runDir,
     };
   }
 }

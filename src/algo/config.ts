@@ -45,8 +45,14 @@ export interface TrainConfig {
   maxSteps: number | null;
   /** Stop after this many seconds; null: no limit. */
   maxSeconds: number | null;
-  /** Where to save the final checkpoint; null: not saved. */
+  /** Checkpoint folder: snapshots `step-<N>/` and a `latest` pointer; null: nothing saved. */
   checkpoint: string | null;
+  /** Save a checkpoint every this many env steps (besides the final one); null: only at the end. */
+  saveEvery: number | null;
+  /** Snapshots kept in the checkpoint folder; older ones are deleted. */
+  keepCheckpoints: number;
+  /** Folder for TensorBoard runs: each training writes DIR/<env>-<mode>-<time>/; null: no logs. */
+  logdir: string | null;
   /** Agent messages that may wait unprocessed per agent before it pauses (the reference's queue bound). */
   maxQueuedPerWorker: number;
 }
@@ -73,6 +79,9 @@ export const REFERENCE_DEFAULTS: Readonly<TrainConfig> = Object.freeze({
   maxSteps: null,
   maxSeconds: null,
   checkpoint: null,
+  saveEvery: null,
+  keepCheckpoints: 3,
+  logdir: null,
   maxQueuedPerWorker: 1,
 });
 
@@ -87,6 +96,7 @@ export const ENV_DEFAULTS: Readonly<Record<string, Partial<TrainConfig>>> = Obje
 });
 
 const POSITIVE_INTEGER_KEYS = [
+  'keepCheckpoints',
   'workers', 'envsPerWorker', 'nSteps', 'microBatch', 'batchSize', 'gradBatch', 'trainBatch', 'maxQueuedPerWorker',
 ] as const;
 const POSITIVE_NUMBER_KEYS = ['lr', 'adamEps', 'maxGradNorm'] as const;
@@ -143,5 +153,10 @@ export function validate(c: TrainConfig): void {
   }
   check(c.maxSteps === null || c.maxSteps > 0, `maxSteps must be positive, got ${c.maxSteps}`);
   check(c.maxSeconds === null || c.maxSeconds > 0, `maxSeconds must be positive, got ${c.maxSeconds}`);
-  check(c.checkpoint === null || typeof c.checkpoint === 'string', `checkpoint must be a path, got ${JSON.stringify(c.checkpoint)}`);
+  for (const key of ['checkpoint', 'logdir'] as const) {
+    const v = c[key];
+    check(v === null || (typeof v === 'string' && v.length > 0), `${key} must be a path, got ${JSON.stringify(v)}`);
+  }
+  check(c.saveEvery === null || (Number.isInteger(c.saveEvery) && c.saveEvery > 0), `saveEvery must be a positive integer, got ${JSON.stringify(c.saveEvery)}`);
+  check(c.saveEvery === null || c.checkpoint !== null, 'saveEvery needs a checkpoint folder to save to');
 }

@@ -36,6 +36,16 @@ export class RunStats {
     return (this.actingStartMs - this.startMs) / 1000;
   }
 
+  /** Continues the counters and reward history of a checkpoint. */
+  restore(saved: { envSteps: number; updates: number; trainedSamples: number; episodeRewards: number[]; episodeEndSteps: number[] }): void {
+    this.envSteps = saved.envSteps;
+    this.updates = saved.updates;
+    this.trainedSamples = saved.trainedSamples;
+    this.episodeRewards.push(...saved.episodeRewards);
+    this.episodeEndSteps.push(...saved.episodeEndSteps);
+    this.stepsBeforeActing = this.envSteps;
+  }
+
   addEpisodes(episodes: EpisodeRecord[]): void {
     for (const e of episodes) {
       this.episodeRewards.push(e.reward);

@@ -2,7 +2,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { CheckpointError, loadCheckpoint } from '../io/checkpoint.js';
+import { CheckpointError, loadCheckpoint, resolveCheckpointPath } from '../io/checkpoint.js';
 import { POLICY_PAGE_FILES, readPagePolicy, type PolicyPageInfo } from '../io/policy-page.js';
 import { classicControlScene } from '../io/render/render-frame.js';
 import { commandAction } from './command-action.js';
@@ -34,7 +34,7 @@ export function exportPolicyPage(checkpointPath: string, outDir: string): Export
   }
   prepareOutDir(outDir);
   cpSync(PAGE_BUNDLE_DIR, outDir, { recursive: true });
-  for (const file of [POLICY_PAGE_FILES.model, POLICY_PAGE_FILES.weights]) copyFileSync(join(checkpointPath, file), join(outDir, file));
+  for (const file of [POLICY_PAGE_FILES.model, POLICY_PAGE_FILES.weights]) copyFileSync(join(resolveCheckpointPath(checkpointPath), file), join(outDir, file));
   const info: PolicyPageInfo = { env, trainedEnvSteps: checkpoint.counters.envSteps };
   writeFileSync(join(outDir, POLICY_PAGE_FILES.info), JSON.stringify(info));
   // The page reads the files with this same function: fail here rather than in the viewer's browser.

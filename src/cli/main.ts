@@ -5,7 +5,11 @@ import { A3C } from '../algo/a3c.js';
 import { MODES, REFERENCE_DEFAULTS, type TrainConfig } from '../algo/config.js';
 import { evaluateCheckpoint } from '../algo/evaluate.js';
 import { initBackend } from '../nn/backend.js';
+import { commandAction } from './command-action.js';
+import { registerExportCommand } from './export.js';
 import { parseInteger, parseIntegerList, parseNumber } from './options.js';
+import { registerPlayCommand } from './play.js';
+import { registerPlotCommand } from './plot.js';
 import { createProgress } from './progress.js';
 
 const D = REFERENCE_DEFAULTS;
@@ -32,7 +36,11 @@ function addTrainFlags(cmd: Command): Command {
     .option('--stop-reward <x>', 'stop when the mean reward of 100 episodes reaches this (default: the env threshold)', parseNumber)
     .option('--max-steps <n>', 'stop after this many env steps', parseInteger)
     .option('--max-seconds <x>', 'stop after this many seconds', parseNumber)
-    .option('--checkpoint <dir>', 'save the final checkpoint to this folder')
+    .option('--checkpoint <dir>', 'checkpoint folder: snapshots step-<N>/ and a "latest" pointer; the final one is always saved')
+    .option('--save-every <steps>', 'also save a checkpoint every this many env steps', parseInteger)
+    .option('--keep-checkpoints <n>', `snapshots kept in the checkpoint folder (default ${D.keepCheckpoints})`, parseInteger)
+    .option('--resume <checkpoint>', 'continue a checkpoint: network, optimiser, counters, reward history, TensorBoard run')
+    .option('--logdir <dir>', 'write TensorBoard event files and metrics.csv to a run folder in this folder')
     .option('--config <file>', 'JSON file of config keys (camelCase, as in TrainConfig); flags override it')
     .option('--json', 'print one JSON summary line on stdout at the end')
     .option('--verbose', 'print stack traces of errors');
@@ -41,6 +49,7 @@ function addTrainFlags(cmd: Command): Command {
 const CONFIG_KEYS: (keyof TrainConfig)[] = [
   'env', 'mode', 'workers', 'envsPerWorker', 'seed', 'gamma', 'lr', 'adamEps', 'entCoef', 'nSteps', 'maxGradNorm',
   'microBatch', 'batchSize', 'gradBatch', 'trainBatch', 'hidden', 'stopReward', 'maxSteps', 'maxSeconds', 'checkpoint',
+  'saveEvery', 'keepCheckpoints', 'logdir',
 ];
 
 function readConfigFile(path: string): Partial<TrainConfig> {
@@ -67,6 +76,7 @@ async function train(opts: Record<string, unknown>): Promise<void> {
   const a3c = new A3C({
     ...fromFile,
     ...fromFlags,
+    resume: opts.resume as string | undefined,
     callbacks: {
       onProgress: (stats) => progress.current?.update(stats),
       onLog: (line) => {
@@ -101,7 +111,7 @@ async function train(opts: Record<string, unknown>): Promise<void> {
     process.stderr.write(
       `${result.solved ? 'solved' : `stopped (${result.stopReason})`}: ${result.env} ${result.mode} in ${summary.seconds}s, ` +
         `${result.steps} steps, ${result.episodes} episodes, reward_100 ${reward}, ${summary.steps_per_s} steps/s` +
-        `${result.checkpoint ? `, checkpoint ${result.checkpoint}` : ''}\n`,
+        `${result.checkpoint ? `, checkpoint ${result.checkpoint}` : ''}${result.runDir ? `, logs ${result.runDir}` : ''}\n`,
     );
     if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   } finally {
@@ -121,20 +131,8 @@ async function evaluate(opts: { checkpoint: string; episodes: number; seed: numb
   }
 }
 
-function run(action: (opts: never) => Promise<void>) {
-  return async (opts: Record<string, unknown>) => {
-    try {
-      await action(opts as never);
-    } catch (err) {
-      const e = err as Error;
-      process.stderr.write(`a3c: ${opts.verbose ? (e.stack ?? e.message) : e.message}\n`);
-      process.exitCode = 1;
-    }
-  };
-}
-
 const program = new Command('a3c').description('Asynchronous Advantage Actor-Critic for TypeScript');
-addTrainFlags(program.command('train').description('train an agent (CartPole-v1 with A3C by default)')).action(run(train));
+addTrainFlags(program.command('train').description('train an agent (CartPole-v1 with A3C by default)')).action(commandAction(train));
 program
   .command('eval')
   .description("play a checkpoint's policy and report its mean reward")
@@ -144,5 +142,8 @@ program
   .option('--stochastic', 'sample actions instead of taking the most probable one')
   .option('--json', 'print {"mean_reward","episodes"} on stdout')
   .option('--verbose', 'print stack traces of errors')
-  .action(run(evaluate));
+  .action(commandAction(evaluate));
+registerPlayCommand(program);
+registerExportCommand(program);
+registerPlotCommand(program);
 await program.parseAsync();

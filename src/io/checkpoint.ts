@@ -7,6 +7,9 @@ import type { NetSpec } from '../nn/networks.js';
 export const CHECKPOINT_FORMAT = 'a3c-ts-checkpoint';
 export const CHECKPOINT_FORMAT_VERSION = 1;
 const MANIFEST = 'manifest.json';
+/** In a checkpoint folder (see checkpoint-store.ts): the file naming its newest whole snapshot. */
+export const LATEST = 'latest';
+export const SNAPSHOT_NAME = /^step-\d+$/;
 const MODEL = 'model.json';
 const WEIGHTS = 'weights.bin';
 const OPTIMIZER = 'optimizer.bin';
@@ -40,6 +43,8 @@ export interface Checkpoint {
   counters: Counters;
   episodeRewards: number[];
   episodeEndSteps: number[];
+  /** The run's TensorBoard folder, continued on resume; null when it logs none. */
+  runDir: string | null;
 }
 
 interface Manifest {
@@ -51,6 +56,7 @@ interface Manifest {
   counters: Counters;
   episodeRewards: number[];
   episodeEndSteps: number[];
+  runDir: string | null;
   optimizer: { name: string; step: number; buffers: string[] };
   crc32c: { weights: number; optimizer: number };
 }
@@ -92,6 +98,7 @@ export function saveCheckpoint(path: string, checkpoint: Checkpoint): void {
     counters: checkpoint.counters,
     episodeRewards: checkpoint.episodeRewards,
     episodeEndSteps: checkpoint.episodeEndSteps,
+    runDir: checkpoint.runDir,
     optimizer: { name: checkpoint.optimizer.name, step: checkpoint.optimizer.step, buffers: bufferNames },
     crc32c: { weights: crc32c(weightsBytes), optimizer: crc32c(optimizerBytes) },
   };
@@ -131,8 +138,23 @@ function readFloats(path: string, file: string, expectedLength: number, expected
   return out;
 }
 
-export function loadCheckpoint(path: string): Checkpoint {
+/**
+ * The checkpoint `path` stands for: itself when it holds a manifest, the snapshot its `latest`
+ * names when it is a checkpoint folder.
+ */
+export function resolveCheckpointPath(path: string): string {
   if (!existsSync(path)) fail(path, 'no such folder');
+  if (existsSync(join(path, MANIFEST))) return path;
+  const latest = join(path, LATEST);
+  if (!existsSync(latest)) fail(path, `neither a checkpoint (no ${MANIFEST}) nor a checkpoint folder (no ${LATEST})`);
+  const name = readFileSync(latest, 'utf8').trim();
+  if (!SNAPSHOT_NAME.test(name)) fail(path, `${LATEST} names "${name}", not a step-<N> snapshot`);
+  return join(path, name);
+}
+
+/** Loads a checkpoint, or the newest snapshot of a checkpoint folder. */
+export function loadCheckpoint(pathOrFolder: string): Checkpoint {
+  const path = resolveCheckpointPath(pathOrFolder);
   const manifest = readJson<Manifest>(path, MANIFEST);
   if (manifest.format !== CHECKPOINT_FORMAT) fail(path, `format "${manifest.format}" is not "${CHECKPOINT_FORMAT}"`);
   if (manifest.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
@@ -155,5 +177,6 @@ export function loadCheckpoint(path: string): Checkpoint {
     counters: manifest.counters,
     episodeRewards: manifest.episodeRewards,
     episodeEndSteps: manifest.episodeEndSteps,
+    runDir: manifest.runDir ?? null,
   };
 }

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 // Registers (does not select) the 'wasm' backend factory and its stock kernels.
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { ONEDNN_KERNEL_NAMES, registerOneDnnKernels } from './onednn-kernels.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 import { createThreadedWasmBackend } from './wasm-threaded-loader.js';
 
@@ -33,7 +34,7 @@ const WASM_BACKEND_PRIORITY = 2;
  * names it registered. Native kernels (oneDNN) go after the wasm ones.
  */
 const KERNEL_SETS: Record<BackendName, Array<() => string[]>> = {
-  wasm: [registerWasmKernels],
+  wasm: [registerWasmKernels, () => (registerOneDnnKernels() ? ONEDNN_KERNEL_NAMES.map((name) => `${name} (oneDNN)`) : [])],
   cpu: [],
 };
 

@@ -3,6 +3,8 @@ import { CONTROL_QUEUED_BASE, CONTROL_STOP, createControlBuffer, type AgentInit,
 
 /** Replacements of crashed agents allowed per agent before the run gives up. */
 const MAX_RESTARTS_PER_AGENT = 5;
+/** How long stopping agents get to finish their step and close their envs before being terminated. */
+const STOP_GRACE_MS = 10_000;
 
 type SharedInit = Omit<AgentInit, 'agentId' | 'seed' | 'controlBuffer'>;
 
@@ -98,10 +100,23 @@ export class AgentPool {
     if (worker) await worker.terminate();
   }
 
+  /**
+   * Asks every agent to stop and waits for it to leave its loop, so that it closes its envs (an env
+   * server process would outlive a terminated thread); terminates those that overrun the grace time.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     Atomics.store(this.control, CONTROL_STOP, 1);
     for (let i = 0; i < this.seeds.length; i++) Atomics.notify(this.control, CONTROL_QUEUED_BASE + i);
-    await Promise.all(this.workers.map((w) => w?.terminate()));
+    await Promise.all(
+      this.workers.map(async (worker) => {
+        if (!worker) return;
+        const exited = new Promise<boolean>((resolve) => worker.once('exit', () => resolve(true)));
+        let timer: NodeJS.Timeout | undefined;
+        const overran = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), STOP_GRACE_MS)));
+        if (!(await Promise.race([exited, overran]))) await worker.terminate();
+        clearTimeout(timer);
+      }),
+    );
   }
 }

@@ -28,5 +28,6 @@ export function writeAtariStubCheckpoint(path: string): void {
     counters: { envSteps: 0, updates: 0, trainedSamples: 0, seconds: 0 },
     episodeRewards: [],
     episodeEndSteps: [],
+    runDir: null,
   });
 }

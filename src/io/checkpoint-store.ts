@@ -1,0 +1,30 @@
+import { readdirSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { LATEST, SNAPSHOT_NAME, saveCheckpoint, type Checkpoint } from './checkpoint.js';
+
+const STEP_DIGITS = 12;
+
+export function snapshotName(envSteps: number): string {
+  return `step-${String(envSteps).padStart(STEP_DIGITS, '0')}`;
+}
+
+/**
+ * Saves `checkpoint` into the store `dir` as `step-<N>/`, then points `latest` at it, then deletes
+ * all but the newest `keep` snapshots. Each step is atomic (the snapshot is written under a
+ * temporary name and renamed, `latest` is replaced by rename), so a kill at any moment leaves
+ * `latest` naming a whole snapshot. Returns the snapshot's path.
+ */
+export function saveToStore(dir: string, checkpoint: Checkpoint, keep: number): string {
+  mkdirSync(dir, { recursive: true });
+  const name = snapshotName(checkpoint.counters.envSteps);
+  const path = join(dir, name);
+  saveCheckpoint(path, checkpoint);
+  const tmp = join(dir, `.${LATEST}.tmp-${process.pid}`);
+  writeFileSync(tmp, `${name}\n`);
+  renameSync(tmp, join(dir, LATEST));
+  const snapshots = readdirSync(dir).filter((n) => SNAPSHOT_NAME.test(n)).sort();
+  for (const old of snapshots.slice(0, Math.max(0, snapshots.length - keep))) {
+    if (old !== name) rmSync(join(dir, old), { recursive: true, force: true });
+  }
+  return path;
+}

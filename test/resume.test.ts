@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { A3C } from '../src/algo/a3c.js';
+import { loadCheckpoint } from '../src/io/checkpoint.js';
+import { readEvents, listEventFiles } from '../src/io/tensorboard.js';
+
+const LOGGED_TAGS = [
+  'reward', 'reward_100', 'steps_per_s', 'episode_steps',
+  'loss_total', 'loss_policy', 'loss_value', 'entropy', 'grad_norm', 'adv_mean', 'values_mean',
+];
+
+test('periodic saves keep the last K snapshots; resume continues counters, optimiser, rewards and the TensorBoard run', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-resume-'));
+  const store = join(dir, 'ckpt');
+  const logdir = join(dir, 'runs');
+  const first = await new A3C({ mode: 'a2c', seed: 5, maxSteps: 20_000, checkpoint: store, saveEvery: 4_000, keepCheckpoints: 2, logdir }).learn();
+  const snapshots = readdirSync(store).filter((n) => n.startsWith('step-'));
+  assert.equal(snapshots.length, 2, `kept ${snapshots.join(', ')}`);
+  assert.equal(first.checkpoint, join(store, snapshots.at(-1)!));
+  const saved = loadCheckpoint(store);
+  assert.equal(saved.counters.envSteps, first.steps);
+  assert.equal(saved.episodeRewards.length, first.episodes);
+  assert.equal(saved.runDir, first.runDir);
+
+  const second = await new A3C({ resume: store, maxSteps: 40_000 }).learn();
+  assert.equal(second.runDir, first.runDir, 'the TensorBoard run is continued');
+  assert.ok(second.steps >= 40_000);
+  assert.equal(second.stopReason, 'max-steps');
+  const resumed = loadCheckpoint(store);
+  assert.equal(resumed.config.seed, 5, 'the checkpoint config is reused');
+  assert.ok(resumed.counters.updates > saved.counters.updates);
+  assert.ok(resumed.optimizer.step > saved.optimizer.step);
+  assert.equal(resumed.optimizer.step, resumed.counters.updates, 'Adam steps continue from the saved count');
+  assert.deepEqual(resumed.episodeRewards.slice(0, saved.episodeRewards.length), saved.episodeRewards);
+  assert.ok(resumed.counters.seconds > saved.counters.seconds);
+
+  const events = listEventFiles(first.runDir!).flatMap((f) => readEvents(f));
+  for (const tag of LOGGED_TAGS) assert.ok(events.some((e) => e.tag === tag), `tag ${tag} logged`);
+  const rewardSteps = events.filter((e) => e.tag === 'reward').map((e) => e.step);
+  assert.equal(rewardSteps.length, second.episodes, 'one reward per episode over both parts');
+  assert.ok(rewardSteps.every((s, i) => i === 0 || s >= rewardSteps[i - 1]), 'steps never go back');
+  assert.ok(rewardSteps.at(-1)! > saved.counters.envSteps);
+});
+
+test('resuming on another env or without a checkpoint gives one clear error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-resume-'));
+  assert.throws(() => new A3C({ resume: join(dir, 'none') }), /^CheckpointError: checkpoint .*none: no such folder$/);
+  assert.throws(() => new A3C({ saveEvery: 100 }), /saveEvery needs a checkpoint folder/);
+});
+
+const SAVER = fileURLToPath(new URL('./fixtures/save-forever.js', import.meta.url));
+
+test('kill -9 during saves never leaves a broken latest checkpoint', async () => {
+  for (const delayMs of [150, 260, 370, 480]) {
+    const store = join(mkdtempSync(join(tmpdir(), 'a3c-kill-')), 'ckpt');
+    const child = spawn(process.execPath, [SAVER, store], { stdio: 'ignore' });
+    // Wait for the first complete save, then kill at a moment that falls inside a later one.
+    while (!existsSync(join(store, 'latest'))) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, delayMs));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const checkpoint = loadCheckpoint(store);
+    assert.ok(checkpoint.counters.envSteps > 0);
+    assert.equal(checkpoint.params[0], checkpoint.counters.envSteps, 'the weights are the ones saved with that manifest');
+  }
+});
+
+test('a3c plot draws a PNG for run folders', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-plot-'));
+  const result = await new A3C({ mode: 'a2c', maxSteps: 5_000, logdir: dir }).learn();
+  const out = join(dir, 'curve.png');
+  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const r = spawnSync(process.execPath, [cli, 'plot', result.runDir!, '--out', out], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`wrote ${out} \\(.*: ${result.episodes} episodes\\)`));
+  const { readFileSync } = await import('node:fs');
+  const png = readFileSync(out);
+  assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+  assert.equal(png.readUInt32BE(16), 1000);
+  assert.equal(png.readUInt32BE(20), 600);
+});
