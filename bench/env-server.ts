@@ -106,7 +106,6 @@ export function benchEnvServer(args: BenchEnvServerArgs): BenchEnvServerResult {
       clientCpuUsPerAgentStep: round((clientCpu.user + clientCpu.system) / agentSteps, 1),
       startupS: round(startupS, 2),
     };
-    console.log(JSON.stringify(result));
     return result;
   } finally {
     env.close();
@@ -124,5 +123,5 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const envAt = argv.indexOf('--env');
   const envId = envAt >= 0 ? argv.splice(envAt, 2)[1] : DEFAULT_ENV_ID;
   const counts = argv.length > 0 ? argv.map(Number) : DEFAULT_NUM_ENVS;
-  for (const numEnvs of counts) benchEnvServer({ envId, numEnvs, seconds });
+  for (const numEnvs of counts) console.log(JSON.stringify(benchEnvServer({ envId, numEnvs, seconds })));
 }

@@ -1,0 +1,78 @@
+/**
+ * `npm run bench [-- cartpole|pong] [options]`: runs a suite, prints its tables and progress on
+ * stderr and one JSON document on stdout.
+ *
+ *   cartpole (default): each mode to CartPole-v1's solved bound, median over seeds; learner samples/s.
+ *     --seeds N (3)  --max-seconds S (120, per run)  --learner-seconds S (5)
+ *   pong: data and grad on PongNoFrameskip-v4 over a fixed window; learner and env server samples/s.
+ *     --warmup-seconds S (10)  --window-seconds S (60)  --learner-seconds S (5)
+ */
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { initBackend } from '../src/nn/backend.js';
+import { cartPoleTables, runCartPoleSuite } from './cartpole-suite.js';
+import { pongTables, runPongSuite } from './pong-suite.js';
+
+const SUITES = ['cartpole', 'pong'] as const;
+const USAGE = 'usage: npm run bench -- [cartpole|pong] [--seeds N] [--max-seconds S] [--warmup-seconds S] [--window-seconds S] [--learner-seconds S]';
+
+const OPTIONS = {
+  seeds: { type: 'string', default: '3' },
+  'max-seconds': { type: 'string', default: '120' },
+  'warmup-seconds': { type: 'string', default: '10' },
+  'window-seconds': { type: 'string', default: '60' },
+  'learner-seconds': { type: 'string', default: '5' },
+} as const;
+
+function positive(name: string, text: string, integer = false): number {
+  const value = Number(text);
+  if (!(value > 0) || (integer && !Number.isInteger(value))) {
+    throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${text}"; ${USAGE}`);
+  }
+  return value;
+}
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; ${USAGE}`);
+  }
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseCommandLine(argv);
+  const suite = positionals[0] ?? 'cartpole';
+  if (positionals.length > 1 || !(SUITES as readonly string[]).includes(suite)) {
+    throw new Error(`unknown suite "${positionals.join(' ')}"; expected one of ${SUITES.join(', ')}; ${USAGE}`);
+  }
+  const learnerSeconds = positive('learner-seconds', values['learner-seconds']);
+  const cartPoleOptions = { seeds: positive('seeds', values.seeds, true), maxSeconds: positive('max-seconds', values['max-seconds']), learnerSeconds };
+  const pongOptions = { warmupSeconds: positive('warmup-seconds', values['warmup-seconds']), windowSeconds: positive('window-seconds', values['window-seconds']), learnerSeconds };
+  // The backend A3C.learn() selects too, initialised here for the learner figures.
+  const backend = await initBackend({});
+  log(`bench ${suite}: backend ${backend}`);
+  const started = new Date();
+  const header = { suite, date: started.toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, backend };
+  let report: object;
+  let tables: string[];
+  if (suite === 'cartpole') {
+    const cartPole = await runCartPoleSuite(cartPoleOptions, log);
+    [report, tables] = [cartPole, cartPoleTables(cartPole)];
+  } else {
+    const pong = await runPongSuite(pongOptions, log);
+    [report, tables] = [pong, pongTables(pong)];
+  }
+  const wallSeconds = Math.round((Date.now() - started.getTime()) / 1000);
+  log(`\n${tables.join('\n\n')}\n\nbackend: ${backend}; suite wall time ${wallSeconds} s`);
+  console.log(JSON.stringify({ ...header, wallSeconds, ...report }, null, 2));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
