@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../envs/rng.js';
 import { initBackend, type BackendName } from './backend.js';
+import { registerWasmKernels } from './wasm-kernels.js';
 
 /**
  * Our wasm kernels against tfjs's cpu kernels on the same inputs. Float32 sums in a different
@@ -23,9 +24,18 @@ function operand(shape: number[], rng: Rng): Operand {
   return { values: randomValues(shape.reduce((p, d) => p * d, 1), rng), shape };
 }
 
-async function runOn(backend: BackendName, operands: Operand[], op: (...xs: tf.Tensor[]) => tf.Tensor): Promise<Float32Array> {
+/** Selects `backend`; on wasm puts our kernels back on top of any native ones initBackend adds. */
+async function useBackend(backend: BackendName): Promise<void> {
   await initBackend({ backend });
-  return tf.tidy(() => op(...operands.map((o) => tf.tensor(o.values, o.shape))).dataSync() as Float32Array);
+  if (backend === 'wasm') registerWasmKernels();
+}
+
+async function runOn(backend: BackendName, operands: Operand[], op: (...xs: tf.Tensor[]) => tf.Tensor): Promise<Float32Array> {
+  await useBackend(backend);
+  const result = tf.tidy(() => op(...operands.map((o) => tf.tensor(o.values, o.shape))));
+  const values = result.dataSync() as Float32Array;
+  result.dispose();
+  return values;
 }
 
 async function assertWasmMatchesCpu(operands: Operand[], op: (...xs: tf.Tensor[]) => tf.Tensor): Promise<void> {
@@ -75,7 +85,7 @@ function convOutShape(c: ConvCase): number[] {
 
 describe('wasm kernels match the cpu backend', () => {
   before(async () => {
-    await initBackend();
+    await useBackend('wasm');
   });
 
   for (const c of CONV_CASES) {
@@ -112,7 +122,7 @@ describe('wasm kernels match the cpu backend', () => {
   }
 
   it('frees every intermediate buffer on the wasm heap', async () => {
-    await initBackend();
+    await useBackend('wasm');
     const rng = new Rng(4);
     const c = CONV_CASES[3];
     const x = tf.tensor(operand(c.x, rng).values, c.x);

@@ -22,13 +22,15 @@ type Kernel = (args: KernelArgs) => tf.TensorInfo;
 const BACKEND = 'wasm';
 
 /**
- * The stock wasm kernels we replace, captured at import, before any replacement. Ours keep their
- * setupFunc: the stock kernelFunc needs it run when the backend starts.
+ * The stock wasm kernels, captured at import, before anything replaces them: ours call these
+ * directly, so kernels registered over ours (oneDNN) never run inside ours. Ours keep the
+ * setupFunc of the stock kernel they replace, which it needs run when the backend starts.
  */
-const STOCK_BATCH_MAT_MUL_CONFIG = stockKernelConfig('BatchMatMul');
-const STOCK_CONV2D_BACKPROP_INPUT_CONFIG = stockKernelConfig('Conv2DBackpropInput');
-const STOCK_BATCH_MAT_MUL = STOCK_BATCH_MAT_MUL_CONFIG.kernelFunc as unknown as Kernel;
-const STOCK_CONV2D_BACKPROP_INPUT = STOCK_CONV2D_BACKPROP_INPUT_CONFIG.kernelFunc as unknown as Kernel;
+const STOCK_CONFIGS = Object.fromEntries(
+  ['BatchMatMul', 'Conv2D', 'Conv2DBackpropInput', 'PadV2', 'Reshape', 'Slice', 'Transpose'].map((name) => [name, stockKernelConfig(name)]),
+);
+const STOCK_BATCH_MAT_MUL = stockKernel('BatchMatMul');
+const STOCK_CONV2D_BACKPROP_INPUT = stockKernel('Conv2DBackpropInput');
 
 /**
  * Relative costs, per element, of a wasm Transpose (a strided gather) and of XNNPACK packing its
@@ -44,8 +46,12 @@ function stockKernelConfig(name: string): tf.KernelConfig {
   return config;
 }
 
+function stockKernel(name: string): Kernel {
+  return STOCK_CONFIGS[name].kernelFunc as unknown as Kernel;
+}
+
 function run(name: string, backend: BackendWasm, inputs: Infos, attrs: Attrs = {}): tf.TensorInfo {
-  return (tf.getKernel(name, BACKEND)!.kernelFunc as unknown as Kernel)({ inputs, backend, attrs });
+  return stockKernel(name)({ inputs, backend, attrs });
 }
 
 function release(backend: BackendWasm, ...infos: tf.TensorInfo[]): void {
@@ -243,8 +249,8 @@ const conv2dBackpropFilter: Kernel = (args) => {
 };
 
 const KERNELS: Record<string, { kernel: Kernel; stock?: tf.KernelConfig }> = {
-  BatchMatMul: { kernel: batchMatMul, stock: STOCK_BATCH_MAT_MUL_CONFIG },
-  Conv2DBackpropInput: { kernel: conv2dBackpropInput, stock: STOCK_CONV2D_BACKPROP_INPUT_CONFIG },
+  BatchMatMul: { kernel: batchMatMul, stock: STOCK_CONFIGS.BatchMatMul },
+  Conv2DBackpropInput: { kernel: conv2dBackpropInput, stock: STOCK_CONFIGS.Conv2DBackpropInput },
   Conv2DBackpropFilter: { kernel: conv2dBackpropFilter },
 };
 
