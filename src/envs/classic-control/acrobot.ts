@@ -1,7 +1,7 @@
-import type { Action, ResetOptions, ResetResult, StatefulEnv, StepResult } from '../core.js';
-import { assignState, checkAction, rngForReset, stepBeforeResetError } from '../env-checks.js';
-import { Rng } from '../rng.js';
+import type { Action, StepResult } from '../core.js';
+import type { Rng } from '../rng.js';
 import { Box, Discrete } from '../spaces.js';
+import { ClassicControlEnv } from './classic-control-env.js';
 
 // Constants named as Gymnasium 1.3.0's classic_control/acrobot.py ("book" dynamics, no torque noise).
 /** Seconds per step. */
@@ -36,49 +36,30 @@ function bound(x: number, low: number, high: number): number {
  * Gymnasium's AcrobotEnv, step for step: one fourth-order Runge-Kutta step of DT seconds in float64,
  * written out with Gymnasium's operation order so results agree bit for bit.
  */
-export class AcrobotEnv implements StatefulEnv {
+export class AcrobotEnv extends ClassicControlEnv {
   readonly observationSpace = new Box(
     [-1.0, -1.0, -1.0, -1.0, -MAX_VEL_1, -MAX_VEL_2],
     [1.0, 1.0, 1.0, 1.0, MAX_VEL_1, MAX_VEL_2],
     [6],
   );
   readonly actionSpace = new Discrete(3);
-  private readonly physicalState = new Float64Array(4);
   // Runge-Kutta scratch, kept to avoid allocating on every step.
   private readonly k1 = new Float64Array(4);
   private readonly k2 = new Float64Array(4);
   private readonly k3 = new Float64Array(4);
   private readonly k4 = new Float64Array(4);
   private readonly probe = new Float64Array(4);
-  private rng = new Rng();
-  private hasReset = false;
 
-  constructor(readonly id = 'Acrobot-v1') {}
-
-  get unwrapped(): this {
-    return this;
+  constructor(id = 'Acrobot-v1') {
+    super(id, 4, STATE_LAYOUT);
   }
 
-  /** [theta1, theta2, dtheta1, dtheta2], a live view; zeros until the first reset. */
-  get state(): Float64Array {
-    return this.physicalState;
-  }
-
-  set state(value: ArrayLike<number>) {
-    assignState(this.id, this.physicalState, value, STATE_LAYOUT);
-  }
-
-  reset(options: ResetOptions = {}): ResetResult {
-    this.rng = rngForReset(this.id, this.rng, options.seed);
+  protected startEpisode(rng: Rng): void {
     // Gymnasium draws the start state in float64 and then casts it to float32.
-    for (let i = 0; i < 4; i++) this.physicalState[i] = Math.fround(this.rng.uniform(-RESET_BOUND, RESET_BOUND));
-    this.hasReset = true;
-    return { obs: this.observation(), info: {} };
+    for (let i = 0; i < 4; i++) this.physicalState[i] = Math.fround(rng.uniform(-RESET_BOUND, RESET_BOUND));
   }
 
-  step(action: Action): StepResult {
-    if (!this.hasReset) throw stepBeforeResetError(this.id);
-    checkAction(this, action);
+  protected advance(action: Action): StepResult {
     const torque = AVAIL_TORQUE[action as number];
     const s = this.physicalState;
     const { k1, k2, k3, k4, probe } = this;
@@ -102,8 +83,6 @@ export class AcrobotEnv implements StatefulEnv {
     const reward = terminated ? 0.0 : -1.0;
     return { obs: this.observation(), reward, terminated, truncated: false, info: {} };
   }
-
-  close(): void {}
 
   /** Gymnasium's `_dsdt` with the "book" equations: writes [dtheta1, dtheta2, ddtheta1, ddtheta2] to `out`. */
   private derivatives(s: Float64Array, torque: number, out: Float64Array): void {
@@ -137,7 +116,7 @@ export class AcrobotEnv implements StatefulEnv {
     out[3] = ddtheta2;
   }
 
-  private observation(): Float32Array {
+  protected override observation(): Float32Array {
     const s = this.physicalState;
     const obs = new Float32Array(6);
     obs[0] = Math.cos(s[0]);

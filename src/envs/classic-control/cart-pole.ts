@@ -1,7 +1,7 @@
-import type { Action, ResetOptions, ResetResult, StatefulEnv, StepResult } from '../core.js';
-import { assignState, checkAction, rngForReset, stepBeforeResetError } from '../env-checks.js';
-import { Rng } from '../rng.js';
+import type { Action, StepResult } from '../core.js';
+import type { Rng } from '../rng.js';
 import { Box, Discrete } from '../spaces.js';
+import { ClassicControlEnv } from './classic-control-env.js';
 
 // Constants named as Gymnasium 1.3.0's classic_control/cartpole.py (SI units).
 const GRAVITY = 9.8;
@@ -29,51 +29,28 @@ export interface CartPoleOptions {
  * Gymnasium's CartPoleEnv, step for step: Euler integration in float64, observations cast to float32.
  * Only `terminated` is signalled; truncation is TimeLimit's job.
  */
-export class CartPoleEnv implements StatefulEnv {
+export class CartPoleEnv extends ClassicControlEnv {
   readonly observationSpace = new Box(
     [-X_THRESHOLD * 2, -Infinity, -THETA_THRESHOLD_RADIANS * 2, -Infinity],
     [X_THRESHOLD * 2, Infinity, THETA_THRESHOLD_RADIANS * 2, Infinity],
     [4],
   );
   readonly actionSpace = new Discrete(2);
-  private readonly physicalState = new Float64Array(4);
   private readonly suttonBartoReward: boolean;
-  private rng = new Rng();
-  private hasReset = false;
   /** Steps taken since the pole fell, null while it stands (Gymnasium's `steps_beyond_terminated`). */
   private stepsBeyondTerminated: number | null = null;
 
-  constructor(
-    readonly id = 'CartPole-v1',
-    options: CartPoleOptions = {},
-  ) {
+  constructor(id = 'CartPole-v1', options: CartPoleOptions = {}) {
+    super(id, 4, STATE_LAYOUT);
     this.suttonBartoReward = options.suttonBartoReward ?? false;
   }
 
-  get unwrapped(): this {
-    return this;
-  }
-
-  /** [x, x_dot, theta, theta_dot], a live view; zeros until the first reset. */
-  get state(): Float64Array {
-    return this.physicalState;
-  }
-
-  set state(value: ArrayLike<number>) {
-    assignState(this.id, this.physicalState, value, STATE_LAYOUT);
-  }
-
-  reset(options: ResetOptions = {}): ResetResult {
-    this.rng = rngForReset(this.id, this.rng, options.seed);
-    for (let i = 0; i < 4; i++) this.physicalState[i] = this.rng.uniform(-RESET_BOUND, RESET_BOUND);
+  protected startEpisode(rng: Rng): void {
+    for (let i = 0; i < 4; i++) this.physicalState[i] = rng.uniform(-RESET_BOUND, RESET_BOUND);
     this.stepsBeyondTerminated = null;
-    this.hasReset = true;
-    return { obs: Float32Array.from(this.physicalState), info: {} };
   }
 
-  step(action: Action): StepResult {
-    if (!this.hasReset) throw stepBeforeResetError(this.id);
-    checkAction(this, action);
+  protected advance(action: Action): StepResult {
     const s = this.physicalState;
     let x = s[0];
     let xDot = s[1];
@@ -117,6 +94,4 @@ export class CartPoleEnv implements StatefulEnv {
     obs[3] = thetaDot;
     return { obs, reward, terminated, truncated: false, info: {} };
   }
-
-  close(): void {}
 }

@@ -1,7 +1,7 @@
-import type { Action, ResetOptions, ResetResult, StatefulEnv, StepResult } from '../core.js';
-import { assignState, checkAction, rngForReset, stepBeforeResetError } from '../env-checks.js';
-import { Rng } from '../rng.js';
+import type { Action, StepResult } from '../core.js';
+import type { Rng } from '../rng.js';
 import { Box } from '../spaces.js';
+import { ClassicControlEnv } from './classic-control-env.js';
 import {
   actionElementKind,
   add,
@@ -46,49 +46,36 @@ export interface MountainCarContinuousOptions {
  * a Float32Array action acts as a float32 ndarray, a Float64Array as a float64 one, a plain array as
  * a Python list.
  */
-export class MountainCarContinuousEnv implements StatefulEnv {
+export class MountainCarContinuousEnv extends ClassicControlEnv {
   readonly observationSpace = new Box([MIN_POSITION, -MAX_SPEED], [MAX_POSITION, MAX_SPEED], [2]);
   readonly actionSpace = new Box(MIN_ACTION, MAX_ACTION, [1]);
-  private readonly physicalState = new Float64Array(2);
   private readonly goalVelocity: number;
-  private rng = new Rng();
-  private hasReset = false;
   /** Gymnasium's state dtype: float64 after reset (or assignment), float32 after a step. */
   private stateKind: ScalarKind = 'float64';
 
-  constructor(
-    readonly id = 'MountainCarContinuous-v0',
-    options: MountainCarContinuousOptions = {},
-  ) {
+  constructor(id = 'MountainCarContinuous-v0', options: MountainCarContinuousOptions = {}) {
+    super(id, 2, STATE_LAYOUT);
     this.goalVelocity = options.goalVelocity ?? 0;
   }
 
-  get unwrapped(): this {
-    return this;
+  // Accessors are overridden in pairs: redefining only the setter would leave `state` unreadable.
+  override get state(): Float64Array {
+    return super.state;
   }
 
-  /** [position, velocity], a live view; zeros until the first reset. */
-  get state(): Float64Array {
-    return this.physicalState;
-  }
-
-  set state(value: ArrayLike<number>) {
-    assignState(this.id, this.physicalState, value, STATE_LAYOUT);
+  /** An assigned state is float64, as Gymnasium's `env.unwrapped.state = np.array(...)`. */
+  override set state(value: ArrayLike<number>) {
+    super.state = value;
     this.stateKind = 'float64';
   }
 
-  reset(options: ResetOptions = {}): ResetResult {
-    this.rng = rngForReset(this.id, this.rng, options.seed);
-    this.physicalState[0] = this.rng.uniform(RESET_LOW, RESET_HIGH);
+  protected startEpisode(rng: Rng): void {
+    this.physicalState[0] = rng.uniform(RESET_LOW, RESET_HIGH);
     this.physicalState[1] = 0;
     this.stateKind = 'float64';
-    this.hasReset = true;
-    return { obs: Float32Array.from(this.physicalState), info: {} };
   }
 
-  step(action: Action): StepResult {
-    if (!this.hasReset) throw stepBeforeResetError(this.id);
-    checkAction(this, action);
+  protected advance(action: Action): StepResult {
     const actions = action as ArrayLike<number>;
     // An in-space action needs no clipping; Gymnasium's min/max leave it, and its type, as given.
     const force: Scalar = { value: actions[0], kind: actionElementKind(actions) };
@@ -113,8 +100,6 @@ export class MountainCarContinuousEnv implements StatefulEnv {
     s[0] = Math.fround(position.value);
     s[1] = Math.fround(velocity.value);
     this.stateKind = 'float32';
-    return { obs: Float32Array.from(s), reward, terminated, truncated: false, info: {} };
+    return { obs: this.observation(), reward, terminated, truncated: false, info: {} };
   }
-
-  close(): void {}
 }

@@ -1,7 +1,7 @@
-import type { Action, ResetOptions, ResetResult, StatefulEnv, StepResult } from '../core.js';
-import { assignState, checkAction, rngForReset, stepBeforeResetError } from '../env-checks.js';
-import { Rng } from '../rng.js';
+import type { Action, StepResult } from '../core.js';
+import type { Rng } from '../rng.js';
 import { Box, Discrete } from '../spaces.js';
+import { ClassicControlEnv } from './classic-control-env.js';
 
 // Constants named as Gymnasium 1.3.0's classic_control/mountain_car.py.
 const MIN_POSITION = -1.2;
@@ -21,45 +21,22 @@ export interface MountainCarOptions {
 }
 
 /** Gymnasium's MountainCarEnv (discrete actions: push left, none, right), step for step in float64. */
-export class MountainCarEnv implements StatefulEnv {
+export class MountainCarEnv extends ClassicControlEnv {
   readonly observationSpace = new Box([MIN_POSITION, -MAX_SPEED], [MAX_POSITION, MAX_SPEED], [2]);
   readonly actionSpace = new Discrete(3);
-  private readonly physicalState = new Float64Array(2);
   private readonly goalVelocity: number;
-  private rng = new Rng();
-  private hasReset = false;
 
-  constructor(
-    readonly id = 'MountainCar-v0',
-    options: MountainCarOptions = {},
-  ) {
+  constructor(id = 'MountainCar-v0', options: MountainCarOptions = {}) {
+    super(id, 2, STATE_LAYOUT);
     this.goalVelocity = options.goalVelocity ?? 0;
   }
 
-  get unwrapped(): this {
-    return this;
-  }
-
-  /** [position, velocity], a live view; zeros until the first reset. */
-  get state(): Float64Array {
-    return this.physicalState;
-  }
-
-  set state(value: ArrayLike<number>) {
-    assignState(this.id, this.physicalState, value, STATE_LAYOUT);
-  }
-
-  reset(options: ResetOptions = {}): ResetResult {
-    this.rng = rngForReset(this.id, this.rng, options.seed);
-    this.physicalState[0] = this.rng.uniform(RESET_LOW, RESET_HIGH);
+  protected startEpisode(rng: Rng): void {
+    this.physicalState[0] = rng.uniform(RESET_LOW, RESET_HIGH);
     this.physicalState[1] = 0;
-    this.hasReset = true;
-    return { obs: Float32Array.from(this.physicalState), info: {} };
   }
 
-  step(action: Action): StepResult {
-    if (!this.hasReset) throw stepBeforeResetError(this.id);
-    checkAction(this, action);
+  protected advance(action: Action): StepResult {
     const s = this.physicalState;
     let position = s[0];
     let velocity = s[1];
@@ -72,8 +49,6 @@ export class MountainCarEnv implements StatefulEnv {
     const terminated = position >= GOAL_POSITION && velocity >= this.goalVelocity;
     s[0] = position;
     s[1] = velocity;
-    return { obs: Float32Array.from(s), reward: -1.0, terminated, truncated: false, info: {} };
+    return { obs: this.observation(), reward: -1.0, terminated, truncated: false, info: {} };
   }
-
-  close(): void {}
 }

@@ -1,7 +1,7 @@
-import type { Action, ResetOptions, ResetResult, StatefulEnv, StepResult } from '../core.js';
-import { assignState, checkAction, rngForReset, stepBeforeResetError } from '../env-checks.js';
-import { Rng } from '../rng.js';
+import type { Action, StepResult } from '../core.js';
+import type { Rng } from '../rng.js';
 import { Box } from '../spaces.js';
+import { ClassicControlEnv } from './classic-control-env.js';
 import { actionElementKind, multiply, python, type Scalar } from './numpy-scalars.js';
 
 // Constants named as Gymnasium 1.3.0's classic_control/pendulum.py.
@@ -42,45 +42,22 @@ export interface PendulumOptions {
  * `3.0 * u` in float32 when the action is float32 (a Float32Array here), as Gymnasium's
  * `action_space.sample()` and most policies give it (see numpy-scalars.ts).
  */
-export class PendulumEnv implements StatefulEnv {
+export class PendulumEnv extends ClassicControlEnv {
   readonly observationSpace = new Box([-1.0, -1.0, -MAX_SPEED], [1.0, 1.0, MAX_SPEED], [3]);
   readonly actionSpace = new Box(-MAX_TORQUE, MAX_TORQUE, [1]);
-  private readonly physicalState = new Float64Array(2);
   private readonly g: number;
-  private rng = new Rng();
-  private hasReset = false;
 
-  constructor(
-    readonly id = 'Pendulum-v1',
-    options: PendulumOptions = {},
-  ) {
+  constructor(id = 'Pendulum-v1', options: PendulumOptions = {}) {
+    super(id, 2, STATE_LAYOUT);
     this.g = options.g ?? DEFAULT_GRAVITY;
   }
 
-  get unwrapped(): this {
-    return this;
+  protected startEpisode(rng: Rng): void {
+    this.physicalState[0] = rng.uniform(-DEFAULT_X, DEFAULT_X);
+    this.physicalState[1] = rng.uniform(-DEFAULT_Y, DEFAULT_Y);
   }
 
-  /** [theta, theta_dot], a live view; zeros until the first reset. */
-  get state(): Float64Array {
-    return this.physicalState;
-  }
-
-  set state(value: ArrayLike<number>) {
-    assignState(this.id, this.physicalState, value, STATE_LAYOUT);
-  }
-
-  reset(options: ResetOptions = {}): ResetResult {
-    this.rng = rngForReset(this.id, this.rng, options.seed);
-    this.physicalState[0] = this.rng.uniform(-DEFAULT_X, DEFAULT_X);
-    this.physicalState[1] = this.rng.uniform(-DEFAULT_Y, DEFAULT_Y);
-    this.hasReset = true;
-    return { obs: this.observation(), info: {} };
-  }
-
-  step(action: Action): StepResult {
-    if (!this.hasReset) throw stepBeforeResetError(this.id);
-    checkAction(this, action);
+  protected advance(action: Action): StepResult {
     const actions = action as ArrayLike<number>;
     // Gymnasium's np.clip turns a list into a float64 ndarray; an in-space action needs no clipping.
     const kind = actionElementKind(actions) === 'float32' ? 'float32' : 'float64';
@@ -101,9 +78,7 @@ export class PendulumEnv implements StatefulEnv {
     return { obs: this.observation(), reward: -costs, terminated: false, truncated: false, info: {} };
   }
 
-  close(): void {}
-
-  private observation(): Float32Array {
+  protected override observation(): Float32Array {
     const s = this.physicalState;
     const obs = new Float32Array(3);
     obs[0] = Math.cos(s[0]);
