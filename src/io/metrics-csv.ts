@@ -11,12 +11,12 @@
  */
 import { existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { BufferedAppendFile, type BufferedAppendFileArgs } from './buffered-append-file.js';
+import type { BufferedAppendFileArgs } from './buffered-append-file.js';
+import { ScalarFileWriter } from './scalar-file-writer.js';
 
 export const METRICS_CSV_NAME = 'metrics.csv';
 export const METRICS_CSV_HEADER = 'step,wall_time,tag,value';
 const COLUMN_COUNT = 4;
-const MS_PER_S = 1000;
 /** Characters that would need CSV quoting; tags are names like "loss/policy", so they are refused instead. */
 const FORBIDDEN_TAG_CHARS = /[",\r\n]/;
 
@@ -33,37 +33,21 @@ const utf8 = new TextEncoder();
  * Appends rows to `runDir/metrics.csv`, writing the header only when the file is new. On resume it
  * checks the header and drops a last line left without its newline by a crash.
  */
-export class MetricsCsvWriter {
-  readonly path: string;
-  private readonly file: BufferedAppendFile;
-  private readonly nowMs: () => number;
-
+export class MetricsCsvWriter extends ScalarFileWriter {
   constructor(runDir: string, args: BufferedAppendFileArgs = {}) {
     mkdirSync(runDir, { recursive: true });
-    this.nowMs = args.nowMs ?? Date.now;
-    this.path = join(runDir, METRICS_CSV_NAME);
-    const hasHeader = prepareForAppend(this.path);
-    this.file = new BufferedAppendFile(this.path, args);
-    if (!hasHeader) {
-      this.file.append(utf8.encode(`${METRICS_CSV_HEADER}\n`));
-      this.file.flush();
-    }
+    const path = join(runDir, METRICS_CSV_NAME);
+    const hasHeader = prepareForAppend(path);
+    super(path, hasHeader ? null : utf8.encode(`${METRICS_CSV_HEADER}\n`), args);
   }
 
-  scalar(tag: string, value: number, step: number, wallTimeS = this.nowMs() / MS_PER_S): void {
+  /** Refuses tags that would need CSV quoting and steps that are not non-negative integers. */
+  protected encode(tag: string, value: number, step: number, wallTimeS: number): Uint8Array {
     if (FORBIDDEN_TAG_CHARS.test(tag)) {
       throw new Error(`metrics.csv: tag ${JSON.stringify(tag)} contains a comma, quote or newline; use "/" or "_" instead`);
     }
     if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`metrics.csv: step must be a non-negative integer, got ${step}`);
-    this.file.append(utf8.encode(`${step},${wallTimeS},${tag},${value}\n`));
-  }
-
-  flush(): void {
-    this.file.flush();
-  }
-
-  close(): void {
-    this.file.close();
+    return utf8.encode(`${step},${wallTimeS},${tag},${value}\n`);
   }
 }
 

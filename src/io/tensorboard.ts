@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { BufferedAppendFile, type BufferedAppendFileArgs } from './buffered-append-file.js';
+import type { BufferedAppendFileArgs } from './buffered-append-file.js';
 import {
   FIXED32_BYTES,
   FIXED64_BYTES,
@@ -18,6 +18,7 @@ import {
   readFields,
   varintSize,
 } from './protobuf.js';
+import { ScalarFileWriter } from './scalar-file-writer.js';
 import { frameRecord, scanRecords } from './tfrecord.js';
 
 /** Field numbers of tensorboard.Event, Summary and Summary.Value. */
@@ -129,36 +130,19 @@ export function listEventFiles(runDir: string): string[] {
  * later points as orphaned (EventAccumulator's purge_orphaned_data), which is what resuming from
  * an older checkpoint should show.
  */
-export class TensorBoardWriter {
-  readonly path: string;
-  private readonly file: BufferedAppendFile;
-  private readonly nowMs: () => number;
-
+export class TensorBoardWriter extends ScalarFileWriter {
   constructor(runDir: string, args: BufferedAppendFileArgs = {}) {
     mkdirSync(runDir, { recursive: true });
-    this.nowMs = args.nowMs ?? Date.now;
-    const nowS = this.nowMs() / MS_PER_S;
+    const nowS = (args.nowMs ?? Date.now)() / MS_PER_S;
     const existing = listEventFiles(runDir).at(-1);
-    this.path = existing ?? join(runDir, `${EVENT_FILE_PREFIX}${String(Math.floor(nowS)).padStart(FILE_TIME_DIGITS, '0')}.${hostname()}`);
+    const path = existing ?? join(runDir, `${EVENT_FILE_PREFIX}${String(Math.floor(nowS)).padStart(FILE_TIME_DIGITS, '0')}.${hostname()}`);
     const hasRecords = existing !== undefined && dropTornTail(existing);
-    this.file = new BufferedAppendFile(this.path, args);
-    if (!hasRecords) {
-      this.file.append(frameRecord(encodeFileVersionEvent(nowS)));
-      this.file.flush();
-    }
+    super(path, hasRecords ? null : frameRecord(encodeFileVersionEvent(nowS)), args);
   }
 
-  /** Logs one scalar; `value` is stored as float32, `step` must be a non-negative integer. */
-  scalar(tag: string, value: number, step: number, wallTimeS = this.nowMs() / MS_PER_S): void {
-    this.file.append(frameRecord(encodeScalarEvent(tag, value, step, wallTimeS)));
-  }
-
-  flush(): void {
-    this.file.flush();
-  }
-
-  close(): void {
-    this.file.close();
+  /** `value` is stored as float32. */
+  protected encode(tag: string, value: number, step: number, wallTimeS: number): Uint8Array {
+    return frameRecord(encodeScalarEvent(tag, value, step, wallTimeS));
   }
 }
 
