@@ -6,42 +6,7 @@ import { join } from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { writeGif } from './gif.js';
 import { classicControlScene, renderFrame } from './render-frame.js';
-
-interface GifSummary {
-  version: string;
-  width: number;
-  height: number;
-  frames: { width: number; height: number; delayCs: number }[];
-  loops: boolean;
-}
-
-/** Walks the GIF89a block structure (https://www.w3.org/Graphics/GIF/spec-gif89a.txt). */
-function summariseGif(bytes: Buffer): GifSummary {
-  const colourTableBytes = (packed: number): number => (packed & 0x80 ? 3 * 2 ** ((packed & 0x07) + 1) : 0);
-  const skipSubBlocks = (pos: number): number => {
-    while (bytes[pos] !== 0) pos += bytes[pos] + 1;
-    return pos + 1;
-  };
-  const summary: GifSummary = { version: bytes.toString('ascii', 0, 6), width: bytes.readUInt16LE(6), height: bytes.readUInt16LE(8), frames: [], loops: false };
-  let pos = 13 + colourTableBytes(bytes[10]);
-  let delayCs = -1;
-  for (;;) {
-    const introducer = bytes[pos];
-    if (introducer === 0x3b) return summary; // trailer
-    if (introducer === 0x21) {
-      const label = bytes[pos + 1];
-      if (label === 0xf9) delayCs = bytes.readUInt16LE(pos + 4); // graphic control extension
-      if (label === 0xff && bytes.toString('ascii', pos + 3, pos + 14) === 'NETSCAPE2.0') summary.loops = true;
-      pos = skipSubBlocks(pos + 2);
-    } else if (introducer === 0x2c) {
-      summary.frames.push({ width: bytes.readUInt16LE(pos + 5), height: bytes.readUInt16LE(pos + 7), delayCs });
-      pos += 10 + colourTableBytes(bytes[pos + 9]);
-      pos = skipSubBlocks(pos + 1); // after the LZW minimum code size
-    } else {
-      throw new Error(`unexpected GIF block 0x${introducer.toString(16)} at byte ${pos}`);
-    }
-  }
-}
+import { summariseGif } from './testing/gif-summary.js';
 
 test('writeGif: one frame per input at the asked delay, looping, first frame decodes to the drawing', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'a3c-gif-'));
@@ -56,8 +21,9 @@ test('writeGif: one frame per input at the asked delay, looping, first frame dec
   const bytes = readFileSync(path);
   const gif = summariseGif(bytes);
   assert.equal(gif.version, 'GIF89a');
-  assert.deepEqual([gif.width, gif.height], [width, height]);
-  assert.deepEqual(gif.frames, states.map(() => ({ width, height, delayCs: 100 / fps })));
+  assert.deepEqual([gif.widthPx, gif.heightPx], [width, height]);
+  assert.deepEqual(gif.frameSizesPx, states.map(() => ({ widthPx: width, heightPx: height })));
+  assert.deepEqual(gif.frameDelaysCs, states.map(() => 100 / fps));
   assert.ok(gif.loops);
 
   const image = await loadImage(bytes);

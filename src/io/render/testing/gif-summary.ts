@@ -5,6 +5,8 @@ export interface GifSummary {
   heightPx: number;
   /** Delay before each frame in hundredths of a second, from its graphic control extension. */
   frameDelaysCs: number[];
+  /** Size of each frame, from its image descriptor. */
+  frameSizesPx: { widthPx: number; heightPx: number }[];
   /** Whether a NETSCAPE2.0 application extension makes it loop. */
   loops: boolean;
 }
@@ -34,6 +36,7 @@ export function summariseGif(bytes: Uint8Array): GifSummary {
     widthPx: data.readUInt16LE(6),
     heightPx: data.readUInt16LE(8),
     frameDelaysCs: [],
+    frameSizesPx: [],
     loops: false,
   };
   let pendingDelayCs = 0;
@@ -48,6 +51,7 @@ export function summariseGif(bytes: Uint8Array): GifSummary {
       pos = afterSubBlocks(pos + 2);
     } else if (block === IMAGE_SEPARATOR) {
       summary.frameDelaysCs.push(pendingDelayCs);
+      summary.frameSizesPx.push({ widthPx: data.readUInt16LE(pos + 5), heightPx: data.readUInt16LE(pos + 7) });
       pos += IMAGE_DESCRIPTOR_BYTES + colourTableBytes(data[pos + 9]);
       pos = afterSubBlocks(pos + 1); // skips the LZW minimum code size byte, then the image data
     } else {
