@@ -1,7 +1,7 @@
 /**
  * Kernels for tfjs-backend-wasm that make training fast: it has no Conv2DBackpropFilter at all, and
- * its Conv2DBackpropInput and transposed-operand BatchMatMul are naive loops 10-25x slower than
- * XNNPACK (see bench/nn-kernels.ts). These rewrite each as XNNPACK work (plain matMul and Conv2D)
+ * its Conv2DBackpropInput and transposed-operand BatchMatMul are naive loops, 5-15x slower than
+ * these at the Atari net's shapes (bench/nn-kernels.ts). These rewrite each as XNNPACK work (plain matMul and Conv2D)
  * plus cheap transposes, so tfjs's own gradient definitions (Conv2D_grad, BatchMatMul_grad,
  * fused ops) run unchanged on fast kernels: same maths, different summation order.
  */
