@@ -24,7 +24,7 @@ export function benchLearnerFigures(nets: Array<{ spec: NetSpec; batches: number
 export function learnerTable(figures: LearnerFigure[]): string {
   return formatTable(
     'learner: forward + loss + backward + clip + Adam on random inputs (this thread)',
-    ['net', 'batch', 'train samples/s', 'train ms/step', 'forward samples/s'],
-    figures.map((f) => [f.net, f.batch, f.trainSamplesPerS, f.trainMsPerStep, f.forwardSamplesPerS]),
+    ['net', 'batch', 'train samples/s', 'train ms/step', 'train CPU ms/step', 'forward samples/s'],
+    figures.map((f) => [f.net, f.batch, f.trainSamplesPerS, f.trainMsPerStep, f.trainCpuMsPerStep, f.forwardSamplesPerS]),
   );
 }
