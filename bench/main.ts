@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- cartpole|pong] [options]`: runs a suite, prints its tables and progress on
- * stderr and one JSON document on stdout.
+ * stderr and one JSON document on stdout (`npm run -s bench > bench.json`: -s keeps npm's banners off it).
  *
  *   cartpole (default): each mode to CartPole-v1's solved bound, median over seeds; learner samples/s.
  *     --seeds N (3)  --max-seconds S (120, per run)  --learner-seconds S (5)
