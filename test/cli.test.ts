@@ -83,3 +83,30 @@ test('a corrupt or missing checkpoint gives a clear error', () => {
   const missing = a3c('eval', '--checkpoint', join(dir, 'nothing'));
   assert.equal(lastErrorLine(missing.stderr), `a3c: checkpoint ${join(dir, 'nothing')}: no such folder`);
 });
+
+test('Ctrl-C finishes the update, saves the checkpoint and exits cleanly with the summary', async () => {
+  const { spawn } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-cli-'));
+  const checkpoint = join(dir, 'ckpt');
+  const child = spawn(process.execPath, [CLI, 'train', '--mode', 'data', '--workers', '1', '--checkpoint', checkpoint, '--json', '--stop-reward', '1e9']);
+  let stderr = '';
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const started = new Promise<void>((resolve) =>
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (stderr.includes('agents: ')) resolve();
+    }),
+  );
+  await started;
+  await new Promise((r) => setTimeout(r, 1500));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  assert.equal(code, 0, stderr);
+  const summary = JSON.parse(stdout.trim());
+  assert.match(summary.checkpoint, new RegExp(`^${checkpoint}/step-\\d+$`));
+  assert.ok(summary.steps > 0);
+  assert.match(stderr, /stopped \(interrupted\): CartPole-v1 data/);
+  const saved = JSON.parse(readFileSync(join(summary.checkpoint, 'manifest.json'), 'utf8'));
+  assert.equal(saved.counters.envSteps, summary.steps);
+});

@@ -87,6 +87,17 @@ export class A3C {
     this.stopRequested = true;
   }
 
+  /**
+   * Ends one agent thread abruptly, as a crash would: for fault-injection tests of the parallel
+   * modes, which report and replace the agent. Returns false when no agents run.
+   */
+  async crashAgent(agentId: number): Promise<boolean> {
+    const agents = this.context?.agents;
+    if (!agents) return false;
+    await agents.kill(agentId);
+    return true;
+  }
+
   async learn(): Promise<TrainResult> {
     const { config } = this;
     const backend = await initBackend({});
@@ -120,6 +131,7 @@ export class A3C {
       callbacks: combineCallbacks(this.callbacks, log === null ? {} : runLogCallbacks(log), periodicSave),
       stopReward: config.stopReward ?? envSpec(config.env).rewardThreshold,
       interrupted: () => this.stopRequested,
+      agents: null,
     };
     this.context = ctx;
     let reason: StopReason;

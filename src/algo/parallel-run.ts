@@ -35,6 +35,7 @@ export async function runWithAgents(
     if (reason) settle(reason);
   }, log);
   const fail = (err: Error) => settle(err);
+  ctx.agents = pool;
   await Promise.race([pool.start(fail), finished]);
   ctx.stats.startActing();
   log(`agents: ${config.workers} threads x ${config.envsPerWorker} envs, backend ${pool.backend}`);
@@ -55,6 +56,7 @@ export async function runWithAgents(
   } finally {
     clearInterval(timer);
     learner.onPublish(() => {});
+    ctx.agents = null;
     await pool.stop();
   }
 }

@@ -1,4 +1,5 @@
 import type { Box, Discrete } from '../envs/spaces.js';
+import type { AgentPool } from '../parallel/agent-pool.js';
 import type { NetSpec } from '../nn/networks.js';
 import type { TrainConfig } from './config.js';
 import type { Learner, UpdateStats } from './learner.js';
@@ -26,6 +27,8 @@ export interface TrainingContext {
   stopReward: number | null;
   /** True once the user asked to stop (Ctrl-C). */
   interrupted(): boolean;
+  /** The running agent threads of the parallel modes; null otherwise. */
+  agents: AgentPool | null;
 }
 
 export type StopReason = 'solved' | 'max-steps' | 'max-seconds' | 'interrupted';

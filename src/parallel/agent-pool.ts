@@ -94,7 +94,7 @@ export class AgentPool {
     return this.restarts.reduce((a, b) => a + b, 0);
   }
 
-  /** Test hook and fault injection: ends one agent thread abruptly. */
+  /** Fault injection: ends one agent thread abruptly (it is then replaced like a crashed one). */
   async kill(agentId: number): Promise<void> {
     const worker = this.workers[agentId];
     if (worker) await worker.terminate();
