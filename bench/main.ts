@@ -6,15 +6,18 @@
  *     --seeds N (3)  --max-seconds S (120, per run)  --learner-seconds S (5)
  *   pong: data and grad on PongNoFrameskip-v4 over a fixed window; learner and env server samples/s.
  *     --warmup-seconds S (10)  --window-seconds S (60)  --learner-seconds S (5)
+ *   logging: what --logdir costs on CartPole-v1 (A2C, fixed steps, alternating arms).
+ *     --pairs N (5)  --steps N (400000)
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/nn/backend.js';
 import { cartPoleTables, runCartPoleSuite } from './cartpole-suite.js';
+import { loggingTables, runLoggingSuite } from './logging-suite.js';
 import { pongTables, runPongSuite } from './pong-suite.js';
 
-const SUITES = ['cartpole', 'pong'] as const;
-const USAGE = 'usage: npm run bench -- [cartpole|pong] [--seeds N] [--max-seconds S] [--warmup-seconds S] [--window-seconds S] [--learner-seconds S]';
+const SUITES = ['cartpole', 'pong', 'logging'] as const;
+const USAGE = 'usage: npm run bench -- [cartpole|pong|logging] [--seeds N] [--max-seconds S] [--warmup-seconds S] [--window-seconds S] [--learner-seconds S] [--pairs N] [--steps N]';
 
 const OPTIONS = {
   seeds: { type: 'string', default: '3' },
@@ -22,6 +25,8 @@ const OPTIONS = {
   'warmup-seconds': { type: 'string', default: '10' },
   'window-seconds': { type: 'string', default: '60' },
   'learner-seconds': { type: 'string', default: '5' },
+  pairs: { type: 'string', default: '5' },
+  steps: { type: 'string', default: '400000' },
 } as const;
 
 function positive(name: string, text: string, integer = false): number {
@@ -63,9 +68,12 @@ async function main(argv: string[]): Promise<void> {
   if (suite === 'cartpole') {
     const cartPole = await runCartPoleSuite(cartPoleOptions, log);
     [report, tables] = [cartPole, cartPoleTables(cartPole)];
-  } else {
+  } else if (suite === 'pong') {
     const pong = await runPongSuite(pongOptions, log);
     [report, tables] = [pong, pongTables(pong)];
+  } else {
+    const logging = await runLoggingSuite({ pairs: positive('pairs', values.pairs, true), steps: positive('steps', values.steps, true) }, log);
+    [report, tables] = [logging, loggingTables(logging)];
   }
   const wallSeconds = Math.round((Date.now() - started.getTime()) / 1000);
   log(`\n${tables.join('\n\n')}\n\nbackend: ${backend}; suite wall time ${wallSeconds} s`);

@@ -1,37 +1,66 @@
 import { RunLog } from '../io/run-log.js';
-import { REWARD_WINDOW } from './run-stats.js';
+import type { LossStats } from './loss.js';
+import type { UpdateStats } from './learner.js';
 import type { TrainCallbacks } from './trainer.js';
 
 /**
- * TensorBoard scalars and metrics.csv of a run, against the env-step count: per episode `reward`,
- * `reward_100`, `episode_steps`; per update the loss terms, `grad_norm`, `adv_mean`, `values_mean`;
- * about once a second `steps_per_s`.
+ * Update and rate scalars are written at most this often; in between, update statistics are
+ * averaged. Small-net runs make hundreds of updates a second, and a point per update would cost
+ * more than the logging budget (bench/logging-suite.ts); as SB3's `log_interval`, but by time.
  */
-export function runLogCallbacks(log: RunLog): Required<Pick<TrainCallbacks, 'onEpisodes' | 'onUpdate' | 'onProgress'>> {
+const SUMMARY_INTERVAL_MS = 100;
+
+type UpdateScalars = LossStats & { gradNorm: number };
+
+/** TensorBoard tag of each averaged update statistic. */
+const UPDATE_TAGS: Record<keyof UpdateScalars, string> = {
+  total: 'loss_total',
+  policy: 'loss_policy',
+  value: 'loss_value',
+  entropy: 'entropy',
+  gradNorm: 'grad_norm',
+  advantageMean: 'adv_mean',
+  valueMean: 'values_mean',
+};
+const UPDATE_KEYS = Object.keys(UPDATE_TAGS) as (keyof UpdateScalars)[];
+
+/**
+ * TensorBoard scalars and metrics.csv of a run, against the env-step count: `reward` and
+ * `episode_steps` for every episode; `reward_100`, `steps_per_s` and the update statistics
+ * (`loss_total`, `loss_policy`, `loss_value`, `entropy`, `grad_norm`, `adv_mean`, `values_mean`,
+ * each the mean over the updates since the last point) at most every 100 ms, and at the end.
+ */
+export function runLogCallbacks(log: RunLog, nowMs: () => number = () => performance.now()): TrainCallbacks {
+  const sums = Object.fromEntries(UPDATE_KEYS.map((k) => [k, 0])) as unknown as UpdateScalars;
+  let updates = 0;
+  let lastSummaryMs = -Infinity;
+
+  const writeSummary = (envSteps: number, meanReward100: number, stepsPerSecond: number) => {
+    lastSummaryMs = nowMs();
+    if (!Number.isNaN(meanReward100)) log.scalar('reward_100', meanReward100, envSteps);
+    log.scalar('steps_per_s', stepsPerSecond, envSteps);
+    if (updates === 0) return;
+    for (const key of UPDATE_KEYS) {
+      log.scalar(UPDATE_TAGS[key], sums[key] / updates, envSteps);
+      sums[key] = 0;
+    }
+    updates = 0;
+  };
+
   return {
     onEpisodes(episodes, stats) {
-      // Episodes of one message share its step count; the mean is taken as each one is added.
-      const rewards = stats.episodeRewards;
-      const first = rewards.length - episodes.length;
-      episodes.forEach((e, i) => {
-        const window = rewards.slice(Math.max(0, first + i + 1 - REWARD_WINDOW), first + i + 1);
+      for (const e of episodes) {
         log.scalar('reward', e.reward, stats.envSteps);
-        log.scalar('reward_100', window.reduce((a, b) => a + b, 0) / window.length, stats.envSteps);
         log.scalar('episode_steps', e.length, stats.envSteps);
-      });
+      }
     },
-    onUpdate(update, stats) {
-      const step = stats.envSteps;
-      log.scalar('loss_total', update.total, step);
-      log.scalar('loss_policy', update.policy, step);
-      log.scalar('loss_value', update.value, step);
-      log.scalar('entropy', update.entropy, step);
-      log.scalar('grad_norm', update.gradNorm, step);
-      log.scalar('adv_mean', update.advantageMean, step);
-      log.scalar('values_mean', update.valueMean, step);
+    onUpdate(update: UpdateStats, stats) {
+      for (const key of UPDATE_KEYS) sums[key] += update[key];
+      updates++;
+      if (nowMs() - lastSummaryMs >= SUMMARY_INTERVAL_MS) writeSummary(stats.envSteps, stats.meanReward100, stats.stepsPerSecond);
     },
     onProgress(stats) {
-      log.scalar('steps_per_s', stats.stepsPerSecond, stats.envSteps);
+      writeSummary(stats.envSteps, stats.meanReward100, stats.stepsPerSecond);
     },
   };
 }

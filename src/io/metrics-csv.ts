@@ -47,7 +47,7 @@ export class MetricsCsvWriter extends ScalarFileWriter {
       throw new Error(`metrics.csv: tag ${JSON.stringify(tag)} contains a comma, quote or newline; use "/" or "_" instead`);
     }
     if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`metrics.csv: step must be a non-negative integer, got ${step}`);
-    return utf8.encode(`${step},${wallTimeS},${tag},${value}\n`);
+    return Buffer.from(`${step},${wallTimeS},${tag},${value}\n`);
   }
 }
 

@@ -50,8 +50,15 @@ export interface DecodedEvent {
   scalars: { tag: string; value: number }[];
 }
 
+/** UTF-8 bytes of the tags seen so far: a run logs a handful of tags many times. */
+const tagBytesCache = new Map<string, Uint8Array>();
+
 export function encodeScalarEvent(tag: string, value: number, step: number, wallTimeS: number): Uint8Array {
-  const tagBytes = utf8.encode(tag);
+  let tagBytes = tagBytesCache.get(tag);
+  if (tagBytes === undefined) {
+    tagBytes = utf8.encode(tag);
+    tagBytesCache.set(tag, tagBytes);
+  }
   const valueBytes = lengthDelimitedSize(ValueField.tag, tagBytes.length) + keySize(ValueField.simpleValue) + FIXED32_BYTES;
   const summaryBytes = lengthDelimitedSize(SummaryField.value, valueBytes);
   const eventBytes =
