@@ -32,12 +32,12 @@ import cv2
 import gymnasium as gym
 import numpy as np
 
-OP_RESET, OP_STEP, OP_PING, OP_CLOSE = 1, 2, 3, 4
+OP_RESET, OP_STEP, OP_PING, OP_CLOSE, OP_RENDER = 1, 2, 3, 4, 5
 STATUS_OK, STATUS_ERROR = 0, 1
 REQUEST_HEADER = struct.Struct('<II')
 REPLY_HEADER = struct.Struct('<II')
 NO_SEED = -1
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 # Large enough for a batch of 8 stacked Atari observations in one write (Linux F_SETPIPE_SZ;
 # the default 64 KiB would take several wake-ups of the reader per step).
 PIPE_BYTES = 1 << 20
@@ -327,6 +327,15 @@ class EnvBatch:
                   self.terminated, self.truncated]
         return [a.data for a in arrays]
 
+    def render(self, index):
+        """Copy `index`'s last emulator frame, RGB [height, width, 3] (Atari copies only)."""
+        if not self.atari:
+            raise ValueError('render serves the emulator screens of Atari ids only')
+        if not 0 <= index < self.num_envs:
+            raise ValueError(f'render: copy {index} of {self.num_envs}')
+        env = self.envs[index]
+        return env.screens[env.newest]
+
     def close(self):
         for env in self.envs:
             (env.env if self.atari else env).close()
@@ -358,6 +367,11 @@ def serve(batch, requests, out):
         try:
             if op == OP_PING:
                 write_all(out, [REPLY_HEADER.pack(STATUS_OK, 0)])
+                continue
+            if op == OP_RENDER:
+                screen = batch.render(struct.unpack('<i', payload)[0])
+                height, width, _ = screen.shape
+                write_all(out, [REPLY_HEADER.pack(STATUS_OK, screen.nbytes), struct.pack('<II', height, width), screen.data])
                 continue
             if op == OP_RESET:
                 final_obs = batch.reset(struct.unpack('<q', payload)[0])

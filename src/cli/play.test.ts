@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { evaluateCheckpoint } from '../algo/evaluate.js';
 import { classicControlScene } from '../io/render/render-frame.js';
 import { summariseGif } from '../io/render/testing/gif-summary.js';
-import { trainSmallCartPoleCheckpoint, writeAtariStubCheckpoint } from '../io/testing/checkpoint-fixtures.js';
+import { trainSmallCartPoleCheckpoint, writeUntrainedAtariCheckpoint } from '../io/testing/checkpoint-fixtures.js';
+
+/** The ALE's screen: 160 x 210 RGB. */
+const ALE_SCREEN_WIDTH_PX = 160;
+const ALE_SCREEN_HEIGHT_PX = 210;
 
 const PLAY_MODULE = new URL('./play.js', import.meta.url).href;
 const REPO_ROOT = new URL('../../../', import.meta.url);
@@ -75,15 +79,26 @@ test('play prints each episode and the mean, and --record writes one GIF frame p
   });
 });
 
-test('play refuses to record Atari and reports a missing checkpoint, in one line each', (t) => {
+test('play --record on Atari writes the emulator\'s RGB frames, one per reset and step', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'a3c-play-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const atari = join(dir, 'pong');
-  writeAtariStubCheckpoint(atari);
-  const cases: [string[], RegExp][] = [
-    [['--checkpoint', atari, '--record', join(dir, 'pong.gif')], /^a3c: recording Atari is not supported yet: .*\(PongNoFrameskip-v4\); play without --record$/],
-    [['--checkpoint', join(dir, 'missing')], /^a3c: checkpoint .*missing: no such folder$/],
-  ];
+  await writeUntrainedAtariCheckpoint(atari);
+  const gifPath = join(dir, 'pong.gif');
+  const run = a3cPlay('--checkpoint', atari, '--record', gifPath, '--json');
+  assert.equal(run.code, 0, run.stderr);
+  const summary = JSON.parse(run.stdout.trim());
+  assert.equal(summary.env, 'PongNoFrameskip-v4');
+  assert.equal(summary.gif_frames, summary.lengths[0] + 1);
+  const gif = summariseGif(readFileSync(gifPath));
+  assert.equal(gif.frameSizesPx.length, summary.gif_frames);
+  assert.deepEqual([gif.widthPx, gif.heightPx], [ALE_SCREEN_WIDTH_PX, ALE_SCREEN_HEIGHT_PX]);
+});
+
+test('play reports a missing checkpoint in one line', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-play-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const cases: [string[], RegExp][] = [[['--checkpoint', join(dir, 'missing')], /^a3c: checkpoint .*missing: no such folder$/]];
   for (const [args, expected] of cases) {
     const run = a3cPlay(...args);
     assert.equal(run.code, 1, args.join(' '));

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { StatefulEnv } from '../envs/core.js';
+import type { GymEnv } from '../envs/gym-bridge/gym-env.js';
 import { ATARI_FAMILY, registerAtariEnvs } from '../envs/atari/index.js';
 import { playCheckpoint } from '../algo/play.js';
 import { loadCheckpoint } from '../io/checkpoint.js';
@@ -30,7 +31,7 @@ export function registerPlayCommand(program: Command): void {
     .option('--episodes <n>', 'episodes to play', parseInteger, DEFAULT_EPISODES)
     .option('--seed <n>', 'seed of the first episode (episode e resets with seed + e)', parseInteger, DEFAULT_SEED)
     .option('--stochastic', 'sample actions instead of taking the most probable one')
-    .option('--record <file.gif>', 'write the episodes as an animated GIF (classic-control envs), at the env\'s render fps')
+    .option('--record <file.gif>', 'write the episodes as an animated GIF (classic control drawn as Gymnasium does; Atari from the emulator\'s RGB frames)')
     .option('--json', 'print one JSON summary line on stdout')
     .option('--verbose', 'print stack traces of errors')
     .action(commandAction(play));
@@ -40,19 +41,28 @@ async function play(flags: PlayFlags): Promise<void> {
   const checkpoint = loadCheckpoint(flags.checkpoint);
   const envId = checkpoint.config.env;
   const isAtari = ATARI_FAMILY.matches(envId);
-  if (isAtari && flags.record !== undefined) {
-    throw new Error(`recording Atari is not supported yet: the Gymnasium bridge returns the policy's preprocessed frames, not the emulator's RGB screen (${envId}); play without --record`);
-  }
   if (isAtari) registerAtariEnvs();
-  const recording = flags.record === undefined ? null : { path: flags.record, recorder: gifRecorderFor(envId) };
+  const recording = flags.record === undefined ? null : { path: flags.record, recorder: null as GifRecorder | null };
   await initBackend({});
   const result = playCheckpoint(checkpoint, {
     episodes: flags.episodes,
     seed: flags.seed,
     stochastic: flags.stochastic,
-    onEnv: recording === null ? undefined : (env) => recording.recorder.addFrame(renderFrame(envId, (env.unwrapped as StatefulEnv).state)),
+    onEnv:
+      recording === null
+        ? undefined
+        : (env) => {
+            if (isAtari) {
+              const screen = (env.unwrapped as GymEnv).renderRgb();
+              recording.recorder ??= new GifRecorder(screen.width, screen.height, ATARI_GIF_FPS);
+              recording.recorder.addFrame(rgbaOf(screen.rgb));
+            } else {
+              recording.recorder ??= gifRecorderFor(envId);
+              recording.recorder.addFrame(renderFrame(envId, (env.unwrapped as StatefulEnv).state));
+            }
+          },
   });
-  if (recording !== null) await recording.recorder.save(recording.path);
+  if (recording?.recorder) await recording.recorder.save(recording.path);
 
   if (flags.json) {
     const summary = {
@@ -62,17 +72,31 @@ async function play(flags: PlayFlags): Promise<void> {
       rewards: result.rewards,
       lengths: result.lengths,
       gif: recording?.path ?? null,
-      gif_frames: recording?.recorder.frameCount ?? 0,
+      gif_frames: recording?.recorder?.frameCount ?? 0,
     };
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return;
   }
   result.rewards.forEach((reward, i) => process.stdout.write(`episode ${i + 1}: reward ${reward} length ${result.lengths[i]}\n`));
   process.stdout.write(`${result.env}: mean reward ${result.meanReward.toFixed(2)} over ${result.episodes} episodes\n`);
-  if (recording !== null) {
+  if (recording?.recorder) {
     const { frameCount, fps } = recording.recorder;
     process.stdout.write(`recorded ${frameCount} frames (${(frameCount / fps).toFixed(1)} s at ${fps} fps) to ${recording.path}\n`);
   }
+}
+
+/** ALE runs at 60 frames a second and an agent step skips 4 of them (MaxAndSkip). */
+const ATARI_GIF_FPS = 15;
+
+function rgbaOf(rgb: Uint8Array): Uint8Array {
+  const rgba = new Uint8Array((rgb.length / 3) * 4);
+  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
+    rgba[j] = rgb[i];
+    rgba[j + 1] = rgb[i + 1];
+    rgba[j + 2] = rgb[i + 2];
+    rgba[j + 3] = 255;
+  }
+  return rgba;
 }
 
 /** Frames as Gymnasium's render_mode="rgb_array" draws them, at its render fps; throws for envs that cannot be drawn. */

@@ -13,9 +13,9 @@ import { PipeClosedError, openBlockingPipe, readFully, writeFully } from './bloc
 import { PACKAGE_ROOT, resolvePython, type PythonEnvOptions } from './python-env.js';
 
 export const SERVER_SCRIPT = join(PACKAGE_ROOT, 'python', 'env_server.py');
-const PROTOCOL_VERSION = 1;
+const PROTOCOL_VERSION = 2;
 
-export const Op = { reset: 1, step: 2, ping: 3, close: 4 } as const;
+export const Op = { reset: 1, step: 2, ping: 3, close: 4, render: 5 } as const;
 const STATUS_OK = 0;
 const HEADER_BYTES = 8;
 /** The RESET payload's seed meaning "no seed". */

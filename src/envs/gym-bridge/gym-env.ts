@@ -54,6 +54,11 @@ export class GymEnv implements Env {
     return { obs: finalObs, reward: result.rewards[0], terminated, truncated, info };
   }
 
+  /** The emulator's last frame, RGB `[height, width, 3]` (Atari ids only). */
+  renderRgb(): { rgb: Uint8Array; width: number; height: number } {
+    return this.vector.renderRgb(0);
+  }
+
   /** Starts a new server process after it died or hung, and resets (see GymVectorEnv.restart). */
   restart(): ResetResult {
     this.pendingReset = null;

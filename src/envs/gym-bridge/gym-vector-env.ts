@@ -113,6 +113,22 @@ export class GymVectorEnv implements VectorEnv {
     return this.reset(this.seedRng === null ? {} : { seed: this.seedRng.fork() });
   }
 
+  /** Copy `index`'s last emulator frame as RGB bytes `[height, width, 3]` (Atari ids only). */
+  renderRgb(index = 0): { rgb: Uint8Array; width: number; height: number } {
+    const payload = new Uint8Array(INT32_BYTES);
+    new DataView(payload.buffer).setInt32(0, index, true);
+    this.server.send(Op.render, payload);
+    const bytes = this.server.readReplyHeader();
+    const dims = new Uint8Array(2 * INT32_BYTES);
+    this.server.readInto(dims);
+    const view = new DataView(dims.buffer);
+    const height = view.getUint32(0, true);
+    const width = view.getUint32(INT32_BYTES, true);
+    const rgb = new Uint8Array(bytes);
+    this.server.readInto(rgb);
+    return { rgb, width, height };
+  }
+
   /** One request/reply round trip with no env work: the transport's latency. */
   ping(): void {
     this.server.send(Op.ping);

@@ -2,6 +2,8 @@
 import { A3C } from '../../algo/a3c.js';
 import { resolveConfig } from '../../algo/config.js';
 import { saveCheckpoint } from '../checkpoint.js';
+import { initBackend } from '../../nn/backend.js';
+import { createNet, type AtariSpec } from '../../nn/networks.js';
 
 /** Enough A2C steps for a checkpoint whose greedy CartPole episodes differ from seed to seed. */
 const SMALL_TRAINING_STEPS = 2000;
@@ -12,6 +14,26 @@ const PONG_ACTIONS = 6;
 /** A CartPole-v1 checkpoint after a second or so of synchronous A2C. */
 export async function trainSmallCartPoleCheckpoint(path: string, seed: number): Promise<void> {
   await new A3C({ env: 'CartPole-v1', mode: 'a2c', maxSteps: SMALL_TRAINING_STEPS, seed, checkpoint: path }).learn();
+}
+
+/** A PongNoFrameskip-v4 checkpoint of a freshly initialised Atari net: enough to play and record. */
+export async function writeUntrainedAtariCheckpoint(path: string): Promise<void> {
+  await initBackend({});
+  const netSpec: AtariSpec = { kind: 'atari', inputShape: ATARI_INPUT_SHAPE, numActions: PONG_ACTIONS };
+  const net = createNet(netSpec, 0);
+  const params = net.getParams();
+  saveCheckpoint(path, {
+    config: { ...resolveConfig({}), env: 'PongNoFrameskip-v4' },
+    netSpec,
+    weights: net.variables.map((v) => ({ name: v.name, shape: [...v.shape] })),
+    params,
+    optimizer: { name: 'adam', step: 0, buffers: {} },
+    counters: { envSteps: 0, updates: 0, trainedSamples: 0, seconds: 0 },
+    episodeRewards: [],
+    episodeEndSteps: [],
+    runDir: null,
+  });
+  net.dispose();
 }
 
 /**
