@@ -92,7 +92,9 @@ export const REFERENCE_DEFAULTS: Readonly<TrainConfig> = Object.freeze({
  */
 export const ENV_DEFAULTS: Readonly<Record<string, Partial<TrainConfig>>> = Object.freeze({
   'CartPole-v1': { workers: 2, envsPerWorker: 8, lr: 0.003, maxGradNorm: 0.5, nSteps: 8, entCoef: 0.01 },
-  'PongNoFrameskip-v4': { workers: 4, envsPerWorker: 8, stopReward: 18 },
+  // Two queued messages per agent keep both cores busy while the learner trains: +9% env steps/s
+  // in data mode on this 2-core machine (878 -> 958, 55 s runs).
+  'PongNoFrameskip-v4': { workers: 4, envsPerWorker: 8, stopReward: 18, maxQueuedPerWorker: 2 },
 });
 
 const POSITIVE_INTEGER_KEYS = [

@@ -33,8 +33,10 @@ const WASM_BACKEND_PRIORITY = 2;
  * Kernel sets registered over each backend's own, in order (later ones win); each returns the
  * names it registered. Native kernels (oneDNN) go after the wasm ones.
  */
+const ONEDNN_SUFFIX = ' (oneDNN)';
+
 const KERNEL_SETS: Record<BackendName, Array<() => string[]>> = {
-  wasm: [registerWasmKernels, () => (registerOneDnnKernels() ? ONEDNN_KERNEL_NAMES.map((name) => `${name} (oneDNN)`) : [])],
+  wasm: [registerWasmKernels, () => (registerOneDnnKernels() ? ONEDNN_KERNEL_NAMES.map((name) => `${name}${ONEDNN_SUFFIX}`) : [])],
   cpu: [],
 };
 
@@ -60,7 +62,8 @@ export async function initBackend(args: InitBackendArgs = {}): Promise<string> {
   const actualThreads = getThreadsCount();
   const simd = actualThreads > 1 || (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const build = actualThreads > 1 ? 'threaded SIMD' : simd ? 'SIMD' : 'no SIMD';
-  return `wasm (XNNPACK ${build}, ${actualThreads} thread${actualThreads === 1 ? '' : 's'}${describeKernels(kernels)})`;
+  const path = kernels.some((k) => k.endsWith(ONEDNN_SUFFIX)) ? 'native oneDNN kernels on wasm' : 'wasm';
+  return `${path} (XNNPACK ${build}, ${actualThreads} thread${actualThreads === 1 ? '' : 's'}${describeKernels(kernels)})`;
 }
 
 function describeKernels(kernels: string[]): string {
