@@ -4,9 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from './backend.js';
+import { oneDnnStatus } from './onednn-kernels.js';
 
 const BACKEND_MODULE = fileURLToPath(new URL('./backend.js', import.meta.url));
 const KERNELS_MODULE = fileURLToPath(new URL('./wasm-kernels.js', import.meta.url));
+/** How the description starts: it names the native path when the oneDNN addon loads (A3C_NATIVE unset). */
+const PATH_PREFIX = oneDnnStatus().addon === null ? 'wasm' : 'native oneDNN kernels on wasm';
 /** dist/src/nn/ -> the repository root, where node_modules resolves. */
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -15,7 +18,8 @@ describe('initBackend', () => {
     const wasm = await initBackend();
     assert.equal(tf.getBackend(), 'wasm');
     // Native kernels, where built, are listed after ours.
-    assert.match(wasm, /^wasm \(XNNPACK SIMD, 1 thread; our kernels: BatchMatMul, Conv2DBackpropInput, Conv2DBackpropFilter[,)]/);
+    assert.ok(wasm.startsWith(`${PATH_PREFIX} (XNNPACK SIMD, 1 thread; our kernels: BatchMatMul, Conv2DBackpropInput, Conv2DBackpropFilter`), wasm);
+    assert.equal(wasm.includes('(oneDNN)'), PATH_PREFIX !== 'wasm');
     assert.equal(await initBackend({ backend: 'cpu' }), 'cpu (pure JS, 1 thread)');
     assert.equal(tf.getBackend(), 'cpu');
     assert.equal(await initBackend({ backend: 'wasm', threads: 1 }), wasm);
@@ -53,7 +57,7 @@ describe('initBackend', () => {
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
     assert.equal(child.status, 0, child.stderr);
     const { description, threaded, cpu } = JSON.parse(child.stdout.trim().split('\n').pop()!) as { description: string; threaded: number[]; cpu: number[] };
-    assert.match(description, /^wasm \(XNNPACK threaded SIMD, 2 threads;/);
+    assert.ok(description.startsWith(`${PATH_PREFIX} (XNNPACK threaded SIMD, 2 threads;`), description);
     assert.equal(threaded.length, 64 * 80);
     threaded.forEach((v, i) => assert.ok(Math.abs(v - cpu[i]) < 1e-4, `output ${i}: ${v} vs ${cpu[i]}`));
   });
