@@ -11,6 +11,7 @@
 
 #include "conv.h"
 #include "matmul.h"
+#include "optim.h"
 #include "reduce.h"
 
 namespace {
@@ -108,12 +109,32 @@ class OneDnnAddon : public Napi::Addon<OneDnnAddon> {
                  InstanceMethod("conv2dBackwardFilter", &OneDnnAddon::Conv2dBackwardFilter),
                  InstanceMethod("matMul", &OneDnnAddon::MatMul),
                  InstanceMethod("sumOverRows", &OneDnnAddon::SumOverRows),
+                 InstanceMethod("adamStep", &OneDnnAddon::AdamStep),
                  InstanceMethod("setNumThreads", &OneDnnAddon::SetNumThreads),
                  InstanceMethod("numThreads", &OneDnnAddon::NumThreads),
                  InstanceMethod("version", &OneDnnAddon::Version)});
   }
 
  private:
+  // (params, grads, expAvg, expAvgSq, beta1, beta2, stepSize, invBiasCorrection2Sqrt, eps)
+  Napi::Value AdamStep(const Napi::CallbackInfo& info) {
+    if (!info[0].IsTypedArray()) {
+      throw Napi::TypeError::New(info.Env(), "params must be a Float32Array");
+    }
+    const int64_t n = info[0].As<Napi::TypedArray>().ElementLength();
+    float* params = floatArray(info[0], n, "params");
+    const float* grads = floatArray(info[1], n, "grads");
+    float* expAvg = floatArray(info[2], n, "expAvg");
+    float* expAvgSq = floatArray(info[3], n, "expAvgSq");
+    adamStep(params, grads, expAvg, expAvgSq, n,
+             info[4].As<Napi::Number>().DoubleValue(),
+             info[5].As<Napi::Number>().DoubleValue(),
+             info[6].As<Napi::Number>().DoubleValue(),
+             info[7].As<Napi::Number>().DoubleValue(),
+             info[8].As<Napi::Number>().DoubleValue());
+    return info.Env().Undefined();
+  }
+
   // (x, filter, bias | null, y, geometry, relu)
   Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
     const ConvGeometry g = convGeometry(info[4]);

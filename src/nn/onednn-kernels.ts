@@ -78,6 +78,18 @@ export interface OneDnnAddon {
   matMul(a: Float32Array, b: Float32Array, bias: Float32Array | null, c: Float32Array, shape: MatMulShape, relu: boolean): void;
   /** y [cols] = column sums of x [rows, cols], accumulated in double. */
   sumOverRows(x: Float32Array, y: Float32Array, rows: number): void;
+  /** torch.optim.Adam's update of flat arrays in place (see native/src/optim.h). */
+  adamStep(
+    params: Float32Array,
+    grads: Float32Array,
+    expAvg: Float32Array,
+    expAvgSq: Float32Array,
+    beta1: number,
+    beta2: number,
+    stepSize: number,
+    invBiasCorrection2Sqrt: number,
+    eps: number,
+  ): void;
   /** OpenMP threads for calls from this JavaScript thread; 1 when loaded. */
   setNumThreads(threads: number): void;
   numThreads(): number;

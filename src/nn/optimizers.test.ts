@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Adam, DEFAULT_ADAM_ARGS, SharedRmsProp } from './optimizers.js';
+import { loadOneDnn, oneDnnStatus } from './onednn-kernels.js';
+import { Rng } from '../envs/rng.js';
 
 /** Float32 storage of values computed here in float64. */
 const FLOAT32_RTOL = 1e-6;
@@ -92,5 +94,35 @@ describe('SharedRmsProp', () => {
     b.step(new Float32Array(2), new Float32Array([1, 0]));
     assertClose(shared, [alpha * (1 - alpha) + (1 - alpha), alpha * (1 - alpha) * 4], 'shared squareAvg');
     assert.throws(() => new SharedRmsProp(3, { lr: 0.1 }, shared), /squareAvg has 2 values/);
+  });
+});
+
+describe('Adam: the compiled update of the oneDNN addon', () => {
+  it('matches the JavaScript update to float32 precision over several steps', (t) => {
+    const addon = loadOneDnn();
+    if (addon === null) {
+      t.skip(`the oneDNN addon is not loaded: ${oneDnnStatus().reason}`);
+      return;
+    }
+    const size = 1000;
+    const rng = new Rng(3);
+    const start = Float32Array.from({ length: size }, () => rng.uniform(-1, 1));
+    const [jsParams, nativeParams] = [start.slice(), start.slice()];
+    const js = new Adam(size, { lr: 0.01 }, null);
+    const native = new Adam(size, { lr: 0.01 }, addon);
+    for (let step = 0; step < 5; step++) {
+      const grads = Float32Array.from({ length: size }, () => rng.uniform(-0.1, 0.1));
+      js.step(jsParams, grads);
+      native.step(nativeParams, grads);
+    }
+    let moved = 0;
+    for (let i = 0; i < size; i++) {
+      assert.ok(Math.abs(jsParams[i] - nativeParams[i]) <= 1e-6 * Math.max(1, Math.abs(jsParams[i])), `param ${i}: ${jsParams[i]} vs ${nativeParams[i]}`);
+      if (jsParams[i] !== start[i]) moved++;
+    }
+    assert.equal(moved, size, 'every parameter moved');
+    assert.equal(native.state().step, 5);
+    const jsState = js.state().buffers.expAvgSq;
+    native.state().buffers.expAvgSq.forEach((v, i) => assert.ok(Math.abs(v - jsState[i]) <= 1e-6 * Math.abs(jsState[i]) + 1e-12));
   });
 });

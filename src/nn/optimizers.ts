@@ -2,6 +2,7 @@
  * Optimisers over flat Float32Arrays in plain JS, so that their state is a few typed arrays: easy
  * to checkpoint, and for SharedRmsProp, to share between threads through a SharedArrayBuffer.
  */
+import { loadOneDnn, type OneDnnAddon } from './onednn-kernels.js';
 
 export interface OptimizerState {
   name: string;
@@ -42,7 +43,11 @@ export class Adam implements Optimizer {
   private readonly expAvg: Float32Array;
   private readonly expAvgSq: Float32Array;
 
-  constructor(numParams: number, args: AdamArgs) {
+  /** The compiled update of the oneDNN addon where it loads (the same double-precision maths); JavaScript otherwise. */
+  private readonly native: OneDnnAddon | null;
+
+  constructor(numParams: number, args: AdamArgs, native: OneDnnAddon | null = loadOneDnn()) {
+    this.native = native;
     this.lr = args.lr;
     this.beta1 = args.beta1 ?? DEFAULT_ADAM_ARGS.beta1;
     this.beta2 = args.beta2 ?? DEFAULT_ADAM_ARGS.beta2;
@@ -60,6 +65,10 @@ export class Adam implements Optimizer {
     // torch divides sqrt(v) by sqrt(bias_correction2); multiplying by the inverse is the same
     // maths and makes this loop a quarter faster.
     const inverseBiasCorrection2Sqrt = 1 / Math.sqrt(1 - beta2 ** this.steps);
+    if (this.native) {
+      this.native.adamStep(params, grads, expAvg, expAvgSq, beta1, beta2, stepSize, inverseBiasCorrection2Sqrt, eps);
+      return;
+    }
     const n = params.length;
     for (let i = 0; i < n; i++) {
       const g = grads[i];
