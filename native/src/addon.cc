@@ -110,6 +110,7 @@ class OneDnnAddon : public Napi::Addon<OneDnnAddon> {
                  InstanceMethod("matMul", &OneDnnAddon::MatMul),
                  InstanceMethod("sumOverRows", &OneDnnAddon::SumOverRows),
                  InstanceMethod("adamStep", &OneDnnAddon::AdamStep),
+                 InstanceMethod("clipByGlobalNorm", &OneDnnAddon::ClipByGlobalNorm),
                  InstanceMethod("setNumThreads", &OneDnnAddon::SetNumThreads),
                  InstanceMethod("numThreads", &OneDnnAddon::NumThreads),
                  InstanceMethod("version", &OneDnnAddon::Version)});
@@ -133,6 +134,18 @@ class OneDnnAddon : public Napi::Addon<OneDnnAddon> {
              info[7].As<Napi::Number>().DoubleValue(),
              info[8].As<Napi::Number>().DoubleValue());
     return info.Env().Undefined();
+  }
+
+  // (x, maxNorm, eps) -> the norm before clipping
+  Napi::Value ClipByGlobalNorm(const Napi::CallbackInfo& info) {
+    if (!info[0].IsTypedArray()) {
+      throw Napi::TypeError::New(info.Env(), "x must be a Float32Array");
+    }
+    const int64_t n = info[0].As<Napi::TypedArray>().ElementLength();
+    const double norm = clipByGlobalNorm(floatArray(info[0], n, "x"), n,
+                                         info[1].As<Napi::Number>().DoubleValue(),
+                                         info[2].As<Napi::Number>().DoubleValue());
+    return Napi::Number::New(info.Env(), norm);
   }
 
   // (x, filter, bias | null, y, geometry, relu)

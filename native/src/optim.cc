@@ -19,3 +19,15 @@ void adamStep(float* params, const float* grads, float* expAvg, float* expAvgSq,
         params[i] - stepSize * m / (std::sqrt(v) * invBiasCorrection2Sqrt + eps));
   }
 }
+
+double clipByGlobalNorm(float* x, int64_t n, double maxNorm, double eps) {
+  double sumOfSquares = 0.0;
+  for (int64_t i = 0; i < n; ++i) sumOfSquares += static_cast<double>(x[i]) * x[i];
+  const double norm = std::sqrt(sumOfSquares);
+  if (!std::isfinite(norm)) return norm;
+  const double coef = maxNorm / (norm + eps);
+  if (coef < 1.0) {
+    for (int64_t i = 0; i < n; ++i) x[i] = static_cast<float>(x[i] * coef);
+  }
+  return norm;
+}

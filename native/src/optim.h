@@ -12,3 +12,8 @@
 void adamStep(float* params, const float* grads, float* expAvg, float* expAvgSq,
               int64_t n, double beta1, double beta2, double stepSize,
               double invBiasCorrection2Sqrt, double eps);
+
+// The global L2 norm of x (accumulated in double), then x *= maxNorm / (norm + eps)
+// when that factor is below 1, as torch.nn.utils.clip_grad_norm_. A non-finite
+// norm leaves x untouched. Returns the norm before clipping.
+double clipByGlobalNorm(float* x, int64_t n, double maxNorm, double eps);

@@ -11,6 +11,7 @@ import { Rng } from '../envs/rng.js';
 import { initBackend } from './backend.js';
 import { centralDifferences, gradientMismatches, sampleIndices } from './gradient-check.js';
 import { clipGradNorm, CLIP_NORM_EPS, flatGradients } from './gradients.js';
+import { loadOneDnn, oneDnnStatus } from './onednn-kernels.js';
 import { conv2d, createConv2d, createDense, dense } from './layers.js';
 import { createNet, type ActorCriticNet, type NetSpec } from './networks.js';
 
@@ -266,23 +267,25 @@ describe('flatGradients', () => {
   });
 });
 
-describe('clipGradNorm', () => {
-  it('scales by maxNorm / (norm + 1e-6) when the norm exceeds maxNorm, and returns the norm', () => {
-    const grads = new Float32Array([3, 4]); // norm 5
-    assert.equal(clipGradNorm(grads, 1), 5);
-    const coef = 1 / (5 + CLIP_NORM_EPS);
-    assert.deepEqual(grads, new Float32Array([3 * coef, 4 * coef]));
-  });
+for (const [path, native] of [['JavaScript', null], ['oneDNN addon', loadOneDnn()]] as const) {
+  describe(`clipGradNorm (${path})`, { skip: path !== 'JavaScript' && native === null ? `addon not loaded: ${oneDnnStatus().reason}` : false }, () => {
+    it('scales by maxNorm / (norm + 1e-6) when the norm exceeds maxNorm, and returns the norm', () => {
+      const grads = new Float32Array([3, 4]); // norm 5
+      assert.equal(clipGradNorm(grads, 1, native), 5);
+      const coef = 1 / (5 + CLIP_NORM_EPS);
+      assert.deepEqual(grads, new Float32Array([3 * coef, 4 * coef]));
+    });
 
-  it('leaves gradients within the norm untouched', () => {
-    const grads = new Float32Array([1, -2, 2]); // norm 3
-    assert.equal(clipGradNorm(grads, 10), 3);
-    assert.deepEqual(grads, new Float32Array([1, -2, 2]));
-  });
+    it('leaves gradients within the norm untouched', () => {
+      const grads = new Float32Array([1, -2, 2]); // norm 3
+      assert.equal(clipGradNorm(grads, 10, native), 3);
+      assert.deepEqual(grads, new Float32Array([1, -2, 2]));
+    });
 
-  it('returns a non-finite norm without touching the gradients', () => {
-    const grads = new Float32Array([1, NaN]);
-    assert.ok(Number.isNaN(clipGradNorm(grads, 1)));
-    assert.equal(grads[0], 1);
+    it('returns a non-finite norm without touching the gradients', () => {
+      const grads = new Float32Array([1, NaN]);
+      assert.ok(Number.isNaN(clipGradNorm(grads, 1, native)));
+      assert.equal(grads[0], 1);
+    });
   });
-});
+}

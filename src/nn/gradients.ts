@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { loadOneDnn, type OneDnnAddon } from './onednn-kernels.js';
 import { readTensorInto } from './tensor-read.js';
 
 /** Added to the norm before dividing, as torch.nn.utils.clip_grad_norm_ does. */
@@ -39,8 +40,9 @@ export function flatGradients(
  * Returns the norm before clipping. A non-finite norm leaves `flat` untouched, for the caller to
  * report: clipping would hide the NaN.
  */
-export function clipGradNorm(flat: Float32Array, maxNorm: number): number {
+export function clipGradNorm(flat: Float32Array, maxNorm: number, native: OneDnnAddon | null = loadOneDnn()): number {
   if (!(maxNorm > 0)) throw new Error(`clipGradNorm: maxNorm must be positive; got ${maxNorm}`);
+  if (native) return native.clipByGlobalNorm(flat, maxNorm, CLIP_NORM_EPS);
   let sumOfSquares = 0;
   for (let i = 0; i < flat.length; i++) sumOfSquares += flat[i] * flat[i];
   const norm = Math.sqrt(sumOfSquares);

@@ -90,6 +90,8 @@ export interface OneDnnAddon {
     invBiasCorrection2Sqrt: number,
     eps: number,
   ): void;
+  /** clipGradNorm's maths (src/nn/gradients.ts) in place; returns the norm before clipping. */
+  clipByGlobalNorm(x: Float32Array, maxNorm: number, eps: number): number;
   /** OpenMP threads for calls from this JavaScript thread; 1 when loaded. */
   setNumThreads(threads: number): void;
   numThreads(): number;
