@@ -7,12 +7,12 @@ import { recordEpisodes, recordUpdate, type StopReason, type TrainingContext } f
  * with value targets they bootstrapped with their own network copy; the trainer trains on each
  * `batchSize` of them and publishes the new parameters, which agents pick up without stopping.
  */
-export async function trainDataParallel(ctx: TrainingContext): Promise<StopReason> {
+export function trainDataParallel(ctx: TrainingContext): Promise<StopReason> {
   const { config, learner, stats } = ctx;
   const obsShape = obsShapeOf(ctx);
   let pending: TransitionArrays[] = [];
   let pendingRows = 0;
-  const { reason } = await runWithAgents(ctx, (message) => {
+  return runWithAgents(ctx, (message) => {
     if (message.type !== 'transitions') throw new Error(`data mode got a "${message.type}" message from agent ${message.agentId}`);
     stats.envSteps += message.envSteps;
     recordEpisodes(ctx, message.episodes);
@@ -24,7 +24,6 @@ export async function trainDataParallel(ctx: TrainingContext): Promise<StopReaso
     pendingRows = 0;
     recordUpdate(ctx, learner.train(batch, obsShape, config.entCoef));
   });
-  return reason;
 }
 
 export function obsShapeOf(ctx: TrainingContext): readonly number[] {

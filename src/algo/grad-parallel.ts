@@ -7,13 +7,13 @@ import { recordEpisodes, recordUpdate, type StopReason, type TrainingContext } f
  * on `gradBatch` transitions; the trainer sums `trainBatch` gradient sets, clips the sum by global
  * norm, steps Adam and publishes the parameters.
  */
-export async function trainGradParallel(ctx: TrainingContext): Promise<StopReason> {
+export function trainGradParallel(ctx: TrainingContext): Promise<StopReason> {
   const { config, learner, stats } = ctx;
   const sum = new Float32Array(learner.params.length);
   const statsSum: LossStats = { total: 0, policy: 0, value: 0, entropy: 0, advantageMean: 0, valueMean: 0 };
   let sets = 0;
   let samples = 0;
-  const { reason } = await runWithAgents(ctx, (message) => {
+  return runWithAgents(ctx, (message) => {
     if (message.type !== 'gradients') throw new Error(`grad mode got a "${message.type}" message from agent ${message.agentId}`);
     stats.envSteps += message.envSteps;
     recordEpisodes(ctx, message.episodes);
@@ -31,5 +31,4 @@ export async function trainGradParallel(ctx: TrainingContext): Promise<StopReaso
     sets = 0;
     samples = 0;
   });
-  return reason;
 }

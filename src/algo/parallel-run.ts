@@ -17,12 +17,11 @@ export type AgentWork = Exclude<AgentMessage, { type: 'ready' }>;
 export async function runWithAgents(
   ctx: TrainingContext,
   consume: (message: AgentWork) => void,
-): Promise<{ reason: StopReason; pool: AgentPool }> {
+): Promise<StopReason> {
   const { config, learner } = ctx;
   const shared = SharedParams.create(learner.params.length);
   shared.publish(learner.params);
-  const publish = (params: Float32Array) => shared.publish(params);
-  learner.onPublish(publish);
+  learner.onPublish((params) => shared.publish(params));
   const seedRng = new Rng(config.seed);
   const seeds = Array.from({ length: config.workers }, () => seedRng.fork() % 2 ** 31);
   const log = (line: string) => ctx.callbacks.onLog?.(line);
@@ -52,7 +51,7 @@ export async function runWithAgents(
   try {
     const result = await finished;
     if (result instanceof Error) throw result;
-    return { reason: result, pool };
+    return result;
   } finally {
     clearInterval(timer);
     learner.onPublish(() => {});
