@@ -37,6 +37,15 @@ float* floatArray(const Napi::Value& value, int64_t expectedLength,
   return array.Data();
 }
 
+// The element count of a typed array argument, for functions whose sizes come
+// from their first array; floatArray then checks the type and the others' lengths.
+int64_t typedArrayLength(const Napi::Value& value, const char* name) {
+  if (!value.IsTypedArray()) {
+    throw Napi::TypeError::New(value.Env(), std::string(name) + " must be a Float32Array");
+  }
+  return static_cast<int64_t>(value.As<Napi::TypedArray>().ElementLength());
+}
+
 float* optionalFloatArray(const Napi::Value& value, int64_t expectedLength,
                           const char* name) {
   return value.IsNull() || value.IsUndefined()
@@ -119,10 +128,7 @@ class OneDnnAddon : public Napi::Addon<OneDnnAddon> {
  private:
   // (params, grads, expAvg, expAvgSq, beta1, beta2, stepSize, invBiasCorrection2Sqrt, eps)
   Napi::Value AdamStep(const Napi::CallbackInfo& info) {
-    if (!info[0].IsTypedArray()) {
-      throw Napi::TypeError::New(info.Env(), "params must be a Float32Array");
-    }
-    const int64_t n = info[0].As<Napi::TypedArray>().ElementLength();
+    const int64_t n = typedArrayLength(info[0], "params");
     float* params = floatArray(info[0], n, "params");
     const float* grads = floatArray(info[1], n, "grads");
     float* expAvg = floatArray(info[2], n, "expAvg");
@@ -138,10 +144,7 @@ class OneDnnAddon : public Napi::Addon<OneDnnAddon> {
 
   // (x, maxNorm, eps) -> the norm before clipping
   Napi::Value ClipByGlobalNorm(const Napi::CallbackInfo& info) {
-    if (!info[0].IsTypedArray()) {
-      throw Napi::TypeError::New(info.Env(), "x must be a Float32Array");
-    }
-    const int64_t n = info[0].As<Napi::TypedArray>().ElementLength();
+    const int64_t n = typedArrayLength(info[0], "x");
     const double norm = clipByGlobalNorm(floatArray(info[0], n, "x"), n,
                                          info[1].As<Napi::Number>().DoubleValue(),
                                          info[2].As<Napi::Number>().DoubleValue());
