@@ -1,4 +1,5 @@
 #include "conv.h"
+#include "post-ops.h"
 
 #include <unordered_map>
 
@@ -105,13 +106,7 @@ struct ConvKernels::Forward {
         dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
         plainInput(g), chosenFilter(g), biasDesc, plainOutput(g), strides(g),
         dilations(g), padBegin(g), padEnd(g));
-    dnnl::primitive_attr attr;
-    if (relu) {
-      dnnl::post_ops ops;
-      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
-      attr.set_post_ops(ops);
-    }
-    return {desc, attr, engine};
+    return {desc, reluAttr(relu), engine};
   }
 };
 

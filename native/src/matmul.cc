@@ -1,4 +1,5 @@
 #include "matmul.h"
+#include "post-ops.h"
 
 #include <unordered_map>
 
@@ -51,13 +52,7 @@ struct MatMulKernels::Primitive {
     dnnl::matmul::desc desc(matrix(s.batchA, s.m, s.k, s.transposeA),
                             matrix(s.batchB, s.k, s.n, s.transposeB), biasDesc,
                             matrix(s.batch(), s.m, s.n, false));
-    dnnl::primitive_attr attr;
-    if (relu) {
-      dnnl::post_ops ops;
-      ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
-      attr.set_post_ops(ops);
-    }
-    return {desc, attr, engine};
+    return {desc, reluAttr(relu), engine};
   }
 };
 
