@@ -116,12 +116,14 @@ export class A3C {
     }
     const runDir = this.runDir();
     const log = runDir === null ? null : new RunLog(runDir);
-    const periodicSave: TrainCallbacks = {};
-    let nextSaveAt = config.saveEvery === null ? Infinity : (Math.floor(stats.envSteps / config.saveEvery) + 1) * config.saveEvery;
-    periodicSave.onUpdate = () => {
-      if (stats.envSteps < nextSaveAt) return;
-      saveToStore(config.checkpoint!, this.checkpoint(runDir), config.keepCheckpoints);
-      nextSaveAt = (Math.floor(stats.envSteps / config.saveEvery!) + 1) * config.saveEvery!;
+    const nextSave = (steps: number) => (config.saveEvery === null ? Infinity : (Math.floor(steps / config.saveEvery) + 1) * config.saveEvery);
+    let nextSaveAt = nextSave(stats.envSteps);
+    const periodicSave: TrainCallbacks = {
+      onUpdate: () => {
+        if (stats.envSteps < nextSaveAt) return;
+        saveToStore(config.checkpoint!, this.checkpoint(runDir), config.keepCheckpoints);
+        nextSaveAt = nextSave(stats.envSteps);
+      },
     };
     const ctx: TrainingContext = {
       config,

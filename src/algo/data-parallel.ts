@@ -26,7 +26,7 @@ export function trainDataParallel(ctx: TrainingContext): Promise<StopReason> {
   });
 }
 
-export function obsShapeOf(ctx: TrainingContext): readonly number[] {
+function obsShapeOf(ctx: TrainingContext): readonly number[] {
   const spec = ctx.netSpec;
   return spec.kind === 'atari' ? spec.inputShape : [spec.obsSize];
 }
