@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { GymVectorEnv } from '../src/envs/gym-bridge/gym-vector-env.js';
-import { Rng } from '../src/envs/rng.js';
+import { Rng } from '../src/utils/rng.js';
 
 export interface BenchEnvServerArgs {
   envId: string;

@@ -11,7 +11,7 @@
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { initBackend } from '../src/nn/backend.js';
+import { initBackend } from '../src/nn/kernels/backend.js';
 import { cartPoleTables, runCartPoleSuite } from './cartpole-suite.js';
 import { loggingTables, runLoggingSuite } from './logging-suite.js';
 import { pongTables, runPongSuite } from './pong-suite.js';

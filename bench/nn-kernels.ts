@@ -1,5 +1,5 @@
 /**
- * Milliseconds per call of the kernels src/nn/wasm-kernels.ts provides, ours against the stock
+ * Milliseconds per call of the kernels src/nn/kernels/wasm-kernels.ts provides, ours against the stock
  * tfjs-backend-wasm kernel, at the shapes of the Atari net's backward pass. The stock wasm backend
  * has no Conv2DBackpropFilter; with --cpu its row shows tfjs's cpu backend, the only other option
  * (seconds per call).
@@ -10,8 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { initBackend } from '../src/nn/backend.js';
-import { registerWasmKernels } from '../src/nn/wasm-kernels.js';
+import { initBackend } from '../src/nn/kernels/backend.js';
+import { registerWasmKernels } from '../src/nn/kernels/wasm-kernels.js';
 
 export interface KernelTiming {
   kernel: string;

@@ -9,8 +9,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src/nn/backend.js';
-import { oneDnnStatus, registerOneDnnKernels, unregisterOneDnnKernels } from '../src/nn/onednn-kernels.js';
+import { initBackend } from '../src/nn/kernels/backend.js';
+import { oneDnnStatus, registerOneDnnKernels, unregisterOneDnnKernels } from '../src/nn/kernels/onednn-kernels.js';
 
 export interface BenchOneDnnArgs {
   batch: number;

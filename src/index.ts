@@ -7,6 +7,6 @@ export { MODES, REFERENCE_DEFAULTS, ENV_DEFAULTS, ConfigError, resolveConfig, ty
 export { evaluateCheckpoint, type EvalOptions, type EvalResult } from './algo/evaluate.js';
 export type { TrainCallbacks, StopReason } from './algo/trainer.js';
 export type { RunStats } from './algo/run-stats.js';
-export { initBackend, type InitBackendArgs } from './nn/backend.js';
+export { initBackend, type InitBackendArgs } from './nn/kernels/backend.js';
 export { createNet, type ActorCriticNet, type NetSpec } from './nn/networks.js';
 export { loadCheckpoint, saveCheckpoint, CheckpointError, type Checkpoint } from './io/checkpoint.js';

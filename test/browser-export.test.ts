@@ -20,7 +20,7 @@ import type { StatefulEnv } from '../src/envs/core.js';
 import { make } from '../src/envs/registry.js';
 import { loadCheckpoint } from '../src/io/checkpoint.js';
 import { renderFrame } from '../src/io/render/render-frame.js';
-import { trainSmallCartPoleCheckpoint, writeAtariStubCheckpoint } from '../src/io/testing/checkpoint-fixtures.js';
+import { trainSmallCartPoleCheckpoint, writeAtariStubCheckpoint } from './support/checkpoint-fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** No internet here: without the background-networking flags Chromium floods refused connections. */

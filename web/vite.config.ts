@@ -16,7 +16,6 @@ export default defineConfig({
     alias: {
       // Node-only modules that src/ imports for features the page does not use.
       '@napi-rs/canvas': here('node-only-stubs/napi-rs-canvas.ts'),
-      'node:crypto': here('node-only-stubs/node-crypto.ts'),
     },
   },
   build: {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { registerAtariEnvs } from '../envs/atari/index.js';
 import { make, makeVectorEnv, envSpec } from '../envs/registry.js';
 import { Discrete } from '../envs/spaces.js';
-import { initBackend } from '../nn/backend.js';
+import { initBackend } from '../nn/kernels/backend.js';
 import { createNet, type NetSpec } from '../nn/networks.js';
 import { CheckpointError, loadCheckpoint, resolveCheckpointPath, type Checkpoint } from '../io/checkpoint.js';
 import { saveToStore } from '../io/checkpoint-store.js';

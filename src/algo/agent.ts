@@ -1,6 +1,6 @@
 import type { VectorEnv } from '../envs/core.js';
 import { Discrete } from '../envs/spaces.js';
-import { Rng } from '../envs/rng.js';
+import { Rng } from '../utils/rng.js';
 import type { ActorCriticNet } from '../nn/networks.js';
 import { NStepCollector, type EpisodeRecord } from './n-step.js';
 import { NetPolicy } from './policy.js';

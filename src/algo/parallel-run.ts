@@ -1,7 +1,7 @@
 import { AgentPool } from '../parallel/agent-pool.js';
 import type { AgentMessage } from '../parallel/messages.js';
 import { SharedParams } from '../parallel/shared-params.js';
-import { Rng } from '../envs/rng.js';
+import { Rng } from '../utils/rng.js';
 import { stopReason, type StopReason, type TrainingContext } from './trainer.js';
 
 const CHECK_EVERY_MS = 250;

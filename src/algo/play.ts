@@ -1,6 +1,6 @@
 import type { Env } from '../envs/core.js';
 import { make } from '../envs/registry.js';
-import { Rng } from '../envs/rng.js';
+import { Rng } from '../utils/rng.js';
 import { Discrete } from '../envs/spaces.js';
 import type { Checkpoint } from '../io/checkpoint.js';
 import { createNet } from '../nn/networks.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Obs } from '../envs/core.js';
-import type { Rng } from '../envs/rng.js';
+import type { Rng } from '../utils/rng.js';
 import type { ActorCriticNet } from '../nn/networks.js';
 import type { ActingPolicy, PolicyStep } from './n-step.js';
 

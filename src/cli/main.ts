@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { A3C } from '../algo/a3c.js';
 import { MODES, REFERENCE_DEFAULTS, type TrainConfig } from '../algo/config.js';
 import { evaluateCheckpoint } from '../algo/evaluate.js';
-import { initBackend } from '../nn/backend.js';
+import { initBackend } from '../nn/kernels/backend.js';
 import { commandAction } from './command-action.js';
 import { registerExportCommand } from './export.js';
 import { parseInteger, parseIntegerList, parseNumber } from './options.js';

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluateCheckpoint } from '../algo/evaluate.js';
 import { classicControlScene } from '../io/render/render-frame.js';
-import { summariseGif } from '../io/render/testing/gif-summary.js';
-import { trainSmallCartPoleCheckpoint, writeUntrainedAtariCheckpoint } from '../io/testing/checkpoint-fixtures.js';
+import { summariseGif } from '../../test/support/gif-summary.js';
+import { trainSmallCartPoleCheckpoint, writeUntrainedAtariCheckpoint } from '../../test/support/checkpoint-fixtures.js';
 
 /** The ALE's screen: 160 x 210 RGB. */
 const ALE_SCREEN_WIDTH_PX = 160;

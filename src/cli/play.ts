@@ -6,7 +6,7 @@ import { playCheckpoint } from '../algo/play.js';
 import { loadCheckpoint } from '../io/checkpoint.js';
 import { GifRecorder } from '../io/render/gif-recorder.js';
 import { classicControlScene, renderFrame } from '../io/render/render-frame.js';
-import { initBackend } from '../nn/backend.js';
+import { initBackend } from '../nn/kernels/backend.js';
 import { commandAction } from './command-action.js';
 import { parseInteger } from './options.js';
 

@@ -1,5 +1,5 @@
 import type { Action, Env } from './core.js';
-import { Rng } from './rng.js';
+import { Rng } from '../utils/rng.js';
 
 /**
  * The Rng an env uses after `reset({seed})`: a fresh stream when a seed is given, else the current

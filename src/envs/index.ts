@@ -12,7 +12,7 @@ export type {
   VectorStepResult,
 } from './core.js';
 export { Box, Discrete, type BoxArray, type BoxDtype, type Space } from './spaces.js';
-export { Rng } from './rng.js';
+export { Rng } from '../utils/rng.js';
 export {
   envSpec,
   listEnvIds,

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Env } from './core.js';
 import { envSpec, listEnvIds, make, makeVectorEnv, registerEnv, registerEnvFamily, type EnvFamily } from './registry.js';
 import type { Box, Space } from './spaces.js';
-import { ScriptedEnv } from './testing/scripted-env.js';
+import { ScriptedEnv } from '../../test/support/scripted-env.js';
 import { TimeLimit } from './wrappers.js';
 
 type JsonBound = number | 'inf' | '-inf';

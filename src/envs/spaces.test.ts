@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rng } from './rng.js';
+import { Rng } from '../utils/rng.js';
 import { Box, Discrete } from './spaces.js';
 
 const SAMPLES = 2000;

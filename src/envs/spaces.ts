@@ -1,4 +1,4 @@
-import { Rng } from './rng.js';
+import { Rng } from '../utils/rng.js';
 
 /** A finite set {start, ..., start + n - 1}, as Gymnasium's `Discrete`. */
 export class Discrete {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { PendulumEnv } from './classic-control/pendulum.js';
 import type { Env } from './core.js';
 import { make } from './registry.js';
-import { ScriptedEnv } from './testing/scripted-env.js';
+import { ScriptedEnv } from '../../test/support/scripted-env.js';
 import { SyncVectorEnv } from './vector-env.js';
 import { TimeLimit } from './wrappers.js';
 

@@ -4,7 +4,7 @@ import type { Action, StepResult } from './core.js';
 import { PendulumEnv } from './classic-control/pendulum.js';
 import type { EpisodeStatistics } from './wrappers.js';
 import { ClipAction, RecordEpisodeStatistics, TimeLimit, Wrapper } from './wrappers.js';
-import { ScriptedEnv } from './testing/scripted-env.js';
+import { ScriptedEnv } from '../../test/support/scripted-env.js';
 
 function stepUntilDone(env: { step(action: Action): StepResult }): StepResult[] {
   const results: StepResult[] = [];

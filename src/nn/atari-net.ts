@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../envs/rng.js';
+import { Rng } from '../utils/rng.js';
 import { convOutputSize, conv2d, createConv2d, createDense, dense, type Conv2dParams, type DenseParams } from './layers.js';
 import { checkPositiveIntegers, type ActorCriticNet, type ActorCriticOutput, type AtariSpec } from './net-spec.js';
 import { ParameterList } from './parameter-list.js';

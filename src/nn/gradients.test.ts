@@ -7,11 +7,11 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../envs/rng.js';
-import { initBackend } from './backend.js';
-import { centralDifferences, gradientMismatches, sampleIndices } from './gradient-check.js';
+import { Rng } from '../utils/rng.js';
+import { initBackend } from './kernels/backend.js';
+import { centralDifferences, gradientMismatches, sampleIndices } from '../../test/support/gradient-check.js';
 import { clipGradNorm, CLIP_NORM_EPS, flatGradients } from './gradients.js';
-import { loadOneDnn, oneDnnStatus } from './onednn-kernels.js';
+import { loadOneDnn, oneDnnStatus } from './kernels/onednn-kernels.js';
 import { conv2d, createConv2d, createDense, dense } from './layers.js';
 import { createNet, type ActorCriticNet, type NetSpec } from './networks.js';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { loadOneDnn, type OneDnnAddon } from './onednn-kernels.js';
-import { readTensorInto } from './tensor-read.js';
+import { loadOneDnn, type OneDnnAddon } from './kernels/onednn-kernels.js';
+import { readTensorInto } from './kernels/tensor-read.js';
 
 /** Added to the norm before dividing, as torch.nn.utils.clip_grad_norm_ does. */
 export const CLIP_NORM_EPS = 1e-6;

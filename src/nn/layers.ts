@@ -3,7 +3,7 @@
  * PyTorch's nn.Linear and nn.Conv2d are by default.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../envs/rng.js';
+import { Rng } from '../utils/rng.js';
 
 export type Activation = 'relu' | 'linear';
 

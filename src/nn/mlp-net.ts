@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../envs/rng.js';
+import { Rng } from '../utils/rng.js';
 import { createDense, dense, type DenseParams } from './layers.js';
 import { checkPositiveIntegers, type ActorCriticNet, type ActorCriticOutput, type MlpSpec } from './net-spec.js';
 import { ParameterList } from './parameter-list.js';

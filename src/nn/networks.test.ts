@@ -1,8 +1,8 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../envs/rng.js';
-import { initBackend } from './backend.js';
+import { Rng } from '../utils/rng.js';
+import { initBackend } from './kernels/backend.js';
 import { createNet, type AtariSpec, type MlpSpec } from './networks.js';
 
 const MLP: MlpSpec = { kind: 'mlp', obsSize: 4, numActions: 2, hidden: [128] };

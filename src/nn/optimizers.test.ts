@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Adam, DEFAULT_ADAM_ARGS, SharedRmsProp } from './optimizers.js';
-import { loadOneDnn, oneDnnStatus } from './onednn-kernels.js';
-import { Rng } from '../envs/rng.js';
+import { loadOneDnn, oneDnnStatus } from './kernels/onednn-kernels.js';
+import { Rng } from '../utils/rng.js';
 
 /** Float32 storage of values computed here in float64. */
 const FLOAT32_RTOL = 1e-6;

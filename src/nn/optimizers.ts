@@ -2,7 +2,7 @@
  * Optimisers over flat Float32Arrays in plain JS, so that their state is a few typed arrays: easy
  * to checkpoint, and for SharedRmsProp, to share between threads through a SharedArrayBuffer.
  */
-import { loadOneDnn, type OneDnnAddon } from './onednn-kernels.js';
+import { loadOneDnn, type OneDnnAddon } from './kernels/onednn-kernels.js';
 
 export interface OptimizerState {
   name: string;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { readTensorInto } from './tensor-read.js';
+import { readTensorInto } from './kernels/tensor-read.js';
 
 /**
  * Trainable variables in a fixed order, read and written as one flat Float32Array: the form in

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../envs/rng.js';
-import { initBackend } from './backend.js';
+import { Rng } from '../utils/rng.js';
+import { initBackend } from './kernels/backend.js';
 import { createNet, type MlpSpec } from './networks.js';
 import { argmax } from '../algo/policy.js';
 import { mlpParameterShapes, PlainMlpPolicy } from './plain-mlp.js';

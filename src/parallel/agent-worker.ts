@@ -4,7 +4,7 @@ import { Agent } from '../algo/agent.js';
 import { lossGradients } from '../algo/learner.js';
 import { registerAtariEnvs } from '../envs/atari/index.js';
 import { makeVectorEnv } from '../envs/registry.js';
-import { initBackend } from '../nn/backend.js';
+import { initBackend } from '../nn/kernels/backend.js';
 import { createNet } from '../nn/networks.js';
 import { CONTROL_QUEUED_BASE, CONTROL_STOP, type AgentInit, type AgentMessage } from './messages.js';
 import { SharedParams } from './shared-params.js';

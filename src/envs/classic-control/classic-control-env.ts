@@ -1,6 +1,6 @@
 import type { Action, ResetOptions, ResetResult, StatefulEnv, StepResult } from '../core.js';
 import { assignState, checkAction, rngForReset, stepBeforeResetError } from '../env-checks.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../utils/rng.js';
 import type { Box, Space } from '../spaces.js';
 
 /**

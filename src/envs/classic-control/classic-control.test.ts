@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Action, StatefulEnv } from '../core.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../utils/rng.js';
 import { AcrobotEnv } from './acrobot.js';
 import { CartPoleEnv } from './cart-pole.js';
 import { MountainCarContinuousEnv } from './mountain-car-continuous.js';

@@ -1,5 +1,5 @@
 import type { Action, StepResult } from '../core.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../utils/rng.js';
 import { Box } from '../spaces.js';
 import { ClassicControlEnv } from './classic-control-env.js';
 import {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Obs } from '../core.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../utils/rng.js';
 import { DQN_ATARI_DEFAULTS, resolveAtariPreprocessing } from './atari-preprocessing.js';
 import { GymEnv } from './gym-env.js';
 import { GymVectorEnv } from './gym-vector-env.js';

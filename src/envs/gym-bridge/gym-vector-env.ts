@@ -1,5 +1,5 @@
 import type { Info, Obs, ResetOptions, VectorEnv, VectorStepResult } from '../core.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../utils/rng.js';
 import type { Box, Space } from '../spaces.js';
 import { resolveAtariPreprocessing, type AtariPreprocessingOptions } from './atari-preprocessing.js';
 import { EnvServerProcess, NO_SEED, Op, type EnvServerConfig } from './env-server-process.js';

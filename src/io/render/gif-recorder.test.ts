@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GifRecorder } from './gif-recorder.js';
 import { classicControlScene, renderFrame } from './render-frame.js';
-import { summariseGif } from './testing/gif-summary.js';
+import { summariseGif } from '../../../test/support/gif-summary.js';
 
 test('GifRecorder writes one looping frame per addFrame at the asked delay', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'a3c-gif-recorder-'));

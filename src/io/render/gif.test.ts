@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { writeGif } from './gif.js';
 import { classicControlScene, renderFrame } from './render-frame.js';
-import { summariseGif } from './testing/gif-summary.js';
+import { summariseGif } from '../../../test/support/gif-summary.js';
 
 test('writeGif: one frame per input at the asked delay, looping, first frame decodes to the drawing', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'a3c-gif-'));

@@ -1,9 +1,9 @@
 /** Test helpers: checkpoints to play, export and reject. */
-import { A3C } from '../../algo/a3c.js';
-import { resolveConfig } from '../../algo/config.js';
-import { saveCheckpoint } from '../checkpoint.js';
-import { initBackend } from '../../nn/backend.js';
-import { createNet, type AtariSpec } from '../../nn/networks.js';
+import { A3C } from '../../src/algo/a3c.js';
+import { resolveConfig } from '../../src/algo/config.js';
+import { saveCheckpoint } from '../../src/io/checkpoint.js';
+import { initBackend } from '../../src/nn/kernels/backend.js';
+import { createNet, type AtariSpec } from '../../src/nn/networks.js';
 
 /** Enough A2C steps for a checkpoint whose greedy CartPole episodes differ from seed to seed. */
 const SMALL_TRAINING_STEPS = 2000;

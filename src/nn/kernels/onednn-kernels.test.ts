@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { Rng } from '../envs/rng.js';
+import { Rng } from '../../utils/rng.js';
 import {
   consistentPadEnd,
   ONEDNN_KERNEL_NAMES,

@@ -13,7 +13,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 export const NATIVE_ENV_VAR = 'A3C_NATIVE';
 
 /** Where `node scripts/build-native.mjs` leaves the addon; this file runs from dist/src/nn/. */
-const ADDON_PATH = fileURLToPath(new URL('../../../native/build/Release/onednn.node', import.meta.url));
+const ADDON_PATH = fileURLToPath(new URL('../../../../native/build/Release/onednn.node', import.meta.url));
 
 const WASM_BACKEND = 'wasm';
 

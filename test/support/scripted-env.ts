@@ -1,5 +1,5 @@
-import type { Action, Env, ResetOptions, ResetResult, StepResult } from '../core.js';
-import { Box, Discrete } from '../spaces.js';
+import type { Action, Env, ResetOptions, ResetResult, StepResult } from '../../src/envs/core.js';
+import { Box, Discrete } from '../../src/envs/spaces.js';
 
 /**
  * A deterministic env for tests, in the spirit of ptan's tiny test envs: episode e lasts

@@ -1,7 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../envs/rng.js';
+import { Rng } from '../../utils/rng.js';
 import { initBackend, type BackendName } from './backend.js';
 import { registerWasmKernels } from './wasm-kernels.js';
 

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /**
  * Seeded pseudo-random numbers: PCG32 (O'Neill 2014) seeded through SplitMix64, so every env,
  * agent and sampler owns its own reproducible stream instead of sharing Math.random.
@@ -13,6 +11,12 @@ const TWO_POW_26 = 67108864;
 const TWO_POW_53 = 9007199254740992;
 /** Bytes of OS entropy behind an unseeded Rng: 48 bits, a safe integer. */
 const ENTROPY_SEED_BYTES = 6;
+
+/** A seed from the Web Crypto API, present in Node 20 and in browsers alike. */
+function entropySeed(): number {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(ENTROPY_SEED_BYTES));
+  return bytes.reduce((value, byte, i) => value + byte * 2 ** (8 * i), 0);
+}
 
 function splitMix64(state: bigint): [bigint, bigint] {
   const next = (state + 0x9e3779b97f4a7c15n) & MASK64;
@@ -44,7 +48,7 @@ export class Rng {
   /** Without a seed the stream starts from OS entropy, as Gymnasium's unseeded `np_random`. */
   constructor(seed?: number) {
     if (seed !== undefined && !Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
-    const start = seed === undefined ? randomBytes(ENTROPY_SEED_BYTES).readUIntLE(0, ENTROPY_SEED_BYTES) : Math.floor(seed);
+    const start = seed === undefined ? entropySeed() : Math.floor(seed);
     let s = BigInt.asUintN(64, BigInt(start));
     let initState: bigint;
     let initSeq: bigint;

@@ -10,8 +10,8 @@ const BACKEND_MODULE = fileURLToPath(new URL('./backend.js', import.meta.url));
 const KERNELS_MODULE = fileURLToPath(new URL('./wasm-kernels.js', import.meta.url));
 /** How the description starts: it names the native path when the oneDNN addon loads (A3C_NATIVE unset). */
 const PATH_PREFIX = oneDnnStatus().addon === null ? 'wasm' : 'native oneDNN kernels on wasm';
-/** dist/src/nn/ -> the repository root, where node_modules resolves. */
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** dist/src/nn/kernels/ -> the repository root, where node_modules resolves. */
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 describe('initBackend', () => {
   it('selects wasm by default with our kernels, and switches to cpu and back', async () => {
