@@ -3,12 +3,12 @@
  * a run takes to reach the env's solved bound, and the steady throughput over a fixed window.
  */
 import { A3C } from '../src/algo/a3c.js';
-import type { Mode } from '../src/algo/config.js';
+import type { ModeName } from '../src/algo/config.js';
 import type { RunStats } from '../src/algo/run-stats.js';
 
 export interface SolveRunArgs {
   env: string;
-  mode: Mode;
+  mode: ModeName;
   seed: number;
   /** Cap on the run's wall time, start-up included. */
   maxSeconds: number;
@@ -55,14 +55,14 @@ export async function runToSolve({ env, mode, seed, maxSeconds }: SolveRunArgs):
 
 export interface ThroughputArgs {
   env: string;
-  mode: Mode;
+  mode: ModeName;
   /** Seconds between the first progress report with env steps and the window's start. */
   warmupSeconds: number;
   windowSeconds: number;
 }
 
 export interface ThroughputRun {
-  mode: Mode;
+  mode: ModeName;
   workers: number;
   envsPerWorker: number;
   startupSeconds: number;

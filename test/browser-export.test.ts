@@ -120,7 +120,7 @@ test(
     const node = evaluateCheckpoint(checkpoint, { episodes: 1, seed: GREEDY_SEED });
     assert.deepEqual(greedy, { reward: node.rewards[0], steps: node.lengths[0] });
     let finalState: number[] = [];
-    playCheckpoint(loadCheckpoint(checkpoint), { episodes: 1, seed: GREEDY_SEED, onEnv: (env) => (finalState = [...(env.unwrapped as StatefulEnv).state]) });
+    playCheckpoint(loadCheckpoint(checkpoint), { episodes: 1, seed: GREEDY_SEED, onEnv: (env) => (finalState = [...(env.unwrapped as StatefulEnv).state]) }, checkpoint);
     const expectedFrame = renderFrame('CartPole-v1', finalState);
     const differing = countDifferingPixels(await canvasPixels(page), expectedFrame);
     assert.ok(differing <= MAX_DIFFERING_PIXEL_FRACTION * (expectedFrame.length / 4), `the page draws the last state as Node does; ${differing} pixels differ`);

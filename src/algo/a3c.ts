@@ -1,21 +1,27 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerAtariEnvs } from '../envs/atari/index.js';
-import { make, makeVectorEnv, envSpec } from '../envs/registry.js';
+import { make, envSpec } from '../envs/registry.js';
 import { Discrete } from '../envs/spaces.js';
 import { initBackend } from '../nn/kernels/backend.js';
 import { createNet, type NetSpec } from '../nn/networks.js';
 import { CheckpointError, loadCheckpoint, resolveCheckpointPath, type Checkpoint } from '../io/checkpoint.js';
 import { saveToStore } from '../io/checkpoint-store.js';
 import { RunLog } from '../io/run-log.js';
+import { InProcessTransport } from '../parallel/in-process-transport.js';
+import { ThreadTransport } from '../parallel/thread-transport.js';
+import type { TrainerTransport } from '../parallel/transport.js';
+import { Rng } from '../utils/rng.js';
+import { createAgent, type AgentInit } from './agent-loop.js';
+import { checkpointConfig } from './checkpoint-config.js';
 import { resolveConfig, type TrainConfig } from './config.js';
-import { trainA2C } from './a2c.js';
-import { trainDataParallel } from './data-parallel.js';
-import { trainGradParallel } from './grad-parallel.js';
 import { Learner } from './learner.js';
+import { modeNamed, type Mode } from './modes/index.js';
+import { netSpecFor, obsShapeOf } from './policy.js';
+import { runTraining } from './runner.js';
 import { combineCallbacks, runLogCallbacks } from './run-logger.js';
 import { RunStats } from './run-stats.js';
-import { netSpecFor, type StopReason, type TrainCallbacks, type TrainingContext } from './trainer.js';
+import type { StopReason, TrainCallbacks, TrainingContext } from './trainer.js';
 
 /** Each run folder holds its resolved config, for readers such as `a3c plot`. */
 export const RUN_CONFIG_FILE = 'run.json';
@@ -63,7 +69,7 @@ export class A3C {
   private readonly callbacks: TrainCallbacks;
   private readonly resumed: { checkpoint: Checkpoint; path: string } | null;
   private stopRequested = false;
-  private context: TrainingContext | null = null;
+  private running: { ctx: TrainingContext; transport: TrainerTransport } | null = null;
 
   constructor(options: A3COptions = {}) {
     const { callbacks, resume, ...config } = options;
@@ -73,11 +79,12 @@ export class A3C {
     } else {
       const path = resolveCheckpointPath(resume);
       const checkpoint = loadCheckpoint(path);
-      if (config.env !== undefined && config.env !== checkpoint.config.env) {
-        throw new CheckpointError(`checkpoint ${path}: trained on ${checkpoint.config.env}, cannot resume on ${config.env}`);
+      const savedConfig = checkpointConfig(checkpoint, path);
+      if (config.env !== undefined && config.env !== savedConfig.env) {
+        throw new CheckpointError(`checkpoint ${path}: trained on ${savedConfig.env}, cannot resume on ${config.env}`);
       }
       this.resumed = { checkpoint, path };
-      this.config = resolveConfig(checkpoint.config, config);
+      this.config = resolveConfig(savedConfig, config);
     }
     this.callbacks = callbacks ?? {};
   }
@@ -88,14 +95,11 @@ export class A3C {
   }
 
   /**
-   * Ends one agent thread abruptly, as a crash would: for fault-injection tests of the parallel
-   * modes, which report and replace the agent. Returns false when no agents run.
+   * Ends one agent abruptly, as a crash would: for fault-injection tests of the parallel modes,
+   * which report and replace the agent. False when no agent thread runs.
    */
   async crashAgent(agentId: number): Promise<boolean> {
-    const agents = this.context?.agents;
-    if (!agents) return false;
-    await agents.kill(agentId);
-    return true;
+    return (await this.running?.transport.kill(agentId)) ?? false;
   }
 
   async learn(): Promise<TrainResult> {
@@ -108,10 +112,8 @@ export class A3C {
     const saved = this.resumed?.checkpoint;
     const stats = new RunStats(saved?.counters.seconds ?? 0);
     if (saved) {
-      learner.params.set(saved.params);
-      net.setParams(learner.params);
+      learner.load(saved.params);
       learner.optimizer.loadState(saved.optimizer);
-      learner.updates = saved.counters.updates;
       stats.restore({ ...saved.counters, episodeRewards: saved.episodeRewards, episodeEndSteps: saved.episodeEndSteps });
     }
     const runDir = this.runDir();
@@ -133,28 +135,20 @@ export class A3C {
       callbacks: combineCallbacks(this.callbacks, log === null ? {} : runLogCallbacks(log), periodicSave),
       stopReward: config.stopReward ?? envSpec(config.env).rewardThreshold,
       interrupted: () => this.stopRequested,
-      agents: null,
     };
-    this.context = ctx;
+    const mode = modeNamed(config.mode);
+    const { transport, agentsLabel } = this.transportFor(mode, netSpec, learner.params.length, backend);
+    this.running = { ctx, transport };
     let reason: StopReason;
     let checkpointPath: string | null = null;
     try {
       if (saved) ctx.callbacks.onLog?.(`resuming ${this.resumed!.path} at ${stats.envSteps} steps, ${stats.episodes} episodes`);
-      if (config.mode === 'a2c') {
-        ctx.callbacks.onLog?.(`a2c: 1 thread x ${config.workers * config.envsPerWorker} envs, backend ${backend}`);
-        const env = makeVectorEnv(config.env, config.workers * config.envsPerWorker);
-        try {
-          reason = await trainA2C(ctx, env);
-        } finally {
-          env.close();
-        }
-      } else {
-        reason = config.mode === 'data' ? await trainDataParallel(ctx) : await trainGradParallel(ctx);
-      }
+      const trainer = mode.trainer(learner, { config, obsShape: obsShapeOf(netSpec) });
+      reason = await runTraining(ctx, { transport, trainer, agentsLabel });
       ctx.callbacks.onProgress?.(stats);
       if (config.checkpoint) checkpointPath = saveToStore(config.checkpoint, this.checkpoint(runDir), config.keepCheckpoints);
     } finally {
-      this.context = null;
+      this.running = null;
       log?.close();
       net.dispose();
     }
@@ -175,6 +169,32 @@ export class A3C {
       runDir,
       backend,
     };
+  }
+
+  /**
+   * Synchronous modes run one agent over all `workers x envsPerWorker` env copies in this thread;
+   * the others `workers` agent threads, each seeded from the run's seed (a replacement after a
+   * crash gets the next seed).
+   */
+  private transportFor(mode: Mode, netSpec: NetSpec, numParams: number, backend: string): { transport: TrainerTransport; agentsLabel: string } {
+    const { config } = this;
+    if (mode.synchronous) {
+      const init: AgentInit = { config, netSpec, seed: config.seed, numEnvs: config.workers * config.envsPerWorker };
+      return {
+        transport: new InProcessTransport((link) => createAgent(init, link, backend)),
+        agentsLabel: `1 in the trainer's thread x ${init.numEnvs} envs`,
+      };
+    }
+    const seedRng = new Rng(config.seed);
+    const seeds = Array.from({ length: config.workers }, () => seedRng.fork() % 2 ** 31);
+    const transport = new ThreadTransport({
+      agentModule: new URL('./agent-thread.js', import.meta.url),
+      agents: config.workers,
+      agentInit: (agentId, restart): AgentInit => ({ config, netSpec, seed: seeds[agentId] + restart, numEnvs: config.envsPerWorker }),
+      numParams,
+      maxQueuedPerAgent: config.maxQueuedPerWorker,
+    });
+    return { transport, agentsLabel: `${config.workers} threads x ${config.envsPerWorker} envs` };
   }
 
   /** The network the env's spaces call for; on resume it must be the checkpoint's. */
@@ -208,12 +228,11 @@ export class A3C {
 
   /** A snapshot of the running training. */
   checkpoint(runDir: string | null = null): Checkpoint {
-    const ctx = this.context;
-    if (!ctx) throw new Error('A3C.checkpoint(): no training in progress');
-    const { learner, stats } = ctx;
+    if (!this.running) throw new Error('A3C.checkpoint(): no training in progress');
+    const { learner, stats } = this.running.ctx;
     return {
       config: this.config,
-      netSpec: ctx.netSpec,
+      netSpec: this.running.ctx.netSpec,
       weights: learner.net.variables.map((v) => ({ name: v.name, shape: [...v.shape] })),
       params: learner.params,
       optimizer: learner.optimizer.state(),

@@ -1,89 +1,152 @@
 /**
- * Training configuration: one typed interface, frozen defaults with their sources, per-environment
- * overrides (as the RL zoos keep), and one `resolveConfig` that merges defaults, a config file and
- * flags, validates them and fails with one clear line.
+ * Training configuration: one table declares each key's type, default, doc, validation and `train`
+ * flag (as CleanRL's `Args` dataclass does). Per-environment overrides sit beside it (as the RL zoos
+ * keep them), and one `resolveConfig` merges defaults, a config file and flags, validates them and
+ * fails with one clear line.
  */
 
 export const MODES = ['data', 'grad', 'a2c'] as const;
-export type Mode = (typeof MODES)[number];
+export type ModeName = (typeof MODES)[number];
 
-export interface TrainConfig {
-  /** Gymnasium env id. */
-  env: string;
-  /** data: agents send transitions; grad: agents send gradients; a2c: synchronous, one thread. */
-  mode: Mode;
-  /** Agent threads (ignored by a2c). */
-  workers: number;
-  /** Env copies each agent steps together. */
-  envsPerWorker: number;
-  seed: number;
-  /** Discount factor (reference GAMMA). */
-  gamma: number;
-  /** Adam learning rate (reference LEARNING_RATE). */
-  lr: number;
-  /** Adam epsilon; the reference uses 1e-3, far above Adam's usual 1e-8. */
-  adamEps: number;
-  /** Entropy bonus coefficient (reference ENTROPY_BETA). */
-  entCoef: number;
-  /** n of the n-step first-last returns (reference REWARD_STEPS). */
-  nSteps: number;
-  /** Global gradient norm bound (reference CLIP_GRAD). */
-  maxGradNorm: number;
-  /** data mode: transitions per agent message (reference MICRO_BATCH). */
-  microBatch: number;
-  /** data and a2c modes: transitions per optimiser step (reference BATCH_SIZE). */
-  batchSize: number;
-  /** grad mode: transitions per agent gradient (reference GRAD_BATCH). */
-  gradBatch: number;
-  /** grad mode: gradient sets summed per optimiser step (reference TRAIN_BATCH). */
-  trainBatch: number;
-  /** Hidden layer sizes of the MLP for vector observations. */
-  hidden: number[];
-  /** Stop once the mean reward of the last 100 episodes reaches this; null: the env's threshold. */
-  stopReward: number | null;
-  /** Stop after this many env steps; null: no limit. */
-  maxSteps: number | null;
-  /** Stop after this many seconds; null: no limit. */
-  maxSeconds: number | null;
-  /** Checkpoint folder: snapshots `step-<N>/` and a `latest` pointer; null: nothing saved. */
-  checkpoint: string | null;
-  /** Save a checkpoint every this many env steps (besides the final one); null: only at the end. */
-  saveEvery: number | null;
-  /** Snapshots kept in the checkpoint folder; older ones are deleted. */
-  keepCheckpoints: number;
-  /** Folder for TensorBoard runs: each training writes DIR/<env>-<mode>-<time>/; null: no logs. */
-  logdir: string | null;
-  /** Agent messages that may wait unprocessed per agent before it pauses (the reference's queue bound). */
-  maxQueuedPerWorker: number;
+export class ConfigError extends Error {
+  override name = 'ConfigError';
 }
 
-/** Lapan, Deep RL Hands-On 2nd ed., Chapter 13 (01_a3c_data.py, 02_a3c_grad.py). */
-export const REFERENCE_DEFAULTS: Readonly<TrainConfig> = Object.freeze({
-  env: 'CartPole-v1',
-  mode: 'data',
-  workers: 4,
-  envsPerWorker: 8,
-  seed: 0,
-  gamma: 0.99,
-  lr: 0.001,
-  adamEps: 1e-3,
-  entCoef: 0.01,
-  nSteps: 4,
-  maxGradNorm: 0.1,
-  microBatch: 32,
-  batchSize: 128,
-  gradBatch: 64,
-  trainBatch: 2,
-  hidden: [128],
-  stopReward: null,
-  maxSteps: null,
-  maxSeconds: null,
-  checkpoint: null,
-  saveEvery: null,
-  keepCheckpoints: 3,
-  logdir: null,
-  maxQueuedPerWorker: 1,
-});
+/** Flag text to a finite number; blank text is refused, as `Number('')` is 0. */
+export function numberFromText(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`"${text}" is not a number.`);
+  return n;
+}
+
+export function integerFromText(text: string): number {
+  const n = numberFromText(text);
+  if (!Number.isInteger(n)) throw new ConfigError(`"${text}" is not an integer.`);
+  return n;
+}
+
+function integerListFromText(text: string): number[] {
+  return text.split(',').map((part) => integerFromText(part.trim()));
+}
+
+/** The values a key takes: a test, the one-line error for a value that fails it, and a flag parser. */
+interface Kind<T> {
+  readonly is: (v: unknown) => v is T;
+  readonly error: (key: string, v: unknown) => string;
+  /** Flag text to a value, or a ConfigError saying why not; absent: the text is the value. */
+  readonly parse?: (text: string) => T;
+  /** The only values a flag may take, for a kind that is one of a list of names. */
+  readonly choices?: readonly string[];
+}
+
+/** A kind whose error reads "KEY must be EXPECTED, got VALUE". */
+function kind<T>(expected: string, is: (v: unknown) => v is T, parse?: (text: string) => T): Kind<T> {
+  return { is, parse, error: (key, v) => `${key} must be ${expected}, got ${JSON.stringify(v)}` };
+}
+
+function oneOf<T extends string>(names: readonly T[]): Kind<T> {
+  return {
+    is: (v): v is T => (names as readonly unknown[]).includes(v),
+    error: (key, v) => `unknown ${key} "${String(v)}"; expected one of ${names.join(', ')}`,
+    choices: names,
+  };
+}
+
+/** The kind, or null for none: no limit, no folder, the env's threshold. */
+function orNull<T>(k: Kind<T>): Kind<T | null> {
+  return { ...k, is: (v): v is T | null => v === null || k.is(v) };
+}
+
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isPositiveInteger = (v: unknown): v is number => isNumber(v) && Number.isInteger(v) && v > 0;
+
+const envId = kind('a Gymnasium id', isText);
+const path = kind('a path', isText);
+const anyNumber = kind('a number', isNumber, numberFromText);
+const positiveNumber = kind('a positive number', (v): v is number => isNumber(v) && v > 0, numberFromText);
+const nonNegativeNumber = kind('a number >= 0', (v): v is number => isNumber(v) && v >= 0, numberFromText);
+const unitInterval = kind('in [0, 1]', (v): v is number => isNumber(v) && v >= 0 && v <= 1, numberFromText);
+const positiveInteger = kind('a positive integer', isPositiveInteger, integerFromText);
+const nonNegativeInteger = kind('a non-negative integer', (v): v is number => isNumber(v) && Number.isInteger(v) && v >= 0, integerFromText);
+const positiveIntegers = kind(
+  'a list of positive integers',
+  (v): v is number[] => Array.isArray(v) && v.length > 0 && v.every(isPositiveInteger),
+  integerListFromText,
+);
+
+/** One config key: its default, its kind, and its `train` flag (the key in kebab-case): placeholder and help. */
+export interface Field<T> {
+  readonly default: T;
+  readonly kind: Kind<T>;
+  readonly arg: string;
+  readonly help: string;
+}
+
+const field = <T>(f: Field<T>): Field<T> => f;
+
+/**
+ * Every config key, in `train --help` order. Defaults are the reference's unless a doc says
+ * otherwise: Lapan, Deep RL Hands-On 2nd ed., Chapter 13 (01_a3c_data.py, 02_a3c_grad.py).
+ */
+export const CONFIG_FIELDS = {
+  /** Gymnasium env id. */
+  env: field<string>({ default: 'CartPole-v1', kind: envId, arg: '<id>', help: 'Gymnasium env id' }),
+  /** data: agents send transitions; grad: agents send gradients; a2c: synchronous, one thread. */
+  mode: field<ModeName>({ default: 'data', kind: oneOf(MODES), arg: '<mode>', help: 'data: agents send transitions; grad: agents send gradients; a2c: synchronous' }),
+  /** Agent threads, ignored by a2c (reference --processes on Pong). */
+  workers: field<number>({ default: 4, kind: positiveInteger, arg: '<n>', help: 'agent threads' }),
+  /** Env copies each agent steps together (reference NUM_ENVS). */
+  envsPerWorker: field<number>({ default: 8, kind: positiveInteger, arg: '<n>', help: 'env copies per agent' }),
+  /** Run seed (reference --seed). */
+  seed: field<number>({ default: 0, kind: nonNegativeInteger, arg: '<n>', help: 'run seed' }),
+  /** Discount factor (reference GAMMA). */
+  gamma: field<number>({ default: 0.99, kind: unitInterval, arg: '<x>', help: 'discount' }),
+  /** Adam learning rate (reference LEARNING_RATE). */
+  lr: field<number>({ default: 0.001, kind: positiveNumber, arg: '<x>', help: 'Adam learning rate' }),
+  /** Adam epsilon; the reference uses 1e-3, far above Adam's usual 1e-8. */
+  adamEps: field<number>({ default: 1e-3, kind: positiveNumber, arg: '<x>', help: 'Adam epsilon' }),
+  /** Entropy bonus coefficient (reference ENTROPY_BETA). */
+  entCoef: field<number>({ default: 0.01, kind: nonNegativeNumber, arg: '<x>', help: 'entropy bonus' }),
+  /** n of the n-step first-last returns (reference REWARD_STEPS). */
+  nSteps: field<number>({ default: 4, kind: positiveInteger, arg: '<n>', help: 'n-step return length' }),
+  /** Global gradient norm bound (reference CLIP_GRAD). */
+  maxGradNorm: field<number>({ default: 0.1, kind: positiveNumber, arg: '<x>', help: 'gradient clipping by global norm' }),
+  /** data mode: transitions per agent message (reference MICRO_BATCH). */
+  microBatch: field<number>({ default: 32, kind: positiveInteger, arg: '<n>', help: 'data mode: transitions per agent message' }),
+  /** data and a2c modes: transitions per optimiser step (reference BATCH_SIZE). */
+  batchSize: field<number>({ default: 128, kind: positiveInteger, arg: '<n>', help: 'data/a2c: transitions per update' }),
+  /** grad mode: transitions per agent gradient (reference GRAD_BATCH). */
+  gradBatch: field<number>({ default: 64, kind: positiveInteger, arg: '<n>', help: 'grad mode: transitions per agent gradient' }),
+  /** grad mode: gradient sets summed per optimiser step (reference TRAIN_BATCH). */
+  trainBatch: field<number>({ default: 2, kind: positiveInteger, arg: '<n>', help: 'grad mode: gradients summed per update' }),
+  /** Hidden layer sizes of the MLP for vector observations (the reference's CartPole MlpA2C). */
+  hidden: field<number[]>({ default: [128], kind: positiveIntegers, arg: '<sizes>', help: 'MLP hidden sizes, comma-separated' }),
+  /** Stop once the mean reward of the last 100 episodes reaches this; null: the env's threshold. */
+  stopReward: field<number | null>({ default: null, kind: orNull(anyNumber), arg: '<x>', help: 'stop when the mean reward of 100 episodes reaches this (default: the env threshold)' }),
+  /** Stop after this many env steps; null: no limit. */
+  maxSteps: field<number | null>({ default: null, kind: orNull(positiveInteger), arg: '<n>', help: 'stop after this many env steps' }),
+  /** Stop after this many seconds; null: no limit. */
+  maxSeconds: field<number | null>({ default: null, kind: orNull(positiveNumber), arg: '<x>', help: 'stop after this many seconds' }),
+  /** Checkpoint folder: snapshots `step-<N>/` and a `latest` pointer; null: nothing saved. */
+  checkpoint: field<string | null>({ default: null, kind: orNull(path), arg: '<dir>', help: 'checkpoint folder: snapshots step-<N>/ and a "latest" pointer; the final one is always saved' }),
+  /** Save a checkpoint every this many env steps (besides the final one); null: only at the end. */
+  saveEvery: field<number | null>({ default: null, kind: orNull(positiveInteger), arg: '<steps>', help: 'also save a checkpoint every this many env steps' }),
+  /** Snapshots kept in the checkpoint folder; older ones are deleted. */
+  keepCheckpoints: field<number>({ default: 3, kind: positiveInteger, arg: '<n>', help: 'snapshots kept in the checkpoint folder' }),
+  /** Folder for TensorBoard runs: each training writes DIR/<env>-<mode>-<time>/; null: no logs. */
+  logdir: field<string | null>({ default: null, kind: orNull(path), arg: '<dir>', help: 'write TensorBoard event files and metrics.csv to a run folder in this folder' }),
+  /** Agent messages that may wait unprocessed per agent before it pauses (the reference's queue bound). */
+  maxQueuedPerWorker: field<number>({ default: 1, kind: positiveInteger, arg: '<n>', help: 'agent messages waiting per agent before it pauses' }),
+};
+
+/** One value per field of the table, of the field's type; each key's doc is its table entry's. */
+export type TrainConfig = { [K in keyof typeof CONFIG_FIELDS]: (typeof CONFIG_FIELDS)[K] extends Field<infer T> ? T : never };
+
+/** The table's defaults (the reference's). */
+export const REFERENCE_DEFAULTS: Readonly<TrainConfig> = Object.freeze(
+  Object.fromEntries(Object.entries(CONFIG_FIELDS).map(([key, f]) => [key, f.default])) as TrainConfig,
+);
 
 /**
  * Per-environment defaults, applied over the reference's. CartPole: the reference's clip 0.1 and
@@ -97,68 +160,30 @@ export const ENV_DEFAULTS: Readonly<Record<string, Partial<TrainConfig>>> = Obje
   'PongNoFrameskip-v4': { workers: 4, envsPerWorker: 8, stopReward: 18, maxQueuedPerWorker: 2 },
 });
 
-const POSITIVE_INTEGER_KEYS = [
-  'keepCheckpoints',
-  'workers', 'envsPerWorker', 'nSteps', 'microBatch', 'batchSize', 'gradBatch', 'trainBatch', 'maxQueuedPerWorker',
-] as const;
-const POSITIVE_NUMBER_KEYS = ['lr', 'adamEps', 'maxGradNorm'] as const;
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
 function check(condition: boolean, message: string): void {
   if (!condition) throw new ConfigError(message);
 }
 
-/** Merges defaults < env defaults < file < flags, then validates. `overrides` keys must be known. */
+/** Merges defaults < env defaults < file < flags, then validates. Layers' keys must be known; undefined values are skipped. */
 export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
-  const known = new Set(Object.keys(REFERENCE_DEFAULTS));
+  const known = Object.keys(CONFIG_FIELDS);
   for (const layer of layers) {
     for (const key of Object.keys(layer)) {
-      check(known.has(key), `unknown config key "${key}"; known keys: ${[...known].join(', ')}`);
+      check(known.includes(key), `unknown config key "${key}"; known keys: ${known.join(', ')}`);
     }
   }
   const merged: Partial<TrainConfig> = {};
   for (const layer of layers) Object.assign(merged, stripUndefined(layer));
   const env = merged.env ?? REFERENCE_DEFAULTS.env;
   const config: TrainConfig = { ...REFERENCE_DEFAULTS, ...ENV_DEFAULTS[env], ...merged, env } as TrainConfig;
-  validate(config);
+  for (const [key, f] of Object.entries(CONFIG_FIELDS)) {
+    const value: unknown = config[key as keyof TrainConfig];
+    check(f.kind.is(value), f.kind.error(key, value));
+  }
+  check(config.saveEvery === null || config.checkpoint !== null, 'saveEvery needs a checkpoint folder to save to');
   return config;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-export function validate(c: TrainConfig): void {
-  check(typeof c.env === 'string' && c.env.length > 0, `env must be a Gymnasium id, got ${JSON.stringify(c.env)}`);
-  check((MODES as readonly string[]).includes(c.mode), `unknown mode "${c.mode}"; expected one of ${MODES.join(', ')}`);
-  for (const key of POSITIVE_INTEGER_KEYS) {
-    const v = c[key];
-    check(Number.isInteger(v) && v > 0, `${key} must be a positive integer, got ${JSON.stringify(v)}`);
-  }
-  for (const key of POSITIVE_NUMBER_KEYS) {
-    const v = c[key];
-    check(typeof v === 'number' && Number.isFinite(v) && v > 0, `${key} must be a positive number, got ${JSON.stringify(v)}`);
-  }
-  check(Number.isInteger(c.seed) && c.seed >= 0, `seed must be a non-negative integer, got ${JSON.stringify(c.seed)}`);
-  check(typeof c.gamma === 'number' && c.gamma >= 0 && c.gamma <= 1, `gamma must be in [0, 1], got ${JSON.stringify(c.gamma)}`);
-  check(typeof c.entCoef === 'number' && Number.isFinite(c.entCoef) && c.entCoef >= 0, `entCoef must be a number >= 0, got ${JSON.stringify(c.entCoef)}`);
-  check(
-    Array.isArray(c.hidden) && c.hidden.length > 0 && c.hidden.every((h) => Number.isInteger(h) && h > 0),
-    `hidden must be a list of positive integers, got ${JSON.stringify(c.hidden)}`,
-  );
-  for (const key of ['stopReward', 'maxSteps', 'maxSeconds'] as const) {
-    const v = c[key];
-    check(v === null || (typeof v === 'number' && Number.isFinite(v)), `${key} must be a number, got ${JSON.stringify(v)}`);
-  }
-  check(c.maxSteps === null || c.maxSteps > 0, `maxSteps must be positive, got ${c.maxSteps}`);
-  check(c.maxSeconds === null || c.maxSeconds > 0, `maxSeconds must be positive, got ${c.maxSeconds}`);
-  for (const key of ['checkpoint', 'logdir'] as const) {
-    const v = c[key];
-    check(v === null || (typeof v === 'string' && v.length > 0), `${key} must be a path, got ${JSON.stringify(v)}`);
-  }
-  check(c.saveEvery === null || (Number.isInteger(c.saveEvery) && c.saveEvery > 0), `saveEvery must be a positive integer, got ${JSON.stringify(c.saveEvery)}`);
-  check(c.saveEvery === null || c.checkpoint !== null, 'saveEvery needs a checkpoint folder to save to');
 }

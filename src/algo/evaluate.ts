@@ -1,6 +1,6 @@
 import { registerAtariEnvs } from '../envs/atari/index.js';
 import { loadCheckpoint } from '../io/checkpoint.js';
-import { playCheckpoint } from './play.js';
+import { playCheckpoint, type PlayResult } from './play.js';
 
 export interface EvalOptions {
   episodes: number;
@@ -9,17 +9,11 @@ export interface EvalOptions {
   stochastic?: boolean;
 }
 
-export interface EvalResult {
-  env: string;
-  episodes: number;
-  meanReward: number;
-  rewards: number[];
-  lengths: number[];
-}
+export type EvalResult = PlayResult;
 
 /** Plays whole episodes with a checkpoint's policy (greedy by default, as SB3's evaluate_policy). */
 export function evaluateCheckpoint(path: string, options: EvalOptions): EvalResult {
   const checkpoint = loadCheckpoint(path);
   registerAtariEnvs();
-  return playCheckpoint(checkpoint, { episodes: options.episodes, seed: options.seed ?? 0, stochastic: options.stochastic });
+  return playCheckpoint(checkpoint, { episodes: options.episodes, seed: options.seed ?? 0, stochastic: options.stochastic }, path);
 }

@@ -11,7 +11,10 @@ export interface GradientResult {
   stats: LossStats;
 }
 
-/** Gradients of the actor-critic loss on `batch`, flat in the net's parameter order. */
+/**
+ * Gradients of the actor-critic loss (loss.ts) on `batch` (`obs` `[size, ...obsShape]`), flat in
+ * the net's parameter order, with the loss terms as numbers.
+ */
 export function lossGradients(net: ActorCriticNet, batch: TransitionArrays, obsShape: readonly number[], entCoef: number): GradientResult {
   let stats: LossStats | undefined;
   const grads = flatGradients(net, () => {
@@ -48,45 +51,65 @@ export class NonFiniteUpdateError extends Error {
 }
 
 /**
- * Owns the trained parameters and Adam: clips a gradient by global norm, steps, loads the result
- * into the net and publishes it (to the shared parameter buffer in the parallel modes).
+ * Owns the trained parameters and Adam: clips a gradient by global norm, steps, and publishes the
+ * result (to the agents' transport). Its own network is brought up to date lazily, when `train`
+ * needs it: in grad mode it only ever steps on the agents' gradients.
  */
 export class Learner {
   readonly params: Float32Array;
   readonly optimizer: Adam;
-  updates = 0;
+  private netStale = false;
   private publish: (params: Float32Array) => void = () => {};
 
   constructor(
-    readonly net: ActorCriticNet,
+    private readonly network: ActorCriticNet,
     private readonly options: LearnerOptions,
   ) {
-    this.params = net.getParams();
+    this.params = network.getParams();
     this.optimizer = new Adam(this.params.length, { lr: options.lr, eps: options.adamEps });
   }
 
-  /** Where each new parameter vector goes after a step (the agents' shared buffer). */
+  /** The learner's network, holding `params`. */
+  get net(): ActorCriticNet {
+    if (this.netStale) {
+      this.network.setParams(this.params);
+      this.netStale = false;
+    }
+    return this.network;
+  }
+
+  /** Replaces the parameters (a checkpoint's) without publishing them. */
+  load(params: Float32Array): void {
+    this.params.set(params);
+    this.netStale = true;
+  }
+
+  /** Where each new parameter vector goes after a step (the agents' transport). */
   onPublish(publish: (params: Float32Array) => void): void {
     this.publish = publish;
   }
 
-  /** Steps on a gradient (summed over agents in grad mode); `grads` is clipped in place. */
+  /**
+   * Steps on a gradient (summed over agents in grad mode), flat in the net's parameter order;
+   * `grads` is clipped in place.
+   * @throws NonFiniteUpdateError when the loss or the gradient norm is not finite, naming the
+   *   update and the loss terms (STYLE.md: never clip a NaN away).
+   */
   apply(grads: Float32Array, stats: LossStats, samples: number): UpdateStats {
     const gradNorm = clipGradNorm(grads, this.options.maxGradNorm);
     if (!Number.isFinite(gradNorm) || !Number.isFinite(stats.total)) {
       throw new NonFiniteUpdateError(
-        `update ${this.updates + 1}: non-finite ${Number.isFinite(gradNorm) ? 'loss' : 'gradient norm'} ` +
+        `update ${this.optimizer.state().step + 1}: non-finite ${Number.isFinite(gradNorm) ? 'loss' : 'gradient norm'} ` +
           `(loss ${stats.total}, policy ${stats.policy}, value ${stats.value}, entropy ${stats.entropy}, grad norm ${gradNorm})`,
       );
     }
     this.optimizer.step(this.params, grads);
-    this.net.setParams(this.params);
+    this.netStale = true;
     this.publish(this.params);
-    this.updates++;
     return { ...stats, gradNorm, samples };
   }
 
-  /** data and a2c modes: the learner computes the gradient itself. */
+  /** data and a2c modes: the learner computes the gradient of the loss on `batch` itself. */
   train(batch: TransitionArrays, obsShape: readonly number[], entCoef: number): UpdateStats {
     const { grads, stats } = lossGradients(this.net, batch, obsShape, entCoef);
     return this.apply(grads, stats, batch.size);

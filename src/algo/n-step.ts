@@ -90,7 +90,7 @@ export class NStepCollector {
       this.episodeLength[i]++;
       const ended = result.terminated[i] === 1 || result.truncated[i] === 1;
       if (ended) {
-        this.recordEpisode(i, result.infos[i]);
+        this.recordEpisode(i);
         if (result.terminated[i] === 1) {
           while (history.length > 0) this.emit(this.window(history), 0, out);
         } else {
@@ -160,9 +160,8 @@ export class NStepCollector {
     copies.forEach((i, row) => this.release(i, values[row], out));
   }
 
-  private recordEpisode(i: number, info: Record<string, unknown>): void {
-    const stats = info.episode as { r: number; l: number } | undefined;
-    this.finishedEpisodes.push(stats ? { reward: stats.r, length: stats.l } : { reward: this.episodeReward[i], length: this.episodeLength[i] });
+  private recordEpisode(i: number): void {
+    this.finishedEpisodes.push({ reward: this.episodeReward[i], length: this.episodeLength[i] });
     this.episodeReward[i] = 0;
     this.episodeLength[i] = 0;
   }

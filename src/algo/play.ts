@@ -4,9 +4,8 @@ import { Rng } from '../utils/rng.js';
 import { Discrete } from '../envs/spaces.js';
 import type { Checkpoint } from '../io/checkpoint.js';
 import { createNet } from '../nn/networks.js';
-import type { EvalResult } from './evaluate.js';
-import { NetPolicy } from './policy.js';
-import { netSpecFor } from './trainer.js';
+import { checkpointConfig } from './checkpoint-config.js';
+import { NetPolicy, netSpecFor } from './policy.js';
 
 export interface PlayOptions {
   episodes: number;
@@ -18,14 +17,29 @@ export interface PlayOptions {
   onEnv?: (env: Env) => void;
 }
 
-/** Plays whole episodes in the env the checkpoint was trained on with its policy (greedy by default). */
-export function playCheckpoint(checkpoint: Checkpoint, options: PlayOptions): EvalResult {
+/** Rewards and lengths of the episodes played. */
+export interface PlayResult {
+  env: string;
+  episodes: number;
+  meanReward: number;
+  rewards: number[];
+  lengths: number[];
+}
+
+/**
+ * Plays whole episodes in the env the checkpoint was trained on with its policy (greedy by default).
+ * `path` names the checkpoint in errors.
+ * @throws RangeError for a non-positive episode count; Error when the checkpoint's network does
+ *   not fit the env; CheckpointError when its saved config is invalid.
+ */
+export function playCheckpoint(checkpoint: Checkpoint, options: PlayOptions, path: string): PlayResult {
   if (!Number.isInteger(options.episodes) || options.episodes < 1) throw new RangeError(`play: episodes must be a positive integer, got ${options.episodes}`);
-  const envId = checkpoint.config.env;
+  const config = checkpointConfig(checkpoint, path);
+  const envId = config.env;
   const env = make(envId);
   try {
     if (!(env.actionSpace instanceof Discrete)) throw new Error(`play: ${envId} has no Discrete action space; the policy picks discrete actions`);
-    const expected = netSpecFor(env.observationSpace, env.actionSpace, checkpoint.config.hidden);
+    const expected = netSpecFor(env.observationSpace, env.actionSpace, config.hidden);
     if (JSON.stringify(expected) !== JSON.stringify(checkpoint.netSpec)) {
       throw new Error(`play: the checkpoint's network ${JSON.stringify(checkpoint.netSpec)} does not fit ${envId}, which needs ${JSON.stringify(expected)}`);
     }

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Obs } from '../envs/core.js';
+import type { Box, Discrete } from '../envs/spaces.js';
 import type { Rng } from '../utils/rng.js';
-import type { ActorCriticNet } from '../nn/networks.js';
+import type { ActorCriticNet, NetSpec } from '../nn/networks.js';
 import type { ActingPolicy, PolicyStep } from './n-step.js';
 
 /** A batch of observations `[count, ...obsShape]` as the float32 tensor networks take. */
@@ -64,4 +65,19 @@ export class NetPolicy implements ActingPolicy {
     valuesT.dispose();
     return values;
   }
+}
+
+/** The network for an env's spaces: Lapan's Atari net for stacked uint8 frames, an MLP otherwise. */
+export function netSpecFor(observationSpace: Box, actionSpace: Discrete, hidden: number[]): NetSpec {
+  const shape = observationSpace.shape;
+  if (shape.length === 3 && observationSpace.dtype === 'uint8') {
+    return { kind: 'atari', inputShape: [shape[0], shape[1], shape[2]], numActions: actionSpace.n };
+  }
+  if (shape.length !== 1) throw new Error(`no network for observations of shape [${shape.join(', ')}]; expected a vector or uint8 frames [C, H, W]`);
+  return { kind: 'mlp', obsSize: shape[0], numActions: actionSpace.n, hidden };
+}
+
+/** One observation's shape as the network `spec` takes it: `[obsSize]` or `[C, H, W]`. */
+export function obsShapeOf(spec: NetSpec): readonly number[] {
+  return spec.kind === 'atari' ? spec.inputShape : [spec.obsSize];
 }

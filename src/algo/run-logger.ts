@@ -1,6 +1,7 @@
 import { RunLog } from '../io/run-log.js';
 import type { LossStats } from './loss.js';
 import type { UpdateStats } from './learner.js';
+import type { RunStats } from './run-stats.js';
 import type { TrainCallbacks } from './trainer.js';
 
 /**
@@ -26,7 +27,8 @@ const UPDATE_KEYS = Object.keys(UPDATE_TAGS) as (keyof UpdateScalars)[];
 
 /**
  * TensorBoard scalars and metrics.csv of a run, against the env-step count: `reward` and
- * `episode_steps` for every episode; `reward_100`, `steps_per_s` and the update statistics
+ * `episode_steps` for every episode; `reward_100`, `steps_per_s`, `staleness_mean` and
+ * `staleness_max` (versions behind, over the last 100 agent messages) and the update statistics
  * (`loss_total`, `loss_policy`, `loss_value`, `entropy`, `grad_norm`, `adv_mean`, `values_mean`,
  * each the mean over the updates since the last point) at most every 100 ms, and at the end.
  */
@@ -35,10 +37,15 @@ export function runLogCallbacks(log: RunLog, nowMs: () => number = () => perform
   let updates = 0;
   let lastSummaryMs = -Infinity;
 
-  const writeSummary = (envSteps: number, meanReward100: number, stepsPerSecond: number) => {
+  const writeSummary = (stats: RunStats) => {
+    const { envSteps, meanReward100, stalenessRecent } = stats;
     lastSummaryMs = nowMs();
     if (!Number.isNaN(meanReward100)) log.scalar('reward_100', meanReward100, envSteps);
-    log.scalar('steps_per_s', stepsPerSecond, envSteps);
+    log.scalar('steps_per_s', stats.stepsPerSecond, envSteps);
+    if (stalenessRecent !== null) {
+      log.scalar('staleness_mean', stalenessRecent.mean, envSteps);
+      log.scalar('staleness_max', stalenessRecent.max, envSteps);
+    }
     if (updates === 0) return;
     for (const key of UPDATE_KEYS) {
       log.scalar(UPDATE_TAGS[key], sums[key] / updates, envSteps);
@@ -57,10 +64,10 @@ export function runLogCallbacks(log: RunLog, nowMs: () => number = () => perform
     onUpdate(update: UpdateStats, stats) {
       for (const key of UPDATE_KEYS) sums[key] += update[key];
       updates++;
-      if (nowMs() - lastSummaryMs >= SUMMARY_INTERVAL_MS) writeSummary(stats.envSteps, stats.meanReward100, stats.stepsPerSecond);
+      if (nowMs() - lastSummaryMs >= SUMMARY_INTERVAL_MS) writeSummary(stats);
     },
     onProgress(stats) {
-      writeSummary(stats.envSteps, stats.meanReward100, stats.stepsPerSecond);
+      writeSummary(stats);
     },
   };
 }

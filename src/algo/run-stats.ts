@@ -3,6 +3,9 @@ import type { EpisodeRecord } from './n-step.js';
 /** Window of Gymnasium's / SB3's "mean reward over the last 100 episodes". */
 export const REWARD_WINDOW = 100;
 
+/** Agent messages over which staleness is averaged. */
+export const STALENESS_WINDOW = 100;
+
 /** Counters and the reward history of one training run; everything a progress line shows. */
 export class RunStats {
   envSteps = 0;
@@ -16,6 +19,9 @@ export class RunStats {
   /** When acting began (agents ready), and the env steps counted before it. */
   private actingStartMs: number;
   private stepsBeforeActing = 0;
+  /** Versions behind of the last STALENESS_WINDOW agent messages, a ring. */
+  private readonly staleness = new Int32Array(STALENESS_WINDOW);
+  private messages = 0;
 
   constructor(
     /** Seconds already spent before this process (a resumed run). */
@@ -51,6 +57,28 @@ export class RunStats {
       this.episodeRewards.push(e.reward);
       this.episodeEndSteps.push(this.envSteps);
     }
+  }
+
+  /**
+   * Counts one agent message computed with parameters `versionsBehind` versions older than the
+   * trainer's when it arrived.
+   */
+  addStaleness(versionsBehind: number): void {
+    this.staleness[this.messages % STALENESS_WINDOW] = versionsBehind;
+    this.messages++;
+  }
+
+  /** Mean and max versions behind over the last 100 agent messages; null before the first. */
+  get stalenessRecent(): { mean: number; max: number } | null {
+    const n = Math.min(this.messages, STALENESS_WINDOW);
+    if (n === 0) return null;
+    let sum = 0;
+    let max = 0;
+    for (let i = 0; i < n; i++) {
+      sum += this.staleness[i];
+      max = Math.max(max, this.staleness[i]);
+    }
+    return { mean: sum / n, max };
   }
 
   get episodes(): number {

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { CheckpointError, loadCheckpoint, resolveCheckpointPath } from '../io/checkpoint.js';
 import { POLICY_PAGE_FILES, readPagePolicy, type PolicyPageInfo } from '../io/policy-page.js';
 import { classicControlScene } from '../io/render/render-frame.js';
+import { checkpointConfig } from '../algo/checkpoint-config.js';
 import { commandAction } from './command-action.js';
 
 /** Where `npm run build` puts the page bundle (vite, web/vite.config.ts): dist/web beside dist/src. */
@@ -22,7 +23,7 @@ export interface ExportResult {
  */
 export function exportPolicyPage(checkpointPath: string, outDir: string): ExportResult {
   const checkpoint = loadCheckpoint(checkpointPath);
-  const env = checkpoint.config.env;
+  const { env } = checkpointConfig(checkpoint, checkpointPath);
   if (checkpoint.netSpec.kind !== 'mlp') {
     throw new CheckpointError(
       `checkpoint ${checkpointPath}: the browser page plays MLP (classic-control) policies only; this one has an ${checkpoint.netSpec.kind} network for ${env}`,

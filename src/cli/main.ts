@@ -2,55 +2,44 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { A3C } from '../algo/a3c.js';
-import { MODES, REFERENCE_DEFAULTS, type TrainConfig } from '../algo/config.js';
+import { CONFIG_FIELDS, ENV_DEFAULTS, type Field, type TrainConfig } from '../algo/config.js';
 import { evaluateCheckpoint } from '../algo/evaluate.js';
 import { initBackend } from '../nn/kernels/backend.js';
 import { commandAction } from './command-action.js';
 import { registerExportCommand } from './export.js';
-import { parseInteger, parseIntegerList, parseNumber } from './options.js';
+import { argParser, parseInteger } from './options.js';
 import { registerPlayCommand } from './play.js';
 import { registerPlotCommand } from './plot.js';
 import { createProgress } from './progress.js';
 
-const D = REFERENCE_DEFAULTS;
-
-/** Flags of `train`, by config key; defaults shown are the reference's, before per-env defaults. */
+/** `train`'s flags: one per config field, as its table declares it, then those that are not config keys. */
 function addTrainFlags(cmd: Command): Command {
+  for (const [key, field] of Object.entries<Field<unknown>>(CONFIG_FIELDS)) {
+    const option = new Option(`--${kebabCase(key)} ${field.arg}`, `${field.help}${defaultNote(key, field.default)}`);
+    if (field.kind.choices) option.choices(field.kind.choices);
+    else if (field.kind.parse) option.argParser(argParser(field.kind.parse));
+    cmd.addOption(option);
+  }
   return cmd
-    .option('--env <id>', `Gymnasium env id (default ${D.env})`)
-    .addOption(new Option('--mode <mode>', `data: agents send transitions; grad: agents send gradients; a2c: synchronous (default ${D.mode})`).choices(MODES as unknown as string[]))
-    .option('--workers <n>', `agent threads (default ${D.workers}; per-env defaults may differ)`, parseInteger)
-    .option('--envs-per-worker <n>', `env copies per agent (default ${D.envsPerWorker})`, parseInteger)
-    .option('--seed <n>', `run seed (default ${D.seed})`, parseInteger)
-    .option('--gamma <x>', `discount (default ${D.gamma})`, parseNumber)
-    .option('--lr <x>', `Adam learning rate (default ${D.lr})`, parseNumber)
-    .option('--adam-eps <x>', `Adam epsilon (default ${D.adamEps})`, parseNumber)
-    .option('--ent-coef <x>', `entropy bonus (default ${D.entCoef})`, parseNumber)
-    .option('--n-steps <n>', `n-step return length (default ${D.nSteps})`, parseInteger)
-    .option('--max-grad-norm <x>', `gradient clipping by global norm (default ${D.maxGradNorm})`, parseNumber)
-    .option('--micro-batch <n>', `data mode: transitions per agent message (default ${D.microBatch})`, parseInteger)
-    .option('--batch-size <n>', `data/a2c: transitions per update (default ${D.batchSize})`, parseInteger)
-    .option('--grad-batch <n>', `grad mode: transitions per agent gradient (default ${D.gradBatch})`, parseInteger)
-    .option('--train-batch <n>', `grad mode: gradients summed per update (default ${D.trainBatch})`, parseInteger)
-    .option('--hidden <sizes>', `MLP hidden sizes, comma-separated (default ${D.hidden.join(',')})`, parseIntegerList)
-    .option('--stop-reward <x>', 'stop when the mean reward of 100 episodes reaches this (default: the env threshold)', parseNumber)
-    .option('--max-steps <n>', 'stop after this many env steps', parseInteger)
-    .option('--max-seconds <x>', 'stop after this many seconds', parseNumber)
-    .option('--checkpoint <dir>', 'checkpoint folder: snapshots step-<N>/ and a "latest" pointer; the final one is always saved')
-    .option('--save-every <steps>', 'also save a checkpoint every this many env steps', parseInteger)
-    .option('--keep-checkpoints <n>', `snapshots kept in the checkpoint folder (default ${D.keepCheckpoints})`, parseInteger)
     .option('--resume <checkpoint>', 'continue a checkpoint: network, optimiser, counters, reward history, TensorBoard run')
-    .option('--logdir <dir>', 'write TensorBoard event files and metrics.csv to a run folder in this folder')
     .option('--config <file>', 'JSON file of config keys (camelCase, as in TrainConfig); flags override it')
     .option('--json', 'print one JSON summary line on stdout at the end')
     .option('--verbose', 'print stack traces of errors');
 }
 
-const CONFIG_KEYS: (keyof TrainConfig)[] = [
-  'env', 'mode', 'workers', 'envsPerWorker', 'seed', 'gamma', 'lr', 'adamEps', 'entCoef', 'nSteps', 'maxGradNorm',
-  'microBatch', 'batchSize', 'gradBatch', 'trainBatch', 'hidden', 'stopReward', 'maxSteps', 'maxSeconds', 'checkpoint',
-  'saveEvery', 'keepCheckpoints', 'logdir',
-];
+/** The reference default shown in help, then each env's own default where it differs. */
+function defaultNote(key: string, value: unknown): string {
+  if (value === null) return '';
+  const perEnv = Object.entries(ENV_DEFAULTS).flatMap(([env, defaults]) => {
+    const own: unknown = (defaults as Record<string, unknown>)[key];
+    return own === undefined || own === value ? [] : [`; ${env}: ${String(own)}`];
+  });
+  return ` (default ${String(value)}${perEnv.join('')})`;
+}
+
+function kebabCase(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
 
 function readConfigFile(path: string): Partial<TrainConfig> {
   let text: string;
@@ -71,7 +60,7 @@ function readConfigFile(path: string): Partial<TrainConfig> {
 async function train(opts: Record<string, unknown>): Promise<void> {
   const fromFile = typeof opts.config === 'string' ? readConfigFile(opts.config) : {};
   const fromFlags: Partial<TrainConfig> = {};
-  for (const key of CONFIG_KEYS) if (opts[key] !== undefined) (fromFlags as Record<string, unknown>)[key] = opts[key];
+  for (const key of Object.keys(CONFIG_FIELDS)) if (opts[key] !== undefined) (fromFlags as Record<string, unknown>)[key] = opts[key];
   const progress = { current: null as ReturnType<typeof createProgress> | null };
   const a3c = new A3C({
     ...fromFile,

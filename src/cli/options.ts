@@ -1,18 +1,19 @@
 import { InvalidArgumentError } from 'commander';
+import { ConfigError, integerFromText, numberFromText } from '../algo/config.js';
 
-/** Commander argument parsers that reject what is not a number, with the flag's value in the message. */
-export function parseNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`"${value}" is not a number.`);
-  return n;
+/**
+ * A commander argument parser from a config text parser: its ConfigError becomes commander's
+ * one-line `option '--lr <x>' argument 'abc' is invalid. "abc" is not a number.`
+ */
+export function argParser<T>(fromText: (text: string) => T): (text: string) => T {
+  return (text) => {
+    try {
+      return fromText(text);
+    } catch (err) {
+      throw err instanceof ConfigError ? new InvalidArgumentError(err.message) : err;
+    }
+  };
 }
 
-export function parseInteger(value: string): number {
-  const n = parseNumber(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`"${value}" is not an integer.`);
-  return n;
-}
-
-export function parseIntegerList(value: string): number[] {
-  return value.split(',').map((part) => parseInteger(part.trim()));
-}
+export const parseNumber = argParser(numberFromText);
+export const parseInteger = argParser(integerFromText);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { StatefulEnv } from '../envs/core.js';
 import type { GymEnv } from '../envs/gym-bridge/gym-env.js';
 import { ATARI_FAMILY, registerAtariEnvs } from '../envs/atari/index.js';
+import { checkpointConfig } from '../algo/checkpoint-config.js';
 import { playCheckpoint } from '../algo/play.js';
 import { loadCheckpoint } from '../io/checkpoint.js';
 import { GifRecorder } from '../io/render/gif-recorder.js';
@@ -39,7 +40,7 @@ export function registerPlayCommand(program: Command): void {
 
 async function play(flags: PlayFlags): Promise<void> {
   const checkpoint = loadCheckpoint(flags.checkpoint);
-  const envId = checkpoint.config.env;
+  const envId = checkpointConfig(checkpoint, flags.checkpoint).env;
   const isAtari = ATARI_FAMILY.matches(envId);
   if (isAtari) registerAtariEnvs();
   const recording = flags.record === undefined ? null : { path: flags.record, recorder: null as GifRecorder | null };
@@ -61,7 +62,7 @@ async function play(flags: PlayFlags): Promise<void> {
               recording.recorder.addFrame(renderFrame(envId, (env.unwrapped as StatefulEnv).state));
             }
           },
-  });
+  }, flags.checkpoint);
   if (recording?.recorder) await recording.recorder.save(recording.path);
 
   if (flags.json) {

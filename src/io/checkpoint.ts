@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
-import type { TrainConfig } from '../algo/config.js';
 import type { NetSpec } from '../nn/networks.js';
 
 export const CHECKPOINT_FORMAT = 'a3c-ts-checkpoint';
@@ -33,9 +32,12 @@ export interface Counters {
   seconds: number;
 }
 
+/** A run's resolved config as saved (JSON); what its keys mean is the trainer's concern. */
+export type SavedConfig = Readonly<Record<string, unknown>>;
+
 /** Everything a run needs to continue (DESIGN.md). */
 export interface Checkpoint {
-  config: TrainConfig;
+  config: SavedConfig;
   netSpec: NetSpec;
   weights: WeightEntry[];
   params: Float32Array;
@@ -51,7 +53,7 @@ interface Manifest {
   format: string;
   formatVersion: number;
   createdAt: string;
-  config: TrainConfig;
+  config: SavedConfig;
   netSpec: NetSpec;
   counters: Counters;
   episodeRewards: number[];

@@ -1,0 +1,114 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { CONFIG_FIELDS, ConfigError, ENV_DEFAULTS, REFERENCE_DEFAULTS, integerFromText, numberFromText, resolveConfig, type TrainConfig } from './config.js';
+
+const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+
+function a3c(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const kebabCase = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** One invalid value per key; typed so that a new field cannot go without one. */
+const INVALID: Record<keyof TrainConfig, unknown> = {
+  env: '',
+  mode: 'fast',
+  workers: 0,
+  envsPerWorker: 2.5,
+  seed: -1,
+  gamma: 1.5,
+  lr: 'fast',
+  adamEps: 0,
+  entCoef: -0.01,
+  nSteps: null,
+  maxGradNorm: Infinity,
+  microBatch: '32',
+  batchSize: -128,
+  gradBatch: 0,
+  trainBatch: 1.5,
+  hidden: [],
+  stopReward: NaN,
+  maxSteps: 0,
+  maxSeconds: -1,
+  checkpoint: '',
+  saveEvery: 0.5,
+  keepCheckpoints: 0,
+  logdir: 7,
+  maxQueuedPerWorker: 0,
+};
+
+test('train --help lists a flag for every config key, with its placeholder, help and default', () => {
+  const help = a3c('train', '--help');
+  assert.equal(help.code, 0, help.stderr);
+  const text = help.stdout.replace(/\s+/g, ' ');
+  for (const [key, field] of Object.entries(CONFIG_FIELDS)) {
+    const shown = field.default === null ? '' : ` (default ${String(field.default)}`;
+    assert.ok(text.includes(`--${kebabCase(key)} ${field.arg} ${field.help}${shown}`), `--${kebabCase(key)} in:\n${help.stdout}`);
+  }
+  assert.deepEqual(Object.keys(REFERENCE_DEFAULTS), Object.keys(CONFIG_FIELDS));
+});
+
+test("a flag's value reaches its config key and is validated there", () => {
+  const r = a3c('train', '--max-queued-per-worker', '0');
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim(), 'a3c: maxQueuedPerWorker must be a positive integer, got 0');
+  const list = a3c('train', '--hidden', '64,x');
+  assert.notEqual(list.code, 0);
+  assert.equal(list.stderr.trim(), `error: option '--hidden <sizes>' argument '64,x' is invalid. "x" is not a number.`);
+});
+
+test('every field rejects an invalid value with a one-line ConfigError naming the key', () => {
+  for (const [key, value] of Object.entries(INVALID)) {
+    assert.throws(
+      () => resolveConfig({ [key]: value }),
+      (err: unknown) => err instanceof ConfigError && new RegExp(`\\b${key}\\b`).test(err.message) && !err.message.includes('\n'),
+      `${key}: ${JSON.stringify(value)}`,
+    );
+  }
+  assert.throws(() => resolveConfig({ workers: -2 }), { message: 'workers must be a positive integer, got -2' });
+  assert.throws(() => resolveConfig({ mode: 'fast' as TrainConfig['mode'] }), { message: 'unknown mode "fast"; expected one of data, grad, a2c' });
+});
+
+test("each field's flag parser reads its default back from text", () => {
+  for (const [key, field] of Object.entries(CONFIG_FIELDS)) {
+    if (field.kind.parse && field.default !== null) assert.deepEqual(field.kind.parse(String(field.default)), field.default, key);
+  }
+  assert.throws(() => numberFromText(' '), { message: '" " is not a number.' });
+  assert.throws(() => integerFromText('1.5'), { message: '"1.5" is not an integer.' });
+});
+
+test('layers merge as defaults < env defaults < file < flags; undefined values are skipped', () => {
+  assert.deepEqual(resolveConfig(), { ...REFERENCE_DEFAULTS, ...ENV_DEFAULTS['CartPole-v1'] });
+  const pong = resolveConfig({ env: 'PongNoFrameskip-v4' });
+  assert.equal(pong.maxQueuedPerWorker, 2);
+  assert.equal(pong.lr, REFERENCE_DEFAULTS.lr);
+  const file = { env: 'PongNoFrameskip-v4', lr: 0.01, gamma: 0.9, maxQueuedPerWorker: 3 };
+  const flags = { lr: 0.02, gamma: undefined };
+  const config = resolveConfig(file, flags);
+  assert.equal(config.lr, 0.02);
+  assert.equal(config.gamma, 0.9);
+  assert.equal(config.maxQueuedPerWorker, 3);
+  assert.equal(config.stopReward, 18);
+  assert.equal(config.adamEps, REFERENCE_DEFAULTS.adamEps);
+});
+
+test('unknown keys are rejected, naming the known ones', () => {
+  assert.throws(() => resolveConfig({ lrate: 0.01 } as Partial<TrainConfig>), {
+    name: 'ConfigError',
+    message: `unknown config key "lrate"; known keys: ${Object.keys(CONFIG_FIELDS).join(', ')}`,
+  });
+});
+
+test('saveEvery needs a checkpoint folder', () => {
+  assert.throws(() => resolveConfig({ saveEvery: 1000 }), { message: 'saveEvery needs a checkpoint folder to save to' });
+  assert.equal(resolveConfig({ saveEvery: 1000, checkpoint: 'ckpt' }).saveEvery, 1000);
+});
+
+test('the defaults are frozen and every env default resolves', () => {
+  assert.ok(Object.isFrozen(REFERENCE_DEFAULTS));
+  for (const env of Object.keys(ENV_DEFAULTS)) assert.equal(resolveConfig({ env }).env, env);
+});

@@ -1,0 +1,20 @@
+import type { Mode } from './mode.js';
+import type { TransitionArrays } from '../transition-batch.js';
+
+/**
+ * Synchronous A2C, the baseline the parallel modes are compared with. Agent: one, in the
+ * trainer's thread, stepping all `workers x envsPerWorker` env copies and sending each
+ * `batchSize` transitions. Trainer: trains on every rollout, so the agent always acts with the
+ * newest parameters (no staleness).
+ */
+export const a2cMode: Mode<TransitionArrays> = {
+  name: 'a2c',
+  synchronous: true,
+  agent: (_net, { config }) => ({
+    rolloutSize: config.batchSize,
+    process: (rollout) => rollout,
+  }),
+  trainer: (learner, { config, obsShape }) => ({
+    receive: (rollout) => learner.train(rollout, obsShape, config.entCoef),
+  }),
+};

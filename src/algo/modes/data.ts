@@ -1,0 +1,31 @@
+import type { Mode } from './mode.js';
+import { concatTransitions, type TransitionArrays } from '../transition-batch.js';
+
+/**
+ * Data-parallel A3C (Lapan's 01_a3c_data.py). Agent: sends micro-batches of `microBatch` n-step
+ * transitions whose value targets it bootstrapped with its own network copy. Trainer: trains on
+ * each `batchSize` transitions received and publishes the new parameters.
+ */
+export const dataMode: Mode<TransitionArrays> = {
+  name: 'data',
+  synchronous: false,
+  agent: (_net, { config }) => ({
+    rolloutSize: config.microBatch,
+    process: (rollout) => rollout,
+  }),
+  trainer: (learner, { config, obsShape }) => {
+    let pending: TransitionArrays[] = [];
+    let pendingRows = 0;
+    return {
+      receive(rollout) {
+        pending.push(rollout);
+        pendingRows += rollout.size;
+        if (pendingRows < config.batchSize) return null;
+        const batch = concatTransitions(pending);
+        pending = [];
+        pendingRows = 0;
+        return learner.train(batch, obsShape, config.entCoef);
+      },
+    };
+  },
+};

@@ -1,0 +1,51 @@
+import type { Mode } from './mode.js';
+import { lossGradients } from '../learner.js';
+import type { LossStats } from '../loss.js';
+
+/** An agent's gradient of the loss on its rollout, flat in the net's parameter order. */
+export interface GradientWork {
+  grads: Float32Array;
+  stats: LossStats;
+  /** Transitions behind the gradient. */
+  samples: number;
+}
+
+const LOSS_KEYS: readonly (keyof LossStats)[] = ['total', 'policy', 'value', 'entropy', 'advantageMean', 'valueMean'];
+
+/**
+ * Gradient-parallel A3C (Lapan's 02_a3c_grad.py). Agent: computes the loss and its gradient on
+ * `gradBatch` transitions with its own network copy and sends the gradient. Trainer: sums
+ * `trainBatch` gradient sets, clips the sum by global norm, steps Adam and publishes.
+ */
+export const gradMode: Mode<GradientWork> = {
+  name: 'grad',
+  synchronous: false,
+  agent: (net, { config, obsShape }) => ({
+    rolloutSize: config.gradBatch,
+    process: (rollout) => ({ ...lossGradients(net, rollout, obsShape, config.entCoef), samples: rollout.size }),
+  }),
+  trainer: (learner, { config }) => {
+    const sum = new Float32Array(learner.params.length);
+    const statsSum = Object.fromEntries(LOSS_KEYS.map((k) => [k, 0])) as unknown as LossStats;
+    let sets = 0;
+    let samples = 0;
+    return {
+      receive(work) {
+        const { grads } = work;
+        for (let i = 0; i < sum.length; i++) sum[i] += grads[i];
+        for (const key of LOSS_KEYS) statsSum[key] += work.stats[key];
+        sets++;
+        samples += work.samples;
+        if (sets < config.trainBatch) return null;
+        // The gradient is the sum of the sets, as the reference's; the loss statistics their mean.
+        const meanStats = Object.fromEntries(LOSS_KEYS.map((k) => [k, statsSum[k] / sets])) as unknown as LossStats;
+        const update = learner.apply(sum, meanStats, samples);
+        sum.fill(0);
+        for (const key of LOSS_KEYS) statsSum[key] = 0;
+        sets = 0;
+        samples = 0;
+        return update;
+      },
+    };
+  },
+};

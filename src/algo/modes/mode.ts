@@ -1,0 +1,46 @@
+import type { ActorCriticNet } from '../../nn/networks.js';
+import type { ModeName, TrainConfig } from '../config.js';
+import type { Learner, UpdateStats } from '../learner.js';
+import type { TransitionArrays } from '../transition-batch.js';
+
+/** What both halves of a mode are built from. */
+export interface ModeContext {
+  config: TrainConfig;
+  /** One observation's shape: `[obsSize]` or `[C, H, W]`. */
+  obsShape: readonly number[];
+}
+
+/** A mode's agent half: what an agent does with each rollout it collects. */
+export interface ModeAgent<Work> {
+  /** Transitions the agent collects before it hands them to `process`. */
+  readonly rolloutSize: number;
+  /**
+   * Turns a rollout of `rolloutSize` transitions into the work sent to the trainer: the
+   * transitions themselves, or the gradient of the loss on them. `net` holds the parameters the
+   * agent acted with.
+   */
+  process(rollout: TransitionArrays): Work;
+}
+
+/** A mode's trainer half: what the trainer does with the work agents send. */
+export interface ModeTrainer<Work> {
+  /** Takes one agent's work; returns the update's statistics when it stepped the optimiser, else null. */
+  receive(work: Work): UpdateStats | null;
+}
+
+/**
+ * One way of splitting A3C between agents and the trainer (DESIGN.md): the modes differ only in
+ * what an agent sends and what the trainer does with it. The runner (runner.ts) drives every mode
+ * and keeps the step, episode and update bookkeeping; the agent loop (agent-loop.ts) collects the
+ * rollouts; a transport (src/parallel) carries the work.
+ */
+export interface Mode<Work = unknown> {
+  readonly name: ModeName;
+  /**
+   * True: one agent steps every env copy in the trainer's own thread and the trainer trains on
+   * each of its rollouts (synchronous A2C). False: `workers` agents run on threads.
+   */
+  readonly synchronous: boolean;
+  agent(net: ActorCriticNet, context: ModeContext): ModeAgent<Work>;
+  trainer(learner: Learner, context: ModeContext): ModeTrainer<Work>;
+}

@@ -1,0 +1,106 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { initBackend } from '../../nn/kernels/backend.js';
+import { createNet, type MlpSpec } from '../../nn/networks.js';
+import { Rng } from '../../utils/rng.js';
+import { resolveConfig, type TrainConfig } from '../config.js';
+import { Learner } from '../learner.js';
+import type { TransitionArrays } from '../transition-batch.js';
+import { a2cMode } from './a2c.js';
+import { dataMode } from './data.js';
+import { gradMode } from './grad.js';
+import type { ModeContext } from './mode.js';
+
+const SPEC: MlpSpec = { kind: 'mlp', obsSize: 4, numActions: 3, hidden: [16] };
+const BATCH = 12;
+const NET_SEED = 7;
+
+function randomBatch(rng: Rng, size: number): TransitionArrays {
+  const obs = Float32Array.from({ length: size * SPEC.obsSize }, () => rng.random() * 2 - 1);
+  const actions = Int32Array.from({ length: size }, () => Math.floor(rng.random() * SPEC.numActions));
+  const valueTargets = Float32Array.from({ length: size }, () => rng.random() * 4 - 2);
+  return { size, obsSize: SPEC.obsSize, obs, actions, valueTargets };
+}
+
+function slice(batch: TransitionArrays, from: number, to: number): TransitionArrays {
+  const o = batch.obsSize;
+  return {
+    size: to - from,
+    obsSize: o,
+    obs: batch.obs.slice(from * o, to * o),
+    actions: batch.actions.slice(from, to),
+    valueTargets: batch.valueTargets.slice(from, to),
+  };
+}
+
+function setUp(overrides: Partial<TrainConfig>): { learner: Learner; context: ModeContext; before: Float32Array } {
+  const config = resolveConfig({ batchSize: BATCH, gradBatch: BATCH, trainBatch: 1, microBatch: BATCH / 3, maxGradNorm: 0.5, ...overrides });
+  const learner = new Learner(createNet(SPEC, NET_SEED), { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm });
+  return { learner, context: { config, obsShape: [SPEC.obsSize] }, before: learner.params.slice() };
+}
+
+function maxAbsDifference(a: Float32Array, b: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+test('data, grad and a2c make the same parameter update from the same parameters and batch', async () => {
+  await initBackend({});
+  const batch = randomBatch(new Rng(3), BATCH);
+
+  const a2c = setUp({ mode: 'a2c' });
+  const a2cUpdate = a2cMode.trainer(a2c.learner, a2c.context).receive(a2cMode.agent(a2c.learner.net, a2c.context).process(batch));
+  assert.ok(a2cUpdate !== null);
+  assert.equal(a2cUpdate.samples, BATCH);
+  const step = a2c.learner.params.map((p, i) => p - a2c.before[i]);
+  assert.ok(maxAbsDifference(a2c.learner.params, a2c.before) > 1e-4, 'the update moves the parameters');
+
+  // Data mode: the agents' micro-batches reach the trainer one by one; it steps once on all of them.
+  const data = setUp({ mode: 'data' });
+  const dataAgent = dataMode.agent(data.learner.net, data.context);
+  const dataTrainer = dataMode.trainer(data.learner, data.context);
+  const micro = dataAgent.rolloutSize;
+  const updates = [0, 1, 2].map((k) => dataTrainer.receive(dataAgent.process(slice(batch, k * micro, (k + 1) * micro))));
+  assert.deepEqual(updates.map((u) => u === null), [true, true, false], 'one update, after the third micro-batch');
+
+  // Grad mode: an agent with its own copy of the same parameters computes the gradient.
+  const grad = setUp({ mode: 'grad' });
+  const agentNet = createNet(SPEC, NET_SEED + 1);
+  agentNet.setParams(grad.learner.params);
+  const gradUpdate = gradMode.trainer(grad.learner, grad.context).receive(gradMode.agent(agentNet, grad.context).process(batch));
+  assert.ok(gradUpdate !== null);
+  agentNet.dispose();
+
+  for (const [name, other, update] of [['data', data, updates[2]!], ['grad', grad, gradUpdate]] as const) {
+    const otherStep = other.learner.params.map((p, i) => p - other.before[i]);
+    assert.ok(maxAbsDifference(otherStep, step) < 1e-6, `${name}'s step equals a2c's (max difference ${maxAbsDifference(otherStep, step)})`);
+    assert.ok(Math.abs(update.total - a2cUpdate.total) < 1e-5, `${name}'s loss equals a2c's`);
+    assert.ok(Math.abs(update.gradNorm - a2cUpdate.gradNorm) < 1e-4, `${name}'s gradient norm equals a2c's`);
+  }
+  for (const { learner } of [a2c, data, grad]) learner.net.dispose();
+});
+
+test('grad mode sums trainBatch gradient sets before one step, and averages their loss statistics', async () => {
+  await initBackend({});
+  const batch = randomBatch(new Rng(4), BATCH);
+  const halves = [slice(batch, 0, BATCH / 2), slice(batch, BATCH / 2, BATCH)];
+  const { learner, context, before } = setUp({ mode: 'grad', gradBatch: BATCH / 2, trainBatch: 2 });
+  const agent = gradMode.agent(learner.net, context);
+  const works = halves.map((h) => agent.process(h));
+  const trainer = gradMode.trainer(learner, context);
+  assert.equal(trainer.receive(works[0]), null);
+  const update = trainer.receive(works[1]);
+  assert.ok(update !== null);
+  assert.equal(update.samples, BATCH);
+  assert.ok(Math.abs(update.total - (works[0].stats.total + works[1].stats.total) / 2) < 1e-6);
+
+  // The same step taken by hand: Adam on the sum of both gradients.
+  const expected = setUp({ mode: 'grad' });
+  expected.learner.params.set(before);
+  const sum = works[0].grads.map((g, i) => g + works[1].grads[i]);
+  expected.learner.apply(sum, update, BATCH);
+  assert.ok(maxAbsDifference(learner.params, expected.learner.params) < 1e-7);
+  learner.net.dispose();
+  expected.learner.net.dispose();
+});

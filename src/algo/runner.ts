@@ -1,0 +1,92 @@
+import type { TrainerTransport, TransportHandlers } from '../parallel/transport.js';
+import type { AgentReport } from './agent-loop.js';
+import type { ModeTrainer } from './modes/index.js';
+import { stopReason, type StopReason, type TrainingContext } from './trainer.js';
+
+/** How often the stop rules (time, Ctrl-C) are checked besides after every message. */
+const CHECK_EVERY_MS = 250;
+const PROGRESS_EVERY_MS = 1000;
+
+export interface RunOptions {
+  /** Carries parameters to the agents and their messages back. */
+  transport: TrainerTransport;
+  /** The mode's trainer half. */
+  trainer: ModeTrainer<unknown>;
+  /** How the agents run, for the start-up line: e.g. "2 threads x 8 envs". */
+  agentsLabel: string;
+}
+
+/**
+ * The training loop every mode shares: publishes the learner's parameters through the transport,
+ * starts the agents, and for each message counts its env steps, episodes and staleness (versions
+ * published since the parameters it was computed with), hands its work to the mode's trainer half,
+ * records the update that may result, and ends the run when a stop rule fires.
+ * @throws the first failure of an agent, of the transport or of the trainer half (e.g. a
+ *   NonFiniteUpdateError), after the agents have stopped.
+ */
+export async function runTraining(ctx: TrainingContext, { transport, trainer, agentsLabel }: RunOptions): Promise<StopReason> {
+  const { learner, stats, callbacks } = ctx;
+  const log = (line: string) => callbacks.onLog?.(line);
+  let outcome: StopReason | Error | null = null;
+  let stopping: Promise<void> | null = null;
+  let settle: (result: StopReason | Error) => void = () => {};
+  const finished = new Promise<StopReason | Error>((resolve) => (settle = resolve));
+  const finish = (result: StopReason | Error) => {
+    if (outcome !== null) return;
+    outcome = result;
+    settle(result);
+    stopping = transport.stop();
+  };
+  const checkStop = () => {
+    const reason = stopReason(ctx);
+    if (reason) finish(reason);
+  };
+  const handlers: TransportHandlers = {
+    onMessage(envelope) {
+      const report = envelope.body as AgentReport;
+      stats.envSteps += envelope.envSteps;
+      stats.addStaleness(transport.version - envelope.paramsVersion);
+      for (const line of report.logs) log(`agent ${envelope.agentId}: ${line}`);
+      if (report.episodes.length > 0) {
+        stats.addEpisodes(report.episodes);
+        callbacks.onEpisodes?.(report.episodes, stats);
+      }
+      const update = trainer.receive(report.work);
+      if (update !== null) {
+        stats.updates++;
+        stats.trainedSamples += update.samples;
+        callbacks.onUpdate?.(update, stats);
+      }
+      checkStop();
+    },
+    onFailure: finish,
+    onLog: log,
+  };
+
+  learner.onPublish((params) => transport.publish(params));
+  transport.publish(learner.params);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const descriptions = await Promise.race([transport.start(handlers), finished.then(() => null)]);
+    if (descriptions !== null) {
+      stats.startActing();
+      log(`agents: ${agentsLabel}, backend ${[...new Set(descriptions)].join(' | ')}`);
+    }
+    let lastProgress = performance.now();
+    timer = setInterval(() => {
+      const now = performance.now();
+      if (now - lastProgress >= PROGRESS_EVERY_MS) {
+        lastProgress = now;
+        callbacks.onProgress?.(stats);
+      }
+      checkStop();
+    }, CHECK_EVERY_MS);
+    const result = await finished;
+    if (result instanceof Error) throw result;
+    return result;
+  } finally {
+    clearInterval(timer);
+    learner.onPublish(() => {});
+    await (stopping ?? transport.stop());
+  }
+}

@@ -1,0 +1,74 @@
+import type { AgentLink, AgentProcess, Envelope, TrainerTransport, TransportHandlers } from './transport.js';
+
+/** The agent gives the event loop (timers, Ctrl-C, progress) a turn this often. */
+const YIELD_EVERY_MS = 200;
+
+/**
+ * One agent in the trainer's own thread (synchronous A2C): its messages reach the trainer as it
+ * sends them, and parameters are shared by reference, so each of its rollouts is collected with
+ * the newest ones.
+ */
+export class InProcessTransport implements TrainerTransport {
+  readonly agents = 1;
+  private params: Float32Array | null = null;
+  private published = 0;
+  private stopRequested = false;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(private readonly createAgent: (link: AgentLink) => AgentProcess) {}
+
+  get version(): number {
+    return this.published;
+  }
+
+  publish(params: Float32Array): number {
+    this.params = params;
+    return ++this.published;
+  }
+
+  async start(handlers: TransportHandlers): Promise<string[]> {
+    const transport = this;
+    const link: AgentLink = {
+      agentId: 0,
+      get version() {
+        return transport.published;
+      },
+      pull(out) {
+        if (transport.params === null) throw new Error('InProcessTransport: pull before the first publish');
+        out.set(transport.params);
+        return transport.published;
+      },
+      send(envelope: Envelope) {
+        if (transport.stopRequested) return false;
+        handlers.onMessage(envelope);
+        return true;
+      },
+      stopping: () => transport.stopRequested,
+    };
+    const agent = this.createAgent(link);
+    this.running = this.drive(agent).catch((err: unknown) => handlers.onFailure(err as Error));
+    return [agent.description];
+  }
+
+  private async drive(agent: AgentProcess): Promise<void> {
+    try {
+      for (let running = true; running; ) {
+        const until = performance.now() + YIELD_EVERY_MS;
+        while ((running = agent.step()) && performance.now() < until);
+        if (running) await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      agent.close();
+    }
+  }
+
+  /** An agent in the trainer's thread cannot crash alone. */
+  async kill(): Promise<boolean> {
+    return false;
+  }
+
+  async stop(): Promise<void> {
+    this.stopRequested = true;
+    await this.running;
+  }
+}

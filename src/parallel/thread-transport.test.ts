@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { EchoAgentInit } from '../../test/support/echo-agent.js';
+import { ThreadTransport } from './thread-transport.js';
+import type { Envelope, TransportHandlers } from './transport.js';
+
+const ECHO_AGENT = new URL('../../test/support/echo-agent.js', import.meta.url);
+
+interface EchoBody {
+  params: Float32Array;
+  sent: number;
+  restart: number;
+}
+
+function echoTransport(failToStart = false): ThreadTransport {
+  return new ThreadTransport({
+    agentModule: ECHO_AGENT,
+    agents: 2,
+    agentInit: (_agentId, restart): EchoAgentInit => ({ restart, failToStart }),
+    numParams: 3,
+    maxQueuedPerAgent: 1,
+  });
+}
+
+function recording(): { handlers: TransportHandlers; messages: Envelope[]; logs: string[]; failures: Error[] } {
+  const messages: Envelope[] = [];
+  const logs: string[] = [];
+  const failures: Error[] = [];
+  return { messages, logs, failures, handlers: { onMessage: (e) => messages.push(e), onLog: (l) => logs.push(l), onFailure: (e) => failures.push(e) } };
+}
+
+const until = async (condition: () => boolean, what: string) => {
+  const deadline = Date.now() + 30_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+test('agent threads receive published parameters and send messages with their provenance', async () => {
+  const transport = echoTransport();
+  const { handlers, messages, failures } = recording();
+  transport.publish(Float32Array.of(1, 1, 1));
+  assert.deepEqual(await transport.start(handlers), ['echo agent 0 (start 0)', 'echo agent 1 (start 0)']);
+  await until(() => messages.some((m) => m.agentId === 0) && messages.some((m) => m.agentId === 1), 'both agents');
+  assert.equal(transport.publish(Float32Array.of(2, 2, 2)), 2);
+  await until(() => messages.some((m) => m.paramsVersion === 2), 'a message computed with version 2');
+  await transport.stop();
+  const count = messages.length;
+  for (const m of messages) {
+    const body = m.body as EchoBody;
+    assert.ok(body.params instanceof Float32Array, 'typed arrays arrive as typed arrays');
+    assert.deepEqual([...body.params], [m.paramsVersion, m.paramsVersion, m.paramsVersion], 'the parameters of the version it names');
+    assert.equal(m.envSteps, 1);
+  }
+  for (const agentId of [0, 1]) {
+    const sent = messages.filter((m) => m.agentId === agentId).map((m) => (m.body as EchoBody).sent);
+    assert.deepEqual(sent, sent.map((_, i) => i), `agent ${agentId}'s messages arrive in order, none lost`);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(messages.length, count, 'nothing arrives after stop()');
+  assert.deepEqual(failures, []);
+});
+
+test('a killed agent is reported and replaced with its next start-up data; kill after stop is refused', async () => {
+  const transport = echoTransport();
+  const { handlers, messages, logs, failures } = recording();
+  transport.publish(new Float32Array(3));
+  await transport.start(handlers);
+  assert.equal(await transport.kill(0), true);
+  await until(() => messages.some((m) => m.agentId === 0 && (m.body as EchoBody).restart === 1), 'the replacement');
+  assert.equal(logs.length, 1);
+  assert.match(logs[0], /^agent 0 crashed \(exited with code 1\); starting a replacement$/);
+  await transport.stop();
+  assert.equal(await transport.kill(1), false);
+  assert.deepEqual(failures, []);
+});
+
+test('an agent that cannot start fails the run with one line', async () => {
+  const transport = echoTransport(true);
+  const { handlers, failures } = recording();
+  transport.publish(new Float32Array(3));
+  void transport.start(handlers);
+  await until(() => failures.length > 0, 'the failure');
+  assert.match(failures[0].message, /^agent [01] failed to start: no env for this agent$/);
+  await transport.stop();
+});

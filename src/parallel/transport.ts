@@ -1,0 +1,82 @@
+/**
+ * How agents and the trainer talk, whatever carries it: threads and a SharedArrayBuffer on one
+ * machine (thread-transport.ts), the trainer's own thread for synchronous A2C
+ * (in-process-transport.ts), later Redis across hosts. A transport moves opaque bodies and
+ * versioned parameter vectors; it knows nothing of what the bodies mean (DESIGN.md).
+ */
+
+/** Where a message came from and what it was computed with (DESIGN.md, "Messages carry provenance"). */
+export interface Provenance {
+  agentId: number;
+  /** Version of the parameters the agent acted (and computed gradients) with. */
+  paramsVersion: number;
+  /** Env steps the agent took since its previous message. */
+  envSteps: number;
+}
+
+/**
+ * One message from an agent. `body` is the algorithm's: any structured-cloneable value (plain
+ * objects, arrays, numbers, strings and typed arrays); typed arrays are moved, not copied, where
+ * the transport can.
+ */
+export interface Envelope extends Provenance {
+  body: unknown;
+}
+
+/** What the trainer hands a transport when it starts the agents. */
+export interface TransportHandlers {
+  /** Each agent message, in arrival order. A throw fails the run. */
+  onMessage(envelope: Envelope): void;
+  /** The run cannot go on (an agent failed to start, or crashed too often). */
+  onFailure(err: Error): void;
+  /** Lines for the user (an agent crashed and was replaced). */
+  onLog(line: string): void;
+}
+
+/** The trainer's side of a transport. */
+export interface TrainerTransport {
+  /** Number of agents. */
+  readonly agents: number;
+  /**
+   * Starts every agent; resolves once all of them are ready, with the description each gave
+   * (its tfjs backend), or rejects when one cannot start.
+   */
+  start(handlers: TransportHandlers): Promise<string[]>;
+  /** Makes `params` the agents' current parameters; returns their version (1, 2, ...). */
+  publish(params: Float32Array): number;
+  /** Version of the parameters last published (0 before the first). */
+  readonly version: number;
+  /** Fault injection: ends agent `agentId` abruptly, as a crash would. False when it was not running. */
+  kill(agentId: number): Promise<boolean>;
+  /** Asks every agent to stop, waits for them to leave their loop (closing their envs), then returns. */
+  stop(): Promise<void>;
+}
+
+/** An agent's side of a transport. */
+export interface AgentLink {
+  readonly agentId: number;
+  /** Version of the newest published parameters. */
+  readonly version: number;
+  /** Copies the newest parameters into `out`; returns their version. */
+  pull(out: Float32Array): number;
+  /**
+   * Sends one message, first waiting while the trainer has not taken this agent's earlier ones
+   * (a bounded queue, as the reference's). Returns false, sending nothing, when the run is stopping.
+   */
+  send(envelope: Envelope): boolean;
+  /** True once the trainer asked agents to stop. */
+  stopping(): boolean;
+}
+
+/**
+ * One agent as a transport drives it: built (then the trainer hears it is ready), stepped until a
+ * step returns false, then closed.
+ */
+export interface AgentProcess {
+  /** What the agent runs on (its tfjs backend), for the user. */
+  readonly description: string;
+  /** Does one round of the agent's work; false once the run is stopping. */
+  step(): boolean;
+  /** Releases the agent's envs and tensors. */
+  close(): void;
+}

@@ -1,0 +1,25 @@
+/**
+ * A ThreadTransport agent for transport tests: sends, as fast as its queue allows, the parameters it
+ * pulled with their version; fails to start when its start-up data says so.
+ */
+import { runAgentThread } from '../../src/parallel/thread-agent.js';
+
+export interface EchoAgentInit {
+  restart: number;
+  failToStart: boolean;
+}
+
+runAgentThread(async (init, link) => {
+  const { restart, failToStart } = init as EchoAgentInit;
+  if (failToStart) throw new Error('no env for this agent');
+  const params = new Float32Array(3);
+  let sent = 0;
+  return {
+    description: `echo agent ${link.agentId} (start ${restart})`,
+    step() {
+      const paramsVersion = link.pull(params);
+      return link.send({ agentId: link.agentId, paramsVersion, envSteps: 1, body: { params: params.slice(), sent: sent++, restart } });
+    },
+    close() {},
+  };
+});
