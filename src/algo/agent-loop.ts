@@ -1,8 +1,7 @@
 import { makeVectorEnv } from '../envs/registry.js';
 import { createNet, type ActorCriticNet, type NetSpec } from '../nn/networks.js';
-import type { AgentLink } from '../parallel/transport.js';
-import type { AgentProcess } from '../parallel/transport.js';
-import { Agent } from './agent.js';
+import type { AgentLink, AgentProcess } from '../parallel/transport.js';
+import { ExperienceSource } from './experience-source.js';
 import type { TrainConfig } from './config.js';
 import { modeNamed } from './modes/index.js';
 import type { EpisodeRecord } from './n-step.js';
@@ -36,20 +35,20 @@ export interface AgentReport {
 export function createAgent(init: AgentInit, link: AgentLink, description: string): AgentProcess {
   const { config, netSpec } = init;
   const mode = modeNamed(config.mode);
+  const env = makeVectorEnv(config.env, init.numEnvs);
   const net: ActorCriticNet = createNet(netSpec, init.seed);
   const params = new Float32Array(net.numParams);
   let paramsVersion = link.pull(params);
   net.setParams(params);
-  const env = makeVectorEnv(config.env, init.numEnvs);
-  let agent: Agent;
+  let experience: ExperienceSource;
   try {
-    agent = new Agent(env, net, { gamma: config.gamma, nSteps: config.nSteps, seed: init.seed });
+    experience = new ExperienceSource(env, net, { gamma: config.gamma, nSteps: config.nSteps, seed: init.seed });
   } catch (err) {
     env.close();
     net.dispose();
     throw err;
   }
-  const half = mode.agent(net, { config, obsShape: agent.obsShape });
+  const half = mode.agent(net, { config, obsShape: experience.obsShape });
   return {
     description,
     step() {
@@ -58,9 +57,9 @@ export function createAgent(init: AgentInit, link: AgentLink, description: strin
         paramsVersion = link.pull(params);
         net.setParams(params);
       }
-      const rollout = agent.collect(half.rolloutSize);
-      const body: AgentReport = { episodes: agent.takeEpisodes(), logs: agent.takeEnvRestarts(), work: half.process(rollout) };
-      return link.send({ agentId: link.agentId, paramsVersion, envSteps: agent.takeEnvSteps(), body });
+      const rollout = experience.collect(half.rolloutSize);
+      const body: AgentReport = { episodes: experience.takeEpisodes(), logs: experience.takeEnvRestarts(), work: half.process(rollout) };
+      return link.send({ agentId: link.agentId, paramsVersion, envSteps: experience.takeEnvSteps(), body });
     },
     close() {
       env.close();

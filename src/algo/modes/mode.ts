@@ -16,8 +16,8 @@ export interface ModeAgent<Work> {
   readonly rolloutSize: number;
   /**
    * Turns a rollout of `rolloutSize` transitions into the work sent to the trainer: the
-   * transitions themselves, or the gradient of the loss on them. `net` holds the parameters the
-   * agent acted with.
+   * transitions themselves, or the gradient of the loss on them (with the agent's network, which
+   * holds the parameters it acted with).
    */
   process(rollout: TransitionArrays): Work;
 }

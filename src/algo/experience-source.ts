@@ -6,17 +6,18 @@ import { NStepCollector, type EpisodeRecord } from './n-step.js';
 import { NetPolicy } from './policy.js';
 import { TransitionBatch, type TransitionArrays } from './transition-batch.js';
 
-export interface AgentOptions {
+export interface ExperienceSourceOptions {
   gamma: number;
   nSteps: number;
   seed: number;
 }
 
 /**
- * One actor: a vector env, a copy of the network and the n-step collector. Every mode collects
- * through this class; modes differ only in what is done with `collect`'s batches.
+ * An agent's experience (ptan's experience source): its vector env, acting with its network copy
+ * through the n-step collector, handed out in rollouts of a fixed number of transitions. Every
+ * mode collects through this class (agent-loop.ts); modes differ only in what is done with them.
  */
-export class Agent {
+export class ExperienceSource {
   readonly obsShape: readonly number[];
   private readonly collector: NStepCollector;
   private readonly buffer: TransitionBatch;
@@ -25,7 +26,7 @@ export class Agent {
   constructor(
     readonly env: VectorEnv,
     readonly net: ActorCriticNet,
-    options: AgentOptions,
+    options: ExperienceSourceOptions,
   ) {
     if (!(env.singleActionSpace instanceof Discrete)) {
       throw new Error(`A3C needs a Discrete action space; ${env.singleActionSpace} is not supported yet`);
