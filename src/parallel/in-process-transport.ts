@@ -1,4 +1,4 @@
-import type { AgentLink, AgentProcess, Envelope, TrainerTransport, TransportHandlers } from './transport.js';
+import { stepUntilStopped, type AgentLink, type AgentProcess, type Envelope, type TrainerTransport, type TransportHandlers } from './transport.js';
 
 /** The agent gives the event loop (timers, Ctrl-C, progress) a turn this often. */
 const YIELD_EVERY_MS = 200;
@@ -52,11 +52,7 @@ export class InProcessTransport implements TrainerTransport {
 
   private async drive(agent: AgentProcess): Promise<void> {
     try {
-      for (let running = true; running; ) {
-        const until = performance.now() + YIELD_EVERY_MS;
-        while ((running = agent.step()) && performance.now() < until);
-        if (running) await new Promise((resolve) => setImmediate(resolve));
-      }
+      await stepUntilStopped(agent, YIELD_EVERY_MS);
     } finally {
       agent.close();
     }

@@ -1,7 +1,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { SharedParams } from './shared-params.js';
 import { CONTROL_QUEUED_BASE, CONTROL_STOP, type ThreadAgentData, type ThreadAgentMessage } from './thread-transport.js';
-import type { AgentLink, AgentProcess, Envelope } from './transport.js';
+import { stepUntilStopped, type AgentLink, type AgentProcess, type Envelope } from './transport.js';
 
 /** How often an agent waiting on its queue bound wakes up to see a stop request. */
 const WAIT_SLICE_MS = 100;
@@ -77,7 +77,7 @@ export function runAgentThread(createAgent: (init: unknown, link: AgentLink) => 
     const agent = await createAgent(data.init, new ThreadAgentLink(data, port));
     try {
       port.postMessage({ kind: 'ready', description: agent.description } satisfies ThreadAgentMessage);
-      while (agent.step());
+      await stepUntilStopped(agent);
     } finally {
       agent.close();
     }

@@ -61,9 +61,10 @@ export interface AgentLink {
   pull(out: Float32Array): number;
   /**
    * Sends one message, first waiting while the trainer has not taken this agent's earlier ones
-   * (a bounded queue, as the reference's). Returns false, sending nothing, when the run is stopping.
+   * (a bounded queue, as the reference's). Returns false, sending nothing, when the run is
+   * stopping. A transport over the network may answer with a promise.
    */
-  send(envelope: Envelope): boolean;
+  send(envelope: Envelope): boolean | Promise<boolean>;
   /** True once the trainer asked agents to stop. */
   stopping(): boolean;
 }
@@ -75,8 +76,22 @@ export interface AgentLink {
 export interface AgentProcess {
   /** What the agent runs on (its tfjs backend), for the user. */
   readonly description: string;
-  /** Does one round of the agent's work; false once the run is stopping. */
-  step(): boolean;
+  /** Does one round of the agent's work; false once the run is stopping (a promise of it where `send` gives one). */
+  step(): boolean | Promise<boolean>;
   /** Releases the agent's envs and tensors. */
   close(): void;
+}
+
+/** Steps `agent` until a step answers false, awaiting the steps that answer with a promise. */
+export async function stepUntilStopped(agent: AgentProcess, yieldEveryMs = Infinity): Promise<void> {
+  let until = performance.now() + yieldEveryMs;
+  for (;;) {
+    let more = agent.step();
+    if (typeof more !== 'boolean') more = await more;
+    if (!more) return;
+    if (performance.now() >= until) {
+      await new Promise((resolve) => setImmediate(resolve));
+      until = performance.now() + yieldEveryMs;
+    }
+  }
 }
