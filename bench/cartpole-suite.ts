@@ -58,7 +58,7 @@ function cartPoleNetSpec(): NetSpec {
   const env = make(CARTPOLE_ENV);
   try {
     if (!(env.actionSpace instanceof Discrete)) throw new Error(`${CARTPOLE_ENV} has a ${env.actionSpace} action space; expected Discrete`);
-    return netSpecFor(env.observationSpace, env.actionSpace, resolveConfig({ env: CARTPOLE_ENV }).hidden);
+    return netSpecFor(env.observationSpace, env.actionSpace, resolveConfig({ env: CARTPOLE_ENV }));
   } finally {
     env.close();
   }

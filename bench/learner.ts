@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../src/utils/rng.js';
 import { initBackend } from '../src/nn/kernels/backend.js';
 import { clipGradNorm, flatGradients } from '../src/nn/gradients.js';
-import { createNet, type ActorCriticNet, type AtariSpec, type NetSpec } from '../src/nn/networks.js';
+import { createNet, type ActorCriticNet, type AtariSpec, type CategoricalOutput, type NetSpec } from '../src/nn/networks.js';
 import { Adam } from '../src/nn/optimizers.js';
 
 export interface BenchLearnerArgs {
@@ -67,7 +67,7 @@ const detach = tf.customGrad(((x: tf.Tensor) => ({ value: x.clone(), gradFunc: (
 /** The reference's a3c_loss: value MSE + advantage-weighted policy log-likelihood + entropy bonus. */
 function a3cLoss(net: ActorCriticNet, obs: tf.Tensor, actions: tf.Tensor1D, targets: tf.Tensor1D): tf.Scalar {
   const { numActions } = net.spec;
-  const { logits, value } = net.forward(obs);
+  const { logits, value } = net.forward(obs) as CategoricalOutput;
   const valueLoss = tf.mean(tf.square(tf.sub(targets, value)));
   const logProbs = tf.logSoftmax(logits);
   const advantages = tf.sub(targets, detach(value));
@@ -124,7 +124,7 @@ export function benchLearner({ batch, seconds, spec = ATARI_PONG_SPEC }: BenchLe
     steps++;
   };
   const forward = () => {
-    const out = tf.tidy(() => net.forward(obs));
+    const out = tf.tidy(() => net.forward(obs)) as CategoricalOutput;
     out.logits.dataSync();
     tf.dispose([out.logits, out.value]);
   };

@@ -8,16 +8,22 @@
  *     --warmup-seconds S (10)  --window-seconds S (60)  --learner-seconds S (5)
  *   logging: what --logdir costs on CartPole-v1 (A2C, fixed steps, alternating arms).
  *     --pairs N (5)  --steps N (400000)
+ *   multihost: env steps/s with 1, 2, 4 agent processes over a local Redis against as many agent
+ *     threads, and the bytes/s through Redis (needs redis-server).
+ *     --env ID (CartPole-v1)  --modes LIST (data,grad)  --agents LIST (1,2,4)  --warmup-seconds S  --window-seconds S
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import type { ModeName } from '../src/algo/config.js';
 import { initBackend } from '../src/nn/kernels/backend.js';
 import { cartPoleTables, runCartPoleSuite } from './cartpole-suite.js';
 import { loggingTables, runLoggingSuite } from './logging-suite.js';
+import { multihostTables, runMultihostSuite } from './multihost-suite.js';
 import { pongTables, runPongSuite } from './pong-suite.js';
 
-const SUITES = ['cartpole', 'pong', 'logging'] as const;
-const USAGE = 'usage: npm run bench -- [cartpole|pong|logging] [--seeds N] [--max-seconds S] [--warmup-seconds S] [--window-seconds S] [--learner-seconds S] [--pairs N] [--steps N]';
+const SUITES = ['cartpole', 'pong', 'logging', 'multihost'] as const;
+const USAGE =
+  'usage: npm run bench -- [cartpole|pong|logging|multihost] [--seeds N] [--max-seconds S] [--warmup-seconds S] [--window-seconds S] [--learner-seconds S] [--pairs N] [--steps N] [--env ID] [--modes LIST] [--agents LIST]';
 
 const OPTIONS = {
   seeds: { type: 'string', default: '3' },
@@ -27,6 +33,9 @@ const OPTIONS = {
   'learner-seconds': { type: 'string', default: '5' },
   pairs: { type: 'string', default: '5' },
   steps: { type: 'string', default: '400000' },
+  env: { type: 'string', default: 'CartPole-v1' },
+  modes: { type: 'string', default: 'data,grad' },
+  agents: { type: 'string', default: '1,2,4' },
 } as const;
 
 function positive(name: string, text: string, integer = false): number {
@@ -71,6 +80,12 @@ async function main(argv: string[]): Promise<void> {
   } else if (suite === 'pong') {
     const pong = await runPongSuite(pongOptions, log);
     [report, tables] = [pong, pongTables(pong)];
+  } else if (suite === 'multihost') {
+    const modes = values.modes.split(',').map((m) => m.trim());
+    if (!modes.every((m): m is ModeName => m === 'data' || m === 'grad')) throw new Error(`--modes must list data and/or grad, got "${values.modes}"; ${USAGE}`);
+    const agentCounts = values.agents.split(',').map((n) => positive('agents', n.trim(), true));
+    const multihost = await runMultihostSuite({ env: values.env, modes, agentCounts, warmupSeconds: pongOptions.warmupSeconds, windowSeconds: pongOptions.windowSeconds }, log);
+    [report, tables] = [multihost, multihostTables(multihost)];
   } else {
     const logging = await runLoggingSuite({ pairs: positive('pairs', values.pairs, true), steps: positive('steps', values.steps, true) }, log);
     [report, tables] = [logging, loggingTables(logging)];

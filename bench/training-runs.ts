@@ -3,7 +3,7 @@
  * a run takes to reach the env's solved bound, and the steady throughput over a fixed window.
  */
 import { A3C } from '../src/algo/a3c.js';
-import type { ModeName } from '../src/algo/config.js';
+import type { ModeName, TrainConfig } from '../src/algo/config.js';
 import type { RunStats } from '../src/algo/run-stats.js';
 
 export interface SolveRunArgs {
@@ -59,6 +59,10 @@ export interface ThroughputArgs {
   /** Seconds between the first progress report with env steps and the window's start. */
   warmupSeconds: number;
   windowSeconds: number;
+  /** Config keys over the env's defaults (workers, a transport, ...). */
+  overrides?: Partial<TrainConfig>;
+  /** Called as the window opens and as it closes, e.g. to sample counters outside the run. */
+  onWindow?(edge: 'start' | 'end'): void;
 }
 
 export interface ThroughputRun {
@@ -96,13 +100,14 @@ const STARTUP_ALLOWANCE_S = 300;
  * Trains with the env's defaults, takes the counters `warmupSeconds` after the first progress
  * report that has env steps and again `windowSeconds` later, then stops the run.
  */
-export async function measureThroughput({ env, mode, warmupSeconds, windowSeconds }: ThroughputArgs): Promise<ThroughputRun> {
+export async function measureThroughput({ env, mode, warmupSeconds, windowSeconds, overrides, onWindow }: ThroughputArgs): Promise<ThroughputRun> {
   // Typed by assertion so that checks after learn() do not treat them as still null: the
   // progress callback assigns them.
   let windowStartsAtS = null as number | null;
   let start = null as Counters | null;
   let end = null as Counters | null;
   const a3c = new A3C({
+    ...overrides,
     env,
     mode,
     maxSeconds: STARTUP_ALLOWANCE_S + warmupSeconds + windowSeconds,
@@ -111,9 +116,13 @@ export async function measureThroughput({ env, mode, warmupSeconds, windowSecond
         if (windowStartsAtS === null) {
           if (stats.envSteps > 0) windowStartsAtS = stats.seconds + warmupSeconds;
         } else if (start === null) {
-          if (stats.seconds >= windowStartsAtS) start = countersOf(stats);
+          if (stats.seconds >= windowStartsAtS) {
+            start = countersOf(stats);
+            onWindow?.('start');
+          }
         } else if (end === null && stats.seconds >= start.seconds + windowSeconds) {
           end = countersOf(stats);
+          onWindow?.('end');
           a3c.stop();
         }
       },

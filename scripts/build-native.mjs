@@ -1,6 +1,7 @@
 // Builds the optional oneDNN addon (native/) with node-gyp and prints one line
-// saying whether the native learner path is available. It never fails: without
-// the addon, training runs on the tfjs wasm backend alone.
+// saying which learner path is available and, without it, how to get it. It runs
+// at install (package.json `install`), from the registry as from a clone, and never
+// fails: without the addon, training runs on the tfjs wasm backend alone.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -14,10 +15,13 @@ const INCLUDE_DIRS = ['/usr/include', '/usr/local/include'];
 /** The addon uses oneDNN 2.x's operation descriptors, which 3.0 removed. */
 const SUPPORTED_ONEDNN_MAJOR = 2;
 const NATIVE_ENV_VAR = 'A3C_NATIVE';
+const RERUN = `node ${fileURLToPath(import.meta.url)}`;
 
-function report(available, detail) {
+/** The one line; `fix` is the command that gets the native path where it is missing. */
+function report(available, detail, fix = null) {
   const state = available ? 'available' : 'unavailable, using the wasm backend';
-  console.log(`a3c native oneDNN learner path: ${state} (${detail})`);
+  const then = fix === null ? '' : `; for the faster native path: ${fix}`;
+  console.log(`a3c native oneDNN learner path: ${state} (${detail})${then}`);
 }
 
 /** oneDNN's major version from its installed headers, or null when they are missing. */
@@ -32,13 +36,22 @@ function installedOneDnnMajor() {
   return null;
 }
 
-/** npm hands its bundled node-gyp to scripts; outside npm, look next to this node. */
+/** npm hands its bundled node-gyp to install scripts; outside npm, look next to this node, then in node_modules. */
 function findNodeGyp() {
   const candidates = [
     process.env.npm_config_node_gyp,
     join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    resolveOrNull('node-gyp/bin/node-gyp.js'),
   ];
-  return candidates.find((path) => path !== undefined && existsSync(path)) ?? null;
+  return candidates.find((path) => path != null && existsSync(path)) ?? null;
+}
+
+function resolveOrNull(request) {
+  try {
+    return createRequire(import.meta.url).resolve(request);
+  } catch {
+    return null;
+  }
 }
 
 /** Local Node headers, so that node-gyp need not download them; npm passes its own `nodedir` setting. */
@@ -61,19 +74,19 @@ function smokeTest() {
 }
 
 function build() {
-  if (process.env[NATIVE_ENV_VAR] === '0') return report(false, `skipped: ${NATIVE_ENV_VAR}=0`);
+  if (process.env[NATIVE_ENV_VAR] === '0') return report(false, `skipped: ${NATIVE_ENV_VAR}=0`, `unset ${NATIVE_ENV_VAR} && ${RERUN}`);
   const major = installedOneDnnMajor();
-  if (major === null) return report(false, 'libdnnl-dev not installed: apt-get install libdnnl-dev');
+  if (major === null) return report(false, 'libdnnl-dev not installed', `apt-get install libdnnl-dev && ${RERUN}`);
   if (major !== SUPPORTED_ONEDNN_MAJOR) {
-    return report(false, `oneDNN ${major}.x is installed; the addon needs ${SUPPORTED_ONEDNN_MAJOR}.x (Debian 12's libdnnl-dev)`);
+    return report(
+      false,
+      `oneDNN ${major}.x is installed; the addon needs ${SUPPORTED_ONEDNN_MAJOR}.x`,
+      `apt-get install libdnnl-dev=${SUPPORTED_ONEDNN_MAJOR}.* (Debian 12's) && ${RERUN}`,
+    );
   }
-  try {
-    createRequire(import.meta.url).resolve('node-addon-api');
-  } catch {
-    return report(false, 'node-addon-api is not installed: npm install');
-  }
+  if (resolveOrNull('node-addon-api') === null) return report(false, 'node-addon-api is not installed', `npm install && ${RERUN}`);
   const nodeGyp = findNodeGyp();
-  if (nodeGyp === null) return report(false, 'node-gyp not found (it ships with npm)');
+  if (nodeGyp === null) return report(false, 'node-gyp not found (it ships with npm)', `npm install --global node-gyp && ${RERUN}`);
   const result = spawnSync(process.execPath, [nodeGyp, 'rebuild', ...nodeGypHeaderArgs()], {
     cwd: NATIVE_DIR,
     encoding: 'utf8',
@@ -81,7 +94,9 @@ function build() {
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error?.message ?? ''}`;
   mkdirSync(dirname(LOG_PATH), { recursive: true });
   writeFileSync(LOG_PATH, output);
-  if (result.status !== 0) return report(false, `build failed: ${firstErrorLine(output)}; full log in ${LOG_PATH}`);
+  if (result.status !== 0) {
+    return report(false, `build failed: ${firstErrorLine(output)}; full log in ${LOG_PATH}`, `apt-get install g++ make python3 && ${RERUN}`);
+  }
   const smoke = smokeTest();
   if ('error' in smoke) return report(false, `built but does not load: ${smoke.error}`);
   report(true, `oneDNN ${smoke.version}, ${ADDON_PATH}`);

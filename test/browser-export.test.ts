@@ -117,7 +117,7 @@ test(
 
     await page.goto(`${url}?seed=${GREEDY_SEED}&speed=${PAGE_SPEED}`);
     const greedy = await finishedEpisode(page, GREEDY_SEED);
-    const node = evaluateCheckpoint(checkpoint, { episodes: 1, seed: GREEDY_SEED });
+    const node = await evaluateCheckpoint(checkpoint, { episodes: 1, seed: GREEDY_SEED });
     assert.deepEqual(greedy, { reward: node.rewards[0], steps: node.lengths[0] });
     let finalState: number[] = [];
     playCheckpoint(loadCheckpoint(checkpoint), { episodes: 1, seed: GREEDY_SEED, onEnv: (env) => (finalState = [...(env.unwrapped as StatefulEnv).state]) }, checkpoint);

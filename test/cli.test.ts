@@ -27,7 +27,7 @@ test('train --json prints one summary line; eval plays the checkpoint it saved',
   const lines = train.stdout.trim().split('\n');
   assert.equal(lines.length, 1);
   const summary = JSON.parse(lines[0]);
-  assert.deepEqual(Object.keys(summary).sort(), ['checkpoint', 'env', 'episodes', 'mean_reward', 'mode', 'seconds', 'solved', 'steps', 'steps_per_s'].sort());
+  assert.deepEqual(Object.keys(summary).sort(), ['backend', 'checkpoint', 'env', 'episodes', 'mean_reward', 'mode', 'seconds', 'solved', 'steps', 'steps_per_s'].sort());
   assert.equal(summary.env, 'CartPole-v1');
   assert.equal(summary.mode, 'a2c');
   assert.equal(summary.solved, false);
@@ -40,7 +40,7 @@ test('train --json prints one summary line; eval plays the checkpoint it saved',
   assert.equal(result.episodes, 3);
   // Greedy play is deterministic: the CLI must report what the saved policy scores on those seeds.
   await initBackend({});
-  const expected = evaluateCheckpoint(summary.checkpoint, { episodes: 3, seed: 11 });
+  const expected = await evaluateCheckpoint(summary.checkpoint, { episodes: 3, seed: 11 });
   assert.equal(result.mean_reward, expected.meanReward);
   const text = a3c('eval', '--checkpoint', checkpoint, '--episodes', '3', '--seed', '11');
   assert.equal(text.stdout, [...expected.rewards.map((r, i) => `episode ${i + 1}: reward ${r} length ${expected.lengths[i]}`), `CartPole-v1: mean reward ${expected.meanReward.toFixed(2)} over 3 episodes`, ''].join('\n'));
@@ -62,7 +62,7 @@ test('a config file sets hyper-parameters and flags override it', () => {
 
 test('invalid flags give a one-line error and a non-zero exit', () => {
   const cases: [string[], RegExp][] = [
-    [['train', '--workers', '-2'], /^a3c: workers must be a positive integer, got -2$/],
+    [['train', '--workers', '-2'], /^a3c: workers must be a non-negative integer, got -2$/],
     [['train', '--mode', 'fast'], /^error: option '--mode <mode>' argument 'fast' is invalid\. Allowed choices are data, grad, a2c\.$/],
     [['train', '--lr', 'abc'], /^error: option '--lr <x>' argument 'abc' is invalid\. "abc" is not a number\.$/],
     [['train', '--env', 'CartPol-v1'], /^a3c: unknown env "CartPol-v1"; did you mean "CartPole-v1"\?/],

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,9 @@ test('periodic saves keep the last K snapshots; resume continues counters, optim
   assert.equal(first.checkpoint, join(store, snapshots.at(-1)!));
   const saved = loadCheckpoint(store);
   assert.equal(saved.counters.envSteps, first.steps);
-  assert.equal(saved.episodeRewards.length, first.episodes);
+  assert.equal(saved.counters.episodes, first.episodes);
+  assert.equal(saved.recentRewards.length, Math.min(first.episodes, 100), 'a checkpoint keeps the last 100 rewards only');
+  assert.ok(Math.abs(saved.recentRewards.reduce((a, b) => a + b, 0) / saved.recentRewards.length - first.meanReward!) < 1e-9);
   assert.equal(saved.runDir, first.runDir);
 
   const second = await new A3C({ resume: store, maxSteps: 40_000 }).learn();
@@ -36,7 +38,9 @@ test('periodic saves keep the last K snapshots; resume continues counters, optim
   assert.ok(resumed.counters.updates > saved.counters.updates);
   assert.ok(resumed.optimizer.step > saved.optimizer.step);
   assert.equal(resumed.optimizer.step, resumed.counters.updates, 'Adam steps continue from the saved count');
-  assert.deepEqual(resumed.episodeRewards.slice(0, saved.episodeRewards.length), saved.episodeRewards);
+  assert.equal(resumed.counters.episodes, second.episodes);
+  assert.ok(second.episodes > saved.counters.episodes, 'episodes are counted on from the saved count');
+  assert.equal(resumed.recentRewards.length, 100);
   assert.ok(resumed.counters.seconds > saved.counters.seconds);
 
   const events = listEventFiles(first.runDir!).flatMap((f) => readEvents(f));
@@ -45,6 +49,23 @@ test('periodic saves keep the last K snapshots; resume continues counters, optim
   assert.equal(rewardSteps.length, second.episodes, 'one reward per episode over both parts');
   assert.ok(rewardSteps.every((s, i) => i === 0 || s >= rewardSteps[i - 1]), 'steps never go back');
   assert.ok(rewardSteps.at(-1)! > saved.counters.envSteps);
+});
+
+test('a format-1 checkpoint (every reward kept) loads with its episode count and last 100 rewards', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-v1-'));
+  const store = join(dir, 'ckpt');
+  await new A3C({ mode: 'a2c', maxSteps: 2_000, checkpoint: store }).learn();
+  const snapshot = join(store, readFileSync(join(store, 'latest'), 'utf8').trim());
+  const manifestPath = join(snapshot, 'manifest.json');
+  const { counters, recentRewards: _, ...manifest } = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  const { episodes: __, ...v1Counters } = counters;
+  const rewards = Array.from({ length: 150 }, (_, i) => i);
+  writeFileSync(manifestPath, JSON.stringify({ ...manifest, formatVersion: 1, counters: v1Counters, episodeRewards: rewards, episodeEndSteps: rewards }));
+  const loaded = loadCheckpoint(store);
+  assert.equal(loaded.counters.episodes, 150);
+  assert.deepEqual(loaded.recentRewards, rewards.slice(50));
+  const resumed = await new A3C({ resume: store, maxSteps: 3_000 }).learn();
+  assert.ok(resumed.episodes > 150);
 });
 
 test('resuming on another env or without a checkpoint gives one clear error', () => {

@@ -1,27 +1,46 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerAtariEnvs } from '../envs/atari/index.js';
+import { importEnvModule, resolveEnvModule } from '../envs/env-module.js';
 import { make, envSpec } from '../envs/registry.js';
-import { Discrete } from '../envs/spaces.js';
 import { initBackend } from '../nn/kernels/backend.js';
 import { createNet, type NetSpec } from '../nn/networks.js';
 import { CheckpointError, loadCheckpoint, resolveCheckpointPath, type Checkpoint } from '../io/checkpoint.js';
 import { saveToStore } from '../io/checkpoint-store.js';
 import { RunLog } from '../io/run-log.js';
 import { InProcessTransport } from '../parallel/in-process-transport.js';
+import { parseRedisUrl } from '../parallel/redis-protocol.js';
+import { RedisTrainerTransport } from '../parallel/redis-trainer.js';
 import { ThreadTransport } from '../parallel/thread-transport.js';
 import type { TrainerTransport } from '../parallel/transport.js';
-import { Rng } from '../utils/rng.js';
-import { createAgent, type AgentInit } from './agent-loop.js';
+import { agentSeed, createAgent, type AgentInit } from './agent-loop.js';
 import { checkpointConfig } from './checkpoint-config.js';
-import { resolveConfig, type TrainConfig } from './config.js';
+import { resolveConfig, withoutSecrets, type TrainConfig } from './config.js';
 import { Learner } from './learner.js';
+import { actionSizeOf } from './transition-batch.js';
 import { modeNamed, type Mode } from './modes/index.js';
-import { netSpecFor, obsShapeOf } from './policy.js';
+import { Normalizer, publishedStatsSize } from './normalization.js';
+import { actionLayoutOf, netSpecFor, obsShapeOf } from './policy.js';
 import { runTraining } from './runner.js';
 import { combineCallbacks, runLogCallbacks } from './run-logger.js';
 import { RunStats } from './run-stats.js';
 import type { StopReason, TrainCallbacks, TrainingContext } from './trainer.js';
+
+/** Room in an agent message for its envelope, episode records and log lines besides the work. */
+const MESSAGE_SLACK_BYTES = 1 << 20;
+
+/**
+ * The largest agent message a run can send, in bytes: a gradient set, or a batch of float32
+ * transitions (observation, action, value target), and normalisation increments (float64 moments).
+ * Larger ones are rejected unread.
+ */
+function maxMessageBytes(config: TrainConfig, netSpec: NetSpec, numParams: number): number {
+  const obsSize = obsShapeOf(netSpec).reduce((a, b) => a * b, 1);
+  const actionSize = actionSizeOf(actionLayoutOf(netSpec));
+  const rows = Math.max(config.microBatch, config.gradBatch, config.batchSize);
+  const increments = Float64Array.BYTES_PER_ELEMENT * 2 * (obsSize + 1);
+  return Float32Array.BYTES_PER_ELEMENT * (numParams + rows * (obsSize + actionSize + 1)) + increments + MESSAGE_SLACK_BYTES;
+}
 
 /** Each run folder holds its resolved config, for readers such as `a3c plot`. */
 export const RUN_CONFIG_FILE = 'run.json';
@@ -58,6 +77,8 @@ export interface A3COptions extends Partial<TrainConfig> {
    * history and TensorBoard run. Its config is used, overridden by the options given here.
    */
   resume?: string;
+  /** Password for the transport's Redis when its URL has none (the CLI passes A3C_REDIS_PASSWORD); never saved. */
+  redisPassword?: string;
 }
 
 /**
@@ -67,12 +88,15 @@ export interface A3COptions extends Partial<TrainConfig> {
 export class A3C {
   readonly config: TrainConfig;
   private readonly callbacks: TrainCallbacks;
+  private readonly redisPassword: string | undefined;
   private readonly resumed: { checkpoint: Checkpoint; path: string } | null;
   private stopRequested = false;
   private running: { ctx: TrainingContext; transport: TrainerTransport } | null = null;
 
   constructor(options: A3COptions = {}) {
-    const { callbacks, resume, ...config } = options;
+    const { callbacks, resume, redisPassword, ...config } = options;
+    this.redisPassword = redisPassword;
+    if (config.envModule) config.envModule = resolveEnvModule(config.envModule);
     if (resume === undefined) {
       this.resumed = null;
       this.config = resolveConfig(config);
@@ -106,15 +130,18 @@ export class A3C {
     const { config } = this;
     const backend = await initBackend({});
     registerAtariEnvs();
+    if (config.envModule !== null) await importEnvModule(config.envModule);
     const netSpec = this.checkEnv();
     const net = createNet(netSpec, config.seed);
     const learner = new Learner(net, { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm });
     const saved = this.resumed?.checkpoint;
+    const obsSize = obsShapeOf(netSpec).reduce((a, b) => a * b, 1);
+    const normalizer = publishedStatsSize(config, obsSize) === 0 ? null : new Normalizer(obsSize, saved?.normalization ?? null);
     const stats = new RunStats(saved?.counters.seconds ?? 0);
     if (saved) {
       learner.load(saved.params);
       learner.optimizer.loadState(saved.optimizer);
-      stats.restore({ ...saved.counters, episodeRewards: saved.episodeRewards, episodeEndSteps: saved.episodeEndSteps });
+      stats.restore({ ...saved.counters, recentRewards: saved.recentRewards });
     }
     const runDir = this.runDir();
     const log = runDir === null ? null : new RunLog(runDir);
@@ -131,13 +158,14 @@ export class A3C {
       config,
       netSpec,
       learner,
+      normalizer,
       stats,
       callbacks: combineCallbacks(this.callbacks, log === null ? {} : runLogCallbacks(log), periodicSave),
       stopReward: config.stopReward ?? envSpec(config.env).rewardThreshold,
       interrupted: () => this.stopRequested,
     };
     const mode = modeNamed(config.mode);
-    const { transport, agentsLabel } = this.transportFor(mode, netSpec, learner.params.length, backend);
+    const { transport, agentsLabel } = this.transportFor(mode, netSpec, learner.params.length + publishedStatsSize(config, obsSize), backend);
     this.running = { ctx, transport };
     let reason: StopReason;
     let checkpointPath: string | null = null;
@@ -185,12 +213,25 @@ export class A3C {
         agentsLabel: `1 in the trainer's thread x ${init.numEnvs} envs`,
       };
     }
-    const seedRng = new Rng(config.seed);
-    const seeds = Array.from({ length: config.workers }, () => seedRng.fork() % 2 ** 31);
+    if (config.transport !== null) {
+      const target = parseRedisUrl(config.transport, this.redisPassword);
+      const agentInit: AgentInit = { config: withoutSecrets(config), netSpec, seed: config.seed, numEnvs: config.envsPerWorker };
+      const transport = new RedisTrainerTransport({
+        target,
+        run: config.run!,
+        agentInit,
+        numParams,
+        maxQueuedPerAgent: config.maxQueuedPerWorker,
+        maxMessageBytes: maxMessageBytes(config, netSpec, numParams),
+        localAgents: config.workers,
+        agentModule: new URL('./redis-agent-thread.js', import.meta.url),
+      });
+      return { transport, agentsLabel: `run ${config.run} at ${target.display}, ${config.workers} local and any that join, x ${config.envsPerWorker} envs` };
+    }
     const transport = new ThreadTransport({
       agentModule: new URL('./agent-thread.js', import.meta.url),
       agents: config.workers,
-      agentInit: (agentId, restart): AgentInit => ({ config, netSpec, seed: seeds[agentId] + restart, numEnvs: config.envsPerWorker }),
+      agentInit: (agentId, restart): AgentInit => ({ config, netSpec, seed: agentSeed(config.seed, agentId) + restart, numEnvs: config.envsPerWorker }),
       numParams,
       maxQueuedPerAgent: config.maxQueuedPerWorker,
     });
@@ -203,10 +244,7 @@ export class A3C {
     const probe = make(config.env);
     const { actionSpace, observationSpace } = probe;
     probe.close();
-    if (!(actionSpace instanceof Discrete)) {
-      throw new Error(`${config.env} has a ${actionSpace} action space; A3C here supports Discrete actions`);
-    }
-    const netSpec = netSpecFor(observationSpace, actionSpace, config.hidden);
+    const netSpec = netSpecFor(observationSpace, actionSpace, config);
     const saved = this.resumed?.checkpoint.netSpec;
     if (saved && JSON.stringify(saved) !== JSON.stringify(netSpec)) {
       throw new CheckpointError(`checkpoint ${this.resumed!.path}: its network ${JSON.stringify(saved)} does not fit ${config.env}, which needs ${JSON.stringify(netSpec)}`);
@@ -222,24 +260,24 @@ export class A3C {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const dir = join(this.config.logdir, `${this.config.env.replace(/[^A-Za-z0-9_-]/g, '_')}-${this.config.mode}-${stamp}`);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, RUN_CONFIG_FILE), JSON.stringify(this.config, null, 2));
+    writeFileSync(join(dir, RUN_CONFIG_FILE), JSON.stringify(withoutSecrets(this.config), null, 2));
     return dir;
   }
 
   /** A snapshot of the running training. */
   checkpoint(runDir: string | null = null): Checkpoint {
     if (!this.running) throw new Error('A3C.checkpoint(): no training in progress');
-    const { learner, stats } = this.running.ctx;
+    const { learner, stats, normalizer } = this.running.ctx;
     return {
-      config: this.config,
+      config: withoutSecrets(this.config),
       netSpec: this.running.ctx.netSpec,
       weights: learner.net.variables.map((v) => ({ name: v.name, shape: [...v.shape] })),
       params: learner.params,
       optimizer: learner.optimizer.state(),
-      counters: { envSteps: stats.envSteps, updates: stats.updates, trainedSamples: stats.trainedSamples, seconds: stats.seconds },
-      episodeRewards: stats.episodeRewards,
-      episodeEndSteps: stats.episodeEndSteps,
+      counters: { envSteps: stats.envSteps, updates: stats.updates, trainedSamples: stats.trainedSamples, episodes: stats.episodes, seconds: stats.seconds },
+      recentRewards: stats.recentRewards,
       runDir,
+      normalization: normalizer?.state() ?? null,
     };
   }
 }

@@ -1,9 +1,12 @@
 import { makeVectorEnv } from '../envs/registry.js';
+import { VecNormalize, type NormalizationIncrements } from '../envs/vec-normalize.js';
 import { createNet, type ActorCriticNet, type NetSpec } from '../nn/networks.js';
 import type { AgentLink, AgentProcess } from '../parallel/transport.js';
+import { Rng } from '../utils/rng.js';
 import { ExperienceSource } from './experience-source.js';
 import type { TrainConfig } from './config.js';
 import { modeNamed } from './modes/index.js';
+import { adoptPublishedStats, publishedStatsSize } from './normalization.js';
 import type { EpisodeRecord } from './n-step.js';
 
 /** What an agent starts from (structured-cloneable: it crosses to the agent's thread). */
@@ -24,6 +27,46 @@ export interface AgentReport {
   logs: string[];
   /** The mode's work: transitions, or a gradient. */
   work: unknown;
+  /**
+   * With normalisation: moments of the observations and discounted returns the agent saw since
+   * its previous message, for the trainer to merge (normalization.ts); absent or null otherwise.
+   */
+  normalization?: NormalizationIncrements | null;
+}
+
+/**
+ * The seed of agent `agentId` of a run seeded with `runSeed`: the `agentId`-th fork of the run's
+ * RNG, so that agent k gets the same seed on every transport.
+ */
+export function agentSeed(runSeed: number, agentId: number): number {
+  const rng = new Rng(runSeed);
+  let seed = 0;
+  for (let i = 0; i <= agentId; i++) seed = rng.fork() % 2 ** 31;
+  return seed;
+}
+
+/** Lines a report may carry; more are not plausible from one rollout. */
+const MAX_REPORT_LOGS = 100;
+const MAX_LOG_CHARS = 1000;
+
+/**
+ * Why `body`, which may come from another process, is not an AgentReport (episodes of numeric
+ * reward and integer length, short log lines, some work), or null when it is. The work itself is
+ * the mode's to check (ModeTrainer.check).
+ */
+export function reportProblem(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null) return 'the body is not a report object';
+  const report = body as Partial<Record<keyof AgentReport, unknown>>;
+  const { episodes, logs } = report;
+  if (!Array.isArray(episodes)) return 'episodes is not an array';
+  const badEpisode = episodes.findIndex((e: Partial<Record<keyof EpisodeRecord, unknown>> | null) => {
+    return typeof e !== 'object' || e === null || typeof e.reward !== 'number' || !Number.isInteger(e.length) || (e.length as number) < 0;
+  });
+  if (badEpisode >= 0) return `episode ${badEpisode} is not {reward: number, length: non-negative integer}`;
+  if (!Array.isArray(logs) || logs.length > MAX_REPORT_LOGS || !logs.every((l) => typeof l === 'string' && l.length <= MAX_LOG_CHARS)) {
+    return `logs is not an array of at most ${MAX_REPORT_LOGS} strings of at most ${MAX_LOG_CHARS} characters`;
+  }
+  return 'work' in report ? null : 'the report has no work';
 }
 
 /**
@@ -35,30 +78,45 @@ export interface AgentReport {
 export function createAgent(init: AgentInit, link: AgentLink, description: string): AgentProcess {
   const { config, netSpec } = init;
   const mode = modeNamed(config.mode);
-  const env = makeVectorEnv(config.env, init.numEnvs);
+  const inner = makeVectorEnv(config.env, init.numEnvs);
   const net: ActorCriticNet = createNet(netSpec, init.seed);
-  const params = new Float32Array(net.numParams);
-  let paramsVersion = link.pull(params);
-  net.setParams(params);
+  // The published vector: the parameters, then the normalisation statistics when there are any.
+  const published = new Float32Array(net.numParams + publishedStatsSize(config, inner.singleObservationSpace.size));
+  let normalizer: VecNormalize | null = null;
+  const adopt = () => {
+    net.setParams(published.subarray(0, net.numParams));
+    if (normalizer !== null) adoptPublishedStats(normalizer, published.subarray(net.numParams));
+  };
+  let paramsVersion = link.pull(published);
   let experience: ExperienceSource;
   try {
-    experience = new ExperienceSource(env, net, { gamma: config.gamma, nSteps: config.nSteps, seed: init.seed });
+    if (config.normalizeObs || config.normalizeReward) {
+      normalizer = new VecNormalize(inner, { obs: config.normalizeObs, reward: config.normalizeReward, gamma: config.gamma });
+    }
+    adopt();
+    experience = new ExperienceSource(normalizer ?? inner, net, { gamma: config.gamma, nSteps: config.nSteps, seed: init.seed, noiseHoldSteps: config.noiseHoldSteps });
   } catch (err) {
-    env.close();
+    inner.close();
     net.dispose();
     throw err;
   }
+  const env = experience.env;
   const half = mode.agent(net, { config, obsShape: experience.obsShape });
   return {
     description,
     step() {
       if (link.stopping()) return false;
       if (link.version !== paramsVersion) {
-        paramsVersion = link.pull(params);
-        net.setParams(params);
+        paramsVersion = link.pull(published);
+        adopt();
       }
       const rollout = experience.collect(half.rolloutSize);
-      const body: AgentReport = { episodes: experience.takeEpisodes(), logs: experience.takeEnvRestarts(), work: half.process(rollout) };
+      const body: AgentReport = {
+        episodes: experience.takeEpisodes(),
+        logs: experience.takeEnvRestarts(),
+        work: half.process(rollout),
+        normalization: normalizer?.takeIncrements() ?? null,
+      };
       return link.send({ agentId: link.agentId, paramsVersion, envSteps: experience.takeEnvSteps(), body });
     },
     close() {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CONFIG_FIELDS, ConfigError, ENV_DEFAULTS, REFERENCE_DEFAULTS, integerFromText, numberFromText, resolveConfig, type TrainConfig } from './config.js';
+import { CONFIG_FIELDS, ConfigError, ENV_DEFAULTS, REFERENCE_DEFAULTS, integerFromText, numberFromText, resolveConfig, withoutSecrets, type TrainConfig } from './config.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
@@ -16,6 +16,7 @@ const kebabCase = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCas
 /** One invalid value per key; typed so that a new field cannot go without one. */
 const INVALID: Record<keyof TrainConfig, unknown> = {
   env: '',
+  envModule: 42,
   mode: 'fast',
   workers: 0,
   envsPerWorker: 2.5,
@@ -31,6 +32,11 @@ const INVALID: Record<keyof TrainConfig, unknown> = {
   gradBatch: 0,
   trainBatch: 1.5,
   hidden: [],
+  policyStd: 'softplus',
+  logStdInit: 'small',
+  noiseHoldSteps: 0,
+  normalizeObs: 'yes',
+  normalizeReward: 1,
   stopReward: NaN,
   maxSteps: 0,
   maxSeconds: -1,
@@ -39,6 +45,9 @@ const INVALID: Record<keyof TrainConfig, unknown> = {
   keepCheckpoints: 0,
   logdir: 7,
   maxQueuedPerWorker: 0,
+  maxStaleness: -1,
+  transport: 'http://127.0.0.1:6379',
+  run: 'my run',
 };
 
 test('train --help lists a flag for every config key, with its placeholder, help and default', () => {
@@ -69,7 +78,7 @@ test('every field rejects an invalid value with a one-line ConfigError naming th
       `${key}: ${JSON.stringify(value)}`,
     );
   }
-  assert.throws(() => resolveConfig({ workers: -2 }), { message: 'workers must be a positive integer, got -2' });
+  assert.throws(() => resolveConfig({ workers: -2 }), { message: 'workers must be a non-negative integer, got -2' });
   assert.throws(() => resolveConfig({ mode: 'fast' as TrainConfig['mode'] }), { message: 'unknown mode "fast"; expected one of data, grad, a2c' });
 });
 
@@ -106,6 +115,18 @@ test('unknown keys are rejected, naming the known ones', () => {
 test('saveEvery needs a checkpoint folder', () => {
   assert.throws(() => resolveConfig({ saveEvery: 1000 }), { message: 'saveEvery needs a checkpoint folder to save to' });
   assert.equal(resolveConfig({ saveEvery: 1000, checkpoint: 'ckpt' }).saveEvery, 1000);
+});
+
+test('a transport needs a run name and an asynchronous mode; the trainer then runs no agents unless told to', () => {
+  const transport = 'redis://:secret@127.0.0.1:6379/0';
+  assert.throws(() => resolveConfig({ transport }), { message: 'a transport needs a run name: the name agents join with (--run NAME)' });
+  assert.throws(() => resolveConfig({ transport, run: 'r', mode: 'a2c' }), /mode a2c runs its one agent in the trainer's thread/);
+  assert.throws(() => resolveConfig({ workers: 0 }), { message: 'workers must be at least 1 without a transport (agents run as threads of this process)' });
+  assert.equal(resolveConfig({ transport, run: 'r' }).workers, 0);
+  assert.equal(resolveConfig({ transport, run: 'r', workers: 2 }).workers, 2);
+  const saved = withoutSecrets(resolveConfig({ transport, run: 'r' }));
+  assert.equal(saved.transport, 'redis://127.0.0.1:6379/0', 'the password is never saved');
+  assert.equal(withoutSecrets(resolveConfig({ transport: 'redis://alice:pw@db:6380/2', run: 'r' })).transport, 'redis://alice@db:6380/2');
 });
 
 test('the defaults are frozen and every env default resolves', () => {

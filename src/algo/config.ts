@@ -5,8 +5,12 @@
  * fails with one clear line.
  */
 
+import { RUN_NAME_PATTERN } from '../parallel/run-name.js';
+
 export const MODES = ['data', 'grad', 'a2c'] as const;
 export type ModeName = (typeof MODES)[number];
+/** StdParameterization (src/nn/net-spec.ts): how a Gaussian policy's sigma is learned. */
+export const POLICY_STDS = ['state-independent', 'state-dependent'] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -23,6 +27,12 @@ export function integerFromText(text: string): number {
   const n = numberFromText(text);
   if (!Number.isInteger(n)) throw new ConfigError(`"${text}" is not an integer.`);
   return n;
+}
+
+function booleanFromText(text: string): boolean {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw new ConfigError(`"${text}" is not true or false.`);
 }
 
 function integerListFromText(text: string): number[] {
@@ -63,12 +73,16 @@ const isPositiveInteger = (v: unknown): v is number => isNumber(v) && Number.isI
 
 const envId = kind('a Gymnasium id', isText);
 const path = kind('a path', isText);
+const moduleSpecifier = kind('a module path or package name', isText);
 const anyNumber = kind('a number', isNumber, numberFromText);
 const positiveNumber = kind('a positive number', (v): v is number => isNumber(v) && v > 0, numberFromText);
 const nonNegativeNumber = kind('a number >= 0', (v): v is number => isNumber(v) && v >= 0, numberFromText);
 const unitInterval = kind('in [0, 1]', (v): v is number => isNumber(v) && v >= 0 && v <= 1, numberFromText);
 const positiveInteger = kind('a positive integer', isPositiveInteger, integerFromText);
+const boolean = kind('true or false', (v): v is boolean => typeof v === 'boolean', booleanFromText);
 const nonNegativeInteger = kind('a non-negative integer', (v): v is number => isNumber(v) && Number.isInteger(v) && v >= 0, integerFromText);
+const redisUrl = kind('a redis://[[USER]:PASSWORD@]HOST:PORT/DB URL', (v): v is string => typeof v === 'string' && /^rediss?:\/\/\S+$/.test(v));
+const runName = kind('1 to 64 letters, digits, ".", "_" or "-"', (v): v is string => typeof v === 'string' && RUN_NAME_PATTERN.test(v));
 const positiveIntegers = kind(
   'a list of positive integers',
   (v): v is number[] => Array.isArray(v) && v.length > 0 && v.every(isPositiveInteger),
@@ -92,10 +106,18 @@ const field = <T>(f: Field<T>): Field<T> => f;
 export const CONFIG_FIELDS = {
   /** Gymnasium env id. */
   env: field<string>({ default: 'CartPole-v1', kind: envId, arg: '<id>', help: 'Gymnasium env id' }),
+  /**
+   * The user's ES module that registers `env` (with `registerEnv`) when imported; every agent
+   * thread imports it. A path or package name; `module#name` registers the export `name`.
+   */
+  envModule: field<string | null>({ default: null, kind: orNull(moduleSpecifier), arg: '<module>', help: 'your ES module that registers the env id when imported (path or package; module#export for an exported registration)' }),
   /** data: agents send transitions; grad: agents send gradients; a2c: synchronous, one thread. */
   mode: field<ModeName>({ default: 'data', kind: oneOf(MODES), arg: '<mode>', help: 'data: agents send transitions; grad: agents send gradients; a2c: synchronous' }),
-  /** Agent threads, ignored by a2c (reference --processes on Pong). */
-  workers: field<number>({ default: 4, kind: positiveInteger, arg: '<n>', help: 'agent threads' }),
+  /**
+   * Agent threads, ignored by a2c (reference --processes on Pong). With a transport: agent threads
+   * the trainer runs itself besides the agents that join from other hosts; 0 unless given.
+   */
+  workers: field<number>({ default: 4, kind: nonNegativeInteger, arg: '<n>', help: 'agent threads (with --transport: local agents besides those that join; default 0 there)' }),
   /** Env copies each agent steps together (reference NUM_ENVS). */
   envsPerWorker: field<number>({ default: 8, kind: positiveInteger, arg: '<n>', help: 'env copies per agent' }),
   /** Run seed (reference --seed). */
@@ -122,6 +144,28 @@ export const CONFIG_FIELDS = {
   trainBatch: field<number>({ default: 2, kind: positiveInteger, arg: '<n>', help: 'grad mode: gradients summed per update' }),
   /** Hidden layer sizes of the MLP for vector observations (the reference's CartPole MlpA2C). */
   hidden: field<number[]>({ default: [128], kind: positiveIntegers, arg: '<sizes>', help: 'MLP hidden sizes, comma-separated' }),
+  /**
+   * Box actions: a learned log sigma per action dimension (Stable-Baselines3), or sigma^2 from a
+   * softplus layer of the state (Mnih et al. 2016's MuJoCo nets). Measured in README, Results.
+   */
+  policyStd: field<(typeof POLICY_STDS)[number]>({ default: 'state-independent', kind: oneOf(POLICY_STDS), arg: '<kind>', help: 'Box actions: how the Gaussian policy learns sigma' }),
+  /**
+   * Steps the policy's sampling noise is held for before it is drawn again (1: a new draw every
+   * step): the Gaussian's unit noise, or the uniform number a categorical sample inverts.
+   * Persistent noise explores where i.i.d. noise averages out (policy.ts), as SB3's gSDE with
+   * sde_sample_freq.
+   */
+  noiseHoldSteps: field<number>({ default: 1, kind: positiveInteger, arg: '<n>', help: 'steps the policy\'s sampling noise is held for (1: i.i.d.)' }),
+  /** Box actions: log sigma of the Gaussian policy at initialisation (SB3's log_std_init, default 0). */
+  logStdInit: field<number>({ default: 0, kind: anyNumber, arg: '<x>', help: 'Box actions: initial log standard deviation of the Gaussian policy' }),
+  /**
+   * Normalise observations by running mean and variance, clipped at +-10 (SB3's VecNormalize,
+   * norm_obs). The statistics are merged over all agents by the trainer, published with the
+   * parameters, saved in checkpoints and applied by eval, play and export.
+   */
+  normalizeObs: field<boolean>({ default: false, kind: boolean, arg: '<bool>', help: 'normalise observations by running mean/std (VecNormalize), as eval/play/export do with the saved statistics' }),
+  /** Scale rewards by the running std of the discounted return, clipped at +-10 (SB3's VecNormalize, norm_reward). */
+  normalizeReward: field<boolean>({ default: false, kind: boolean, arg: '<bool>', help: 'scale rewards by the running std of the discounted return (VecNormalize)' }),
   /** Stop once the mean reward of the last 100 episodes reaches this; null: the env's threshold. */
   stopReward: field<number | null>({ default: null, kind: orNull(anyNumber), arg: '<x>', help: 'stop when the mean reward of 100 episodes reaches this (default: the env threshold)' }),
   /** Stop after this many env steps; null: no limit. */
@@ -138,6 +182,18 @@ export const CONFIG_FIELDS = {
   logdir: field<string | null>({ default: null, kind: orNull(path), arg: '<dir>', help: 'write TensorBoard event files and metrics.csv to a run folder in this folder' }),
   /** Agent messages that may wait unprocessed per agent before it pauses (the reference's queue bound). */
   maxQueuedPerWorker: field<number>({ default: 1, kind: positiveInteger, arg: '<n>', help: 'agent messages waiting per agent before it pauses' }),
+  /**
+   * Drop agent work (gradients, transitions) computed with parameters more than this many versions
+   * older than the trainer's when it arrives; its env steps and episodes still count. null: keep all.
+   */
+  maxStaleness: field<number | null>({ default: null, kind: orNull(nonNegativeInteger), arg: '<versions>', help: 'drop agent work computed with parameters more than this many versions old (counted as dropped_stale)' }),
+  /**
+   * Where agents meet the trainer across hosts: a Redis URL (the password may instead come from
+   * A3C_REDIS_PASSWORD); null: agent threads in this process. Saved without its password.
+   */
+  transport: field<string | null>({ default: null, kind: orNull(redisUrl), arg: '<url>', help: 'redis://[[USER]:PASSWORD@]HOST:PORT/DB: agents on other hosts join with `a3c agent` (default: local threads)' }),
+  /** The run's name in Redis: agents join it with `a3c agent --run NAME`; needed with a transport. */
+  run: field<string | null>({ default: null, kind: orNull(runName), arg: '<name>', help: 'run name that agents join (with --transport)' }),
 };
 
 /** One value per field of the table, of the field's type; each key's doc is its table entry's. */
@@ -147,6 +203,22 @@ export type TrainConfig = { [K in keyof typeof CONFIG_FIELDS]: (typeof CONFIG_FI
 export const REFERENCE_DEFAULTS: Readonly<TrainConfig> = Object.freeze(
   Object.fromEntries(Object.entries(CONFIG_FIELDS).map(([key, f]) => [key, f.default])) as TrainConfig,
 );
+
+/** What the continuous-control presets below share. */
+const CONTINUOUS: Readonly<Partial<TrainConfig>> = Object.freeze({
+  workers: 2,
+  envsPerWorker: 8,
+  hidden: [64, 64],
+  lr: 7e-4,
+  entCoef: 0,
+  maxGradNorm: 0.5,
+  normalizeObs: true,
+  normalizeReward: true,
+  batchSize: 64,
+  microBatch: 32,
+  gradBatch: 64,
+  trainBatch: 1,
+});
 
 /**
  * Per-environment defaults, applied over the reference's. CartPole: the reference's clip 0.1 and
@@ -158,7 +230,27 @@ export const ENV_DEFAULTS: Readonly<Record<string, Partial<TrainConfig>>> = Obje
   // Two queued messages per agent keep both cores busy while the learner trains: +9% env steps/s
   // in data mode on this 2-core machine (878 -> 958, 55 s runs).
   'PongNoFrameskip-v4': { workers: 4, envsPerWorker: 8, stopReward: 18, maxQueuedPerWorker: 2 },
+  // Continuous control after rl-baselines3-zoo's A2C (hyperparams/a2c.yml): normalised observations
+  // and rewards, no entropy bonus, clip 0.5, lr 7e-4, 64x64 MLP; our n-step first-last returns in
+  // place of its GAE. Measured in bench/continuous-suite.ts (README, Results).
+  // Pendulum: the zoo's gamma 0.9 and 8 steps; Gymnasium sets no bound, -200 is the issue's.
+  'Pendulum-v1': { ...CONTINUOUS, gamma: 0.9, nSteps: 8, stopReward: -200 },
+  // MountainCarContinuous: the goal's reward is found only by persistent pushes (held noise, the
+  // zoo's sde_sample_freq 16) and reaches the start only through long returns (64 steps).
+  'MountainCarContinuous-v0': { ...CONTINUOUS, gamma: 0.99, nSteps: 64, noiseHoldSteps: 16 },
 });
+
+/** Over the env's defaults when a transport is given: the trainer runs no agents of its own unless told to. */
+const TRANSPORT_DEFAULTS: Readonly<Partial<TrainConfig>> = Object.freeze({ workers: 0 });
+
+/** `config` as it may be written to disk (checkpoints, run folders) or sent to agents: its transport URL without a password. */
+export function withoutSecrets(config: TrainConfig): TrainConfig {
+  if (config.transport === null) return config;
+  const url = new URL(config.transport);
+  if (url.password === '') return config;
+  url.password = '';
+  return { ...config, transport: url.toString() };
+}
 
 function check(condition: boolean, message: string): void {
   if (!condition) throw new ConfigError(message);
@@ -175,12 +267,19 @@ export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
   const merged: Partial<TrainConfig> = {};
   for (const layer of layers) Object.assign(merged, stripUndefined(layer));
   const env = merged.env ?? REFERENCE_DEFAULTS.env;
-  const config: TrainConfig = { ...REFERENCE_DEFAULTS, ...ENV_DEFAULTS[env], ...merged, env } as TrainConfig;
+  const transportDefaults = merged.transport ? TRANSPORT_DEFAULTS : {};
+  const config: TrainConfig = { ...REFERENCE_DEFAULTS, ...ENV_DEFAULTS[env], ...transportDefaults, ...merged, env } as TrainConfig;
   for (const [key, f] of Object.entries(CONFIG_FIELDS)) {
     const value: unknown = config[key as keyof TrainConfig];
     check(f.kind.is(value), f.kind.error(key, value));
   }
   check(config.saveEvery === null || config.checkpoint !== null, 'saveEvery needs a checkpoint folder to save to');
+  if (config.transport === null) {
+    check(config.workers > 0, 'workers must be at least 1 without a transport (agents run as threads of this process)');
+  } else {
+    check(config.run !== null, 'a transport needs a run name: the name agents join with (--run NAME)');
+    check(config.mode !== 'a2c', 'mode a2c runs its one agent in the trainer\'s thread; a transport needs mode data or grad');
+  }
   return config;
 }
 

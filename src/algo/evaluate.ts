@@ -1,6 +1,6 @@
-import { registerAtariEnvs } from '../envs/atari/index.js';
 import { loadCheckpoint } from '../io/checkpoint.js';
-import { playCheckpoint, type PlayResult } from './play.js';
+import { checkpointConfig } from './checkpoint-config.js';
+import { playCheckpoint, prepareEnvs, type PlayResult } from './play.js';
 
 export interface EvalOptions {
   episodes: number;
@@ -11,9 +11,13 @@ export interface EvalOptions {
 
 export type EvalResult = PlayResult;
 
-/** Plays whole episodes with a checkpoint's policy (greedy by default, as SB3's evaluate_policy). */
-export function evaluateCheckpoint(path: string, options: EvalOptions): EvalResult {
+/**
+ * Plays whole episodes with a checkpoint's policy (greedy by default, as SB3's evaluate_policy),
+ * in the env it was trained on (importing its env module, if it has one).
+ * @throws CheckpointError for a missing or corrupt checkpoint; Error when its env module cannot be imported.
+ */
+export async function evaluateCheckpoint(path: string, options: EvalOptions): Promise<EvalResult> {
   const checkpoint = loadCheckpoint(path);
-  registerAtariEnvs();
+  await prepareEnvs(checkpointConfig(checkpoint, path));
   return playCheckpoint(checkpoint, { episodes: options.episodes, seed: options.seed ?? 0, stochastic: options.stochastic }, path);
 }

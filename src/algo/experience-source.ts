@@ -1,15 +1,16 @@
 import type { VectorEnv } from '../envs/core.js';
-import { Discrete } from '../envs/spaces.js';
 import { Rng } from '../utils/rng.js';
 import type { ActorCriticNet } from '../nn/networks.js';
 import { NStepCollector, type EpisodeRecord } from './n-step.js';
-import { NetPolicy } from './policy.js';
+import { actionLayoutOf, NetPolicy } from './policy.js';
 import { TransitionBatch, type TransitionArrays } from './transition-batch.js';
 
 export interface ExperienceSourceOptions {
   gamma: number;
   nSteps: number;
   seed: number;
+  /** Steps each draw of the policy's sampling noise is held for (NetPolicy). */
+  noiseHoldSteps: number;
 }
 
 /**
@@ -28,15 +29,16 @@ export class ExperienceSource {
     readonly net: ActorCriticNet,
     options: ExperienceSourceOptions,
   ) {
-    if (!(env.singleActionSpace instanceof Discrete)) {
-      throw new Error(`A3C needs a Discrete action space; ${env.singleActionSpace} is not supported yet`);
-    }
     const space = env.singleObservationSpace;
     this.obsShape = space.shape;
+    const layout = actionLayoutOf(net.spec);
+    const actionSpace = env.singleActionSpace;
+    const fits = layout.kind === 'box' ? actionSpace.kind === 'box' && actionSpace.size === layout.size : actionSpace.kind === 'discrete' && actionSpace.n === layout.n;
+    if (!fits) throw new Error(`the network acts in ${layout.kind === 'box' ? `Box actions of ${layout.size}` : `Discrete(${layout.n})`}; the env's action space is ${actionSpace}`);
     const rng = new Rng(options.seed);
-    const policy = new NetPolicy(net, space.shape, env.singleActionSpace.n, rng);
+    const policy = new NetPolicy(net, space.shape, rng, false, options.noiseHoldSteps);
     this.collector = new NStepCollector(env, policy, options.gamma, options.nSteps, rng.fork() % 2 ** 31);
-    this.buffer = new TransitionBatch(space.size, space.dtype);
+    this.buffer = new TransitionBatch(space.size, space.dtype, layout);
   }
 
   /** Steps the envs until `count` transitions are ready and returns exactly that many. */

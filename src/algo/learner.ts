@@ -11,6 +11,12 @@ export interface GradientResult {
   stats: LossStats;
 }
 
+/** The batch's actions as the loss takes them: `[size]` int32 indices, or `[size, actDim]` float32 Gaussian samples. */
+function actionsTensor(batch: TransitionArrays): tf.Tensor {
+  const { actions, size } = batch;
+  return actions instanceof Int32Array ? tf.tensor1d(actions, 'int32') : tf.tensor2d(actions, [size, actions.length / size]);
+}
+
 /**
  * Gradients of the actor-critic loss (loss.ts) on `batch` (`obs` `[size, ...obsShape]`), flat in
  * the net's parameter order, with the loss terms as numbers.
@@ -19,7 +25,7 @@ export function lossGradients(net: ActorCriticNet, batch: TransitionArrays, obsS
   let stats: LossStats | undefined;
   const grads = flatGradients(net, () => {
     const out = net.forward(obsTensor(batch.obs, batch.size, obsShape));
-    const terms = actorCriticLoss(out.logits, out.value, tf.tensor1d(batch.actions, 'int32'), tf.tensor1d(batch.valueTargets), entCoef);
+    const terms = actorCriticLoss(out, actionsTensor(batch), tf.tensor1d(batch.valueTargets), entCoef);
     stats = {
       total: terms.total.dataSync()[0],
       policy: terms.policy.dataSync()[0],

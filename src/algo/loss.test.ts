@@ -34,7 +34,7 @@ function handLoss(logits: number[][], values: number[]) {
 }
 
 function tfLoss(logits: tf.Tensor2D, values: tf.Tensor1D) {
-  return actorCriticLoss(logits, values, tf.tensor1d(ACTIONS, 'int32'), tf.tensor1d(TARGETS), ENT_COEF);
+  return actorCriticLoss({ logits, value: values }, tf.tensor1d(ACTIONS, 'int32'), tf.tensor1d(TARGETS), ENT_COEF);
 }
 
 test('actor-critic loss terms equal hand-computed values', async () => {

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { categoricalEntropy, categoricalLogProb, gaussianEntropy, gaussianLogProb } from '../nn/distributions.js';
+import { isGaussianOutput, type ActorCriticOutput } from '../nn/networks.js';
 
 /** Identity whose gradient is zero: tfjs has no stop_gradient. */
 const detach = tf.customGrad(((x: tf.Tensor) => ({
@@ -14,31 +16,37 @@ export type LossTerms = {
   policy: tf.Scalar;
   /** mean((target - V(s))^2). */
   value: tf.Scalar;
-  /** mean policy entropy -sum pi log pi. */
+  /** mean policy entropy: -sum pi log pi (categorical), sum log sigma + (1 + log 2 pi) / 2 (Gaussian). */
   entropy: tf.Scalar;
   advantageMean: tf.Scalar;
   valueMean: tf.Scalar;
 };
 
 /**
- * The A3C loss of Mnih et al. 2016 as Lapan's Chapter 13 writes it: value MSE + policy gradient
- * with a detached advantage + an entropy bonus weighted by `entCoef` (ENTROPY_BETA).
- * Shapes: logits `[batch, numActions]`, values, actions, valueTargets `[batch]`.
+ * log pi(a|s) of the taken actions and the entropy of pi(.|s), each `[batch]`, for either head:
+ * `actions` is `[batch]` int32 for categorical logits, `[batch, actDim]` float32 (the unclipped
+ * samples) for a Gaussian.
  */
-export function actorCriticLoss(
-  logits: tf.Tensor2D,
-  values: tf.Tensor1D,
-  actions: tf.Tensor1D,
-  valueTargets: tf.Tensor1D,
-  entCoef: number,
-): LossTerms {
-  const numActions = logits.shape[1];
-  const logProbs = tf.logSoftmax(logits);
+export function policyTerms(out: ActorCriticOutput, actions: tf.Tensor): { logProb: tf.Tensor1D; entropy: tf.Tensor1D } {
+  if (isGaussianOutput(out)) {
+    return { logProb: gaussianLogProb(out.mean, out.logStd, actions as tf.Tensor2D), entropy: gaussianEntropy(out.logStd) };
+  }
+  return { logProb: categoricalLogProb(out.logits, actions as tf.Tensor1D), entropy: categoricalEntropy(out.logits) };
+}
+
+/**
+ * The A3C loss of Mnih et al. 2016 as Lapan's Chapter 13 writes it: value MSE + policy gradient
+ * with a detached advantage + an entropy bonus weighted by `entCoef` (ENTROPY_BETA), for a
+ * categorical or a diagonal Gaussian policy (policyTerms).
+ * Shapes: the net's output for `[batch]` states, actions as policyTerms takes them, valueTargets `[batch]`.
+ */
+export function actorCriticLoss(out: ActorCriticOutput, actions: tf.Tensor, valueTargets: tf.Tensor1D, entCoef: number): LossTerms {
+  const values = out.value;
+  const { logProb, entropy: entropies } = policyTerms(out, actions);
   const value = tf.losses.meanSquaredError(valueTargets, values) as tf.Scalar;
   const advantages = tf.sub(valueTargets, detach(values));
-  const logProbTaken = tf.sum(tf.mul(logProbs, tf.oneHot(actions, numActions)), 1);
-  const policy = tf.neg(tf.mean(tf.mul(advantages, logProbTaken))) as tf.Scalar;
-  const entropy = tf.neg(tf.mean(tf.sum(tf.mul(tf.exp(logProbs), logProbs), 1))) as tf.Scalar;
+  const policy = tf.neg(tf.mean(tf.mul(advantages, logProb))) as tf.Scalar;
+  const entropy = tf.mean(entropies) as tf.Scalar;
   const total = tf.sub(tf.add(policy, value), tf.mul(entCoef, entropy)) as tf.Scalar;
   return { total, policy, value, entropy, advantageMean: tf.mean(advantages) as tf.Scalar, valueMean: tf.mean(values) as tf.Scalar };
 }

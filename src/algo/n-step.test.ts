@@ -7,7 +7,8 @@ import { TransitionBatch } from './transition-batch.js';
 
 /**
  * One env copy whose observation is the step index t and whose reward for the step taken at t is
- * t + 1; the episode ends after `length` steps, terminated or truncated.
+ * t + 1; the episode ends after `length` steps, terminated or truncated, reported in `info.episode`
+ * as a monitored env does.
  */
 class CountingEnv implements VectorEnv {
   readonly numEnvs = 1;
@@ -37,7 +38,7 @@ class CountingEnv implements VectorEnv {
       terminated: Uint8Array.of(ended && this.ending === 'terminated' ? 1 : 0),
       truncated: Uint8Array.of(ended && this.ending === 'truncated' ? 1 : 0),
       finalObs: [finalObs],
-      infos: [{}],
+      infos: [ended ? { episode: { r: (this.length * (this.length + 1)) / 2, l: this.length } } : {}],
     };
   }
 
@@ -50,12 +51,13 @@ const policy: ActingPolicy = {
   values: (obs: Obs) => Float32Array.from(obs, (s) => 10 + s),
 };
 
+const DISCRETE_2 = { kind: 'discrete', n: 2 } as const;
 const GAMMA = 0.5;
 const N_STEPS = 2;
 
 function collect(env: VectorEnv, steps: number): { obs: number[]; targets: number[] } {
   const collector = new NStepCollector(env, policy, GAMMA, N_STEPS);
-  const out = new TransitionBatch(1, 'float32');
+  const out = new TransitionBatch(1, 'float32', DISCRETE_2);
   for (let i = 0; i < steps; i++) collector.step(out);
   const t = out.take(out.size);
   return { obs: Array.from(t.obs), targets: Array.from(t.valueTargets) };
@@ -75,7 +77,7 @@ test('truncated episode: tails bootstrap from V(final observation) with gamma^k'
 
 test('a window is held back until the next step provides V(s_{t+n})', () => {
   const collector = new NStepCollector(new CountingEnv(100, 'terminated'), policy, GAMMA, N_STEPS);
-  const out = new TransitionBatch(1, 'float32');
+  const out = new TransitionBatch(1, 'float32', DISCRETE_2);
   collector.step(out);
   collector.step(out);
   assert.equal(out.size, 0);
@@ -87,13 +89,46 @@ test('a window is held back until the next step provides V(s_{t+n})', () => {
 
 test('episodes are recorded with their undiscounted reward and length', () => {
   const collector = new NStepCollector(new CountingEnv(3, 'terminated'), policy, GAMMA, N_STEPS);
-  const out = new TransitionBatch(1, 'float32');
+  const out = new TransitionBatch(1, 'float32', DISCRETE_2);
   for (let i = 0; i < 7; i++) collector.step(out);
   assert.deepEqual(collector.finishedEpisodes, [
     { reward: 6, length: 3 },
     { reward: 6, length: 3 },
   ]);
   assert.equal(collector.envSteps, 7);
+});
+
+/** Atari-like: training episodes end at each lost life (every 2 steps); a game of 3 lives scores 100 points. */
+class LivesEnv extends CountingEnv {
+  private lives = 3;
+
+  constructor() {
+    super(2, 'terminated');
+  }
+
+  override step(): VectorStepResult {
+    const result = super.step();
+    if (result.terminated[0] === 1 && --this.lives === 0) {
+      this.lives = 3;
+      result.infos[0] = { episode: { r: 100, l: 6 } };
+    } else {
+      result.infos[0] = {};
+    }
+    return result;
+  }
+}
+
+test('reported episodes are the whole ones in info.episode, not the training episodes the env ends early', () => {
+  const collector = new NStepCollector(new LivesEnv(), policy, GAMMA, N_STEPS);
+  const out = new TransitionBatch(1, 'float32', DISCRETE_2);
+  for (let i = 0; i < 13; i++) collector.step(out);
+  assert.deepEqual(collector.finishedEpisodes, [
+    { reward: 100, length: 6 },
+    { reward: 100, length: 6 },
+  ]);
+  // Training still ends its windows at each lost life: the first life's windows do not bootstrap.
+  const t = out.take(out.size);
+  assert.deepEqual(Array.from(t.valueTargets.slice(0, 2)), [1 + 0.5 * 2, 2]);
 });
 
 /** A CountingEnv whose process "dies" on one step and can be restarted. */
@@ -119,7 +154,7 @@ class DyingEnv extends CountingEnv {
 test('an env whose process died is restarted and the unfinished windows are dropped', () => {
   const env = new DyingEnv(4);
   const collector = new NStepCollector(env, policy, GAMMA, N_STEPS);
-  const out = new TransitionBatch(1, 'float32');
+  const out = new TransitionBatch(1, 'float32', DISCRETE_2);
   for (let i = 0; i < 7; i++) collector.step(out);
   assert.equal(env.restarts, 1);
   assert.deepEqual(collector.envRestarts, ['env server died; restarted the env']);
@@ -137,5 +172,5 @@ test('other env errors are not swallowed', () => {
     throw new Error('bad action');
   };
   const collector = new NStepCollector(env, policy, GAMMA, N_STEPS);
-  assert.throws(() => collector.step(new TransitionBatch(1, 'float32')), /bad action/);
+  assert.throws(() => collector.step(new TransitionBatch(1, 'float32', DISCRETE_2)), /bad action/);
 });

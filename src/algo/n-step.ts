@@ -1,9 +1,14 @@
 import { EnvProcessDiedError, type Obs, type VectorEnv, type VectorStepResult } from '../envs/core.js';
+import type { Box } from '../envs/spaces.js';
 import type { TransitionBatch } from './transition-batch.js';
 
 /** What the collector asks of the policy for a batch of observations `[count, obsSize]`. */
 export interface PolicyStep {
-  actions: Int32Array;
+  /**
+   * `[count]` indices for a Discrete action space; `[count, actDim]` samples for a Box, unclipped
+   * (the collector clips them only to step the env, and keeps them for the loss's log-probability).
+   */
+  actions: Int32Array | Float32Array;
   /** V(s) of the same observations, used to bootstrap returns. */
   values: Float32Array;
 }
@@ -13,14 +18,18 @@ export interface ActingPolicy {
   values(obs: Obs, count: number): Float32Array;
 }
 
+/** A whole episode as the env reported it in `info.episode` (raw return, length in steps). */
 export interface EpisodeRecord {
   reward: number;
   length: number;
 }
 
+/** A discrete action's index, or a Box action's `actDim` numbers. */
+type ActionRow = number | Float32Array;
+
 interface PendingTransition {
   obs: Obs;
-  action: number;
+  action: ActionRow;
   /** Discounted reward sum of the window. */
   rewardSum: number;
   /** gamma^k of the window, multiplying V of the observation the window ends on. */
@@ -29,7 +38,7 @@ interface PendingTransition {
 
 interface HistoryStep {
   obs: Obs;
-  action: number;
+  action: ActionRow;
   reward: number;
 }
 
@@ -42,14 +51,18 @@ interface HistoryStep {
  *
  * V(s_{t+n}) comes from the next step's action forward pass, so the network runs once per step;
  * windows waiting for it are held back until then.
+ *
+ * Finished episodes are what the env reports in `info.episode` (makeVectorEnv's envs do), not the
+ * training episodes: an Atari game with lives is one episode with its raw score, though training
+ * ends an episode at each lost life and learns from clipped rewards.
  */
 export class NStepCollector {
   private obs: Obs;
   private readonly histories: HistoryStep[][];
   private readonly waiting: PendingTransition[][];
-  private readonly episodeReward: Float64Array;
-  private readonly episodeLength: Int32Array;
   private readonly obsSize: number;
+  /** The Box the env's actions are clipped into, or null for discrete actions. */
+  private readonly actionBox: Box | null;
   private readonly gammaPowers: Float64Array;
   /** Env steps taken (one per copy per step). */
   envSteps = 0;
@@ -65,11 +78,11 @@ export class NStepCollector {
     seed?: number,
   ) {
     this.obsSize = env.singleObservationSpace.size;
+    const actionSpace = env.singleActionSpace;
+    this.actionBox = actionSpace.kind === 'box' ? actionSpace : null;
     this.obs = env.reset({ seed }).obs;
     this.histories = Array.from({ length: env.numEnvs }, () => []);
     this.waiting = Array.from({ length: env.numEnvs }, () => []);
-    this.episodeReward = new Float64Array(env.numEnvs);
-    this.episodeLength = new Int32Array(env.numEnvs);
     this.gammaPowers = Float64Array.from({ length: nSteps + 1 }, (_, k) => gamma ** k);
   }
 
@@ -79,18 +92,18 @@ export class NStepCollector {
     const { actions, values } = this.policy.act(this.obs, n);
     for (let i = 0; i < n; i++) this.release(i, values[i], out);
 
-    const result = this.stepOrRestart(actions);
+    // SB3's collect_rollouts: the env gets the action clipped into its Box, the loss the sample.
+    const result = this.stepOrRestart(this.actionBox === null ? actions : this.actionBox.clip(actions));
     if (result === null) return;
     this.envSteps += n;
     const truncatedCopies: number[] = [];
     for (let i = 0; i < n; i++) {
       const history = this.histories[i];
-      history.push({ obs: this.rowOf(this.obs, i), action: actions[i], reward: result.rewards[i] });
-      this.episodeReward[i] += result.rewards[i];
-      this.episodeLength[i]++;
+      history.push({ obs: this.rowOf(this.obs, i), action: this.actionOf(actions, i), reward: result.rewards[i] });
+      const episode = result.infos[i].episode as { r: number; l: number } | undefined;
+      if (episode !== undefined) this.finishedEpisodes.push({ reward: episode.r, length: episode.l });
       const ended = result.terminated[i] === 1 || result.truncated[i] === 1;
       if (ended) {
-        this.recordEpisode(i);
         if (result.terminated[i] === 1) {
           while (history.length > 0) this.emit(this.window(history), 0, out);
         } else {
@@ -109,7 +122,7 @@ export class NStepCollector {
    * Steps the env; when its process died and it can restart, restarts it, drops the episodes in
    * progress (their windows can no longer be completed) and returns null.
    */
-  private stepOrRestart(actions: Int32Array): VectorStepResult | null {
+  private stepOrRestart(actions: ArrayLike<number>): VectorStepResult | null {
     try {
       return this.env.step(actions);
     } catch (err) {
@@ -118,8 +131,6 @@ export class NStepCollector {
       for (let i = 0; i < this.env.numEnvs; i++) {
         this.histories[i].length = 0;
         this.waiting[i].length = 0;
-        this.episodeReward[i] = 0;
-        this.episodeLength[i] = 0;
       }
       this.envRestarts.push(`${err.message}; restarted the env`);
       return null;
@@ -133,6 +144,12 @@ export class NStepCollector {
 
   private rowOf(batch: Obs, i: number): Obs {
     return batch.slice(i * this.obsSize, (i + 1) * this.obsSize);
+  }
+
+  private actionOf(actions: Int32Array | Float32Array, i: number): ActionRow {
+    if (this.actionBox === null) return actions[i];
+    const size = this.actionBox.size;
+    return actions.slice(i * size, (i + 1) * size) as Float32Array;
   }
 
   /** Folds the history into a window starting at its oldest step, and drops that step. */
@@ -158,11 +175,5 @@ export class NStepCollector {
     copies.forEach((i, row) => batch.set(finalObs[i]!, row * this.obsSize));
     const values = this.policy.values(batch, copies.length);
     copies.forEach((i, row) => this.release(i, values[row], out));
-  }
-
-  private recordEpisode(i: number): void {
-    this.finishedEpisodes.push({ reward: this.episodeReward[i], length: this.episodeLength[i] });
-    this.episodeReward[i] = 0;
-    this.episodeLength[i] = 0;
   }
 }

@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { Obs } from '../envs/core.js';
 import type { Box, Discrete } from '../envs/spaces.js';
 import type { Rng } from '../utils/rng.js';
-import type { ActorCriticNet, NetSpec } from '../nn/networks.js';
+import { isGaussianOutput, type ActorCriticNet, type NetSpec } from '../nn/networks.js';
+import type { TrainConfig } from './config.js';
 import type { ActingPolicy, PolicyStep } from './n-step.js';
+import type { ActionLayout } from './transition-batch.js';
 
 /** A batch of observations `[count, ...obsShape]` as the float32 tensor networks take. */
 export function obsTensor(obs: Obs, count: number, obsShape: readonly number[]): tf.Tensor {
@@ -32,31 +34,60 @@ export function argmax(logits: Float32Array, offset: number, n: number): number 
   return best;
 }
 
-/** Samples actions from the network's softmax policy (ptan's PolicyAgent); greedy for evaluation. */
+/**
+ * Acts with the network's policy (ptan's PolicyAgent): samples from the softmax over its logits
+ * (inverse CDF of a uniform u), or from its diagonal Gaussian (mean + sigma * eps, unclipped: the
+ * collector clips only what the env gets); `greedy` takes the most probable action, the
+ * Gaussian's mean (for evaluation).
+ *
+ * The noise (u ~ U(0, 1) per env copy, eps ~ N(0, I) per action number) is drawn anew every
+ * `noiseHoldSteps` calls of `act` and held in between (1: every step, the plain policy). Held
+ * noise explores with persistent pushes where i.i.d. noise averages out, as gSDE's
+ * `sde_sample_freq` in Stable-Baselines3 (Raffin et al. 2021): random episodes of
+ * MountainCarContinuous-v0 reach the goal 1 time in 200 with N(0, 1) actions and 186 times with
+ * the noise held for 16 steps; of MountainCar-v0 never with uniform actions and 18 times with
+ * them held for 16 steps. Each action is still distributed as pi(.|s) given its state, the
+ * density the loss uses.
+ */
 export class NetPolicy implements ActingPolicy {
+  private noise = new Float64Array(0);
+  private calls = 0;
+
   constructor(
     private readonly net: ActorCriticNet,
     private readonly obsShape: readonly number[],
-    private readonly numActions: number,
     private readonly rng: Rng,
     private readonly greedy = false,
-  ) {}
+    private readonly noiseHoldSteps = 1,
+  ) {
+    if (!Number.isInteger(noiseHoldSteps) || noiseHoldSteps < 1) throw new Error(`NetPolicy: noiseHoldSteps must be a positive integer, got ${noiseHoldSteps}`);
+  }
 
+  /** Actions `[count]` (discrete) or `[count, actDim]` (Gaussian) and values `[count]` for observations `[count, ...obsShape]`. */
   act(obs: Obs, count: number): PolicyStep {
-    const [logitsT, valuesT] = tf.tidy(() => {
+    const outputs = tf.tidy(() => {
       const out = this.net.forward(obsTensor(obs, count, this.obsShape));
-      return [out.logits, out.value];
+      return isGaussianOutput(out) ? [out.value, out.mean, out.logStd] : [out.value, out.logits];
     });
-    const logits = logitsT.dataSync() as Float32Array;
-    const values = valuesT.dataSync() as Float32Array;
-    logitsT.dispose();
-    valuesT.dispose();
-    const actions = new Int32Array(count);
-    const n = this.numActions;
-    for (let i = 0; i < count; i++) {
-      actions[i] = this.greedy ? argmax(logits, i * n, n) : sampleSoftmax(logits, i * n, n, this.rng.random());
+    const [values, head, logStd] = outputs.map((t) => t.dataSync() as Float32Array);
+    tf.dispose(outputs);
+    const n = this.net.spec.numActions;
+    if (logStd !== undefined) {
+      if (this.greedy) return { actions: head, values };
+      const eps = this.heldNoise(head.length, () => this.rng.normal());
+      return { actions: head.map((m, k) => m + Math.exp(logStd[k]) * eps[k]), values };
     }
+    const actions = new Int32Array(count);
+    const u = this.greedy ? null : this.heldNoise(count, () => this.rng.random());
+    for (let i = 0; i < count; i++) actions[i] = u === null ? argmax(head, i * n, n) : sampleSoftmax(head, i * n, n, u[i]);
     return { actions, values };
+  }
+
+  /** `size` draws of `draw`, the same as the previous call's until `noiseHoldSteps` calls have used them. */
+  private heldNoise(size: number, draw: () => number): Float64Array {
+    if (this.noise.length !== size || this.calls % this.noiseHoldSteps === 0) this.noise = Float64Array.from({ length: size }, draw);
+    this.calls++;
+    return this.noise;
   }
 
   values(obs: Obs, count: number): Float32Array {
@@ -67,14 +98,30 @@ export class NetPolicy implements ActingPolicy {
   }
 }
 
-/** The network for an env's spaces: Lapan's Atari net for stacked uint8 frames, an MLP otherwise. */
-export function netSpecFor(observationSpace: Box, actionSpace: Discrete, hidden: number[]): NetSpec {
+/**
+ * The network for an env's spaces: Lapan's Atari net for stacked uint8 frames and discrete
+ * actions, an MLP of `config.hidden` units otherwise, with a Gaussian head for a Box action space
+ * (`config.policyStd`, `config.logStdInit`).
+ * @throws Error for observations that are neither a vector nor uint8 frames, for Box actions that
+ *   are not a vector, or for Box actions with frames.
+ */
+export function netSpecFor(observationSpace: Box, actionSpace: Discrete | Box, config: Pick<TrainConfig, 'hidden' | 'policyStd' | 'logStdInit'>): NetSpec {
+  const { hidden } = config;
   const shape = observationSpace.shape;
+  const continuous = actionSpace.kind === 'box';
+  if (continuous && actionSpace.shape.length !== 1) throw new Error(`no policy for actions of shape [${actionSpace.shape.join(', ')}] (${actionSpace}); expected a vector Box`);
   if (shape.length === 3 && observationSpace.dtype === 'uint8') {
+    if (continuous) throw new Error(`no network for uint8 frames [${shape.join(', ')}] with ${actionSpace} actions; the Atari net has a discrete head`);
     return { kind: 'atari', inputShape: [shape[0], shape[1], shape[2]], numActions: actionSpace.n };
   }
   if (shape.length !== 1) throw new Error(`no network for observations of shape [${shape.join(', ')}]; expected a vector or uint8 frames [C, H, W]`);
+  if (continuous) return { kind: 'mlp', obsSize: shape[0], numActions: actionSpace.size, hidden, gaussian: { std: config.policyStd, logStdInit: config.logStdInit } };
   return { kind: 'mlp', obsSize: shape[0], numActions: actionSpace.n, hidden };
+}
+
+/** How transitions of the network `spec` hold their actions: indices of its categorical head, or Gaussian samples. */
+export function actionLayoutOf(spec: NetSpec): ActionLayout {
+  return spec.kind === 'mlp' && spec.gaussian !== undefined ? { kind: 'box', size: spec.numActions } : { kind: 'discrete', n: spec.numActions };
 }
 
 /** One observation's shape as the network `spec` takes it: `[obsSize]` or `[C, H, W]`. */

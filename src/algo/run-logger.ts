@@ -27,8 +27,10 @@ const UPDATE_KEYS = Object.keys(UPDATE_TAGS) as (keyof UpdateScalars)[];
 
 /**
  * TensorBoard scalars and metrics.csv of a run, against the env-step count: `reward` and
- * `episode_steps` for every episode; `reward_100`, `steps_per_s`, `staleness_mean` and
- * `staleness_max` (versions behind, over the last 100 agent messages) and the update statistics
+ * `episode_steps` for every episode; `reward_100`, `steps_per_s`, `agents` (connected),
+ * `messages_per_s`, `dropped_stale` and `rejected` (agent messages, counted since this process
+ * started), `staleness_mean` and `staleness_max` (versions behind, over the last 100 agent
+ * messages) and the update statistics
  * (`loss_total`, `loss_policy`, `loss_value`, `entropy`, `grad_norm`, `adv_mean`, `values_mean`,
  * each the mean over the updates since the last point) at most every 100 ms, and at the end.
  */
@@ -42,6 +44,10 @@ export function runLogCallbacks(log: RunLog, nowMs: () => number = () => perform
     lastSummaryMs = nowMs();
     if (!Number.isNaN(meanReward100)) log.scalar('reward_100', meanReward100, envSteps);
     log.scalar('steps_per_s', stats.stepsPerSecond, envSteps);
+    log.scalar('agents', stats.agents, envSteps);
+    log.scalar('messages_per_s', stats.messagesPerSecond, envSteps);
+    log.scalar('dropped_stale', stats.droppedStale, envSteps);
+    log.scalar('rejected', stats.rejected, envSteps);
     if (stalenessRecent !== null) {
       log.scalar('staleness_mean', stalenessRecent.mean, envSteps);
       log.scalar('staleness_max', stalenessRecent.max, envSteps);

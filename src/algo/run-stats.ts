@@ -12,13 +12,21 @@ export class RunStats {
   /** Transitions that went through an optimiser step. */
   trainedSamples = 0;
   updates = 0;
-  readonly episodeRewards: number[] = [];
-  /** Env step count at which each episode ended (the x axis of reward curves). */
-  readonly episodeEndSteps: number[] = [];
+  /** Agents connected, as the transport counted them at the last progress report. */
+  agents = 0;
+  /** Agent messages whose work was dropped as too stale (maxStaleness, or a previous trainer's), in this process. */
+  droppedStale = 0;
+  /** Agent messages rejected as malformed or foreign, in this process. */
+  rejected = 0;
+  /** Whole episodes reported so far. */
+  episodes = 0;
+  /** Rewards of the last REWARD_WINDOW episodes, oldest first (the logs keep every one). */
+  readonly recentRewards: number[] = [];
   private readonly startMs: number;
   /** When acting began (agents ready), and the env steps counted before it. */
   private actingStartMs: number;
   private stepsBeforeActing = 0;
+  private messagesBeforeActing = 0;
   /** Versions behind of the last STALENESS_WINDOW agent messages, a ring. */
   private readonly staleness = new Int32Array(STALENESS_WINDOW);
   private messages = 0;
@@ -35,6 +43,7 @@ export class RunStats {
   startActing(): void {
     this.actingStartMs = performance.now();
     this.stepsBeforeActing = this.envSteps;
+    this.messagesBeforeActing = this.messages;
   }
 
   /** Seconds from this process's start to `startActing`. */
@@ -42,21 +51,20 @@ export class RunStats {
     return (this.actingStartMs - this.startMs) / 1000;
   }
 
-  /** Continues the counters and reward history of a checkpoint. */
-  restore(saved: { envSteps: number; updates: number; trainedSamples: number; episodeRewards: number[]; episodeEndSteps: number[] }): void {
+  /** Continues the counters and recent rewards of a checkpoint. */
+  restore(saved: { envSteps: number; updates: number; trainedSamples: number; episodes: number; recentRewards: number[] }): void {
     this.envSteps = saved.envSteps;
     this.updates = saved.updates;
     this.trainedSamples = saved.trainedSamples;
-    this.episodeRewards.push(...saved.episodeRewards);
-    this.episodeEndSteps.push(...saved.episodeEndSteps);
+    this.episodes = saved.episodes;
+    this.recentRewards.push(...saved.recentRewards.slice(-REWARD_WINDOW));
     this.stepsBeforeActing = this.envSteps;
   }
 
   addEpisodes(episodes: EpisodeRecord[]): void {
-    for (const e of episodes) {
-      this.episodeRewards.push(e.reward);
-      this.episodeEndSteps.push(this.envSteps);
-    }
+    for (const e of episodes) this.recentRewards.push(e.reward);
+    this.episodes += episodes.length;
+    if (this.recentRewards.length > REWARD_WINDOW) this.recentRewards.splice(0, this.recentRewards.length - REWARD_WINDOW);
   }
 
   /**
@@ -81,13 +89,9 @@ export class RunStats {
     return { mean: sum / n, max };
   }
 
-  get episodes(): number {
-    return this.episodeRewards.length;
-  }
-
   /** Mean of the last 100 episode rewards; NaN before the first episode. */
   get meanReward100(): number {
-    const recent = this.episodeRewards.slice(-REWARD_WINDOW);
+    const recent = this.recentRewards;
     return recent.length === 0 ? NaN : recent.reduce((a, b) => a + b, 0) / recent.length;
   }
 
@@ -98,6 +102,12 @@ export class RunStats {
 
   get seconds(): number {
     return this.priorSeconds + (performance.now() - this.startMs) / 1000;
+  }
+
+  /** Agent messages taken (not rejected) per second since acting began in this process. */
+  get messagesPerSecond(): number {
+    const s = (performance.now() - this.actingStartMs) / 1000;
+    return s > 0 ? (this.messages - this.messagesBeforeActing) / s : 0;
   }
 
   /** Env steps per second since acting began in this process. */

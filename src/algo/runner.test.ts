@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../nn/kernels/backend.js';
 import { createNet } from '../nn/networks.js';
 import { InProcessTransport } from '../parallel/in-process-transport.js';
+import type { TrainerTransport } from '../parallel/transport.js';
 import { createAgent } from './agent-loop.js';
 import { MODES, resolveConfig } from './config.js';
 import { Learner } from './learner.js';
@@ -71,6 +72,7 @@ test('a failing update ends the run with its error after the agent has stopped',
   let updates = 0;
   const ctx: TrainingContext = { config, netSpec, learner, stats: new RunStats(), stopReward: null, interrupted: () => false, callbacks: {} };
   const trainer = {
+    check: () => null,
     receive: () => {
       if (++updates === 3) throw new Error('update 3: non-finite loss');
       return null;
@@ -80,5 +82,54 @@ test('a failing update ends the run with its error after the agent has stopped',
   await assert.rejects(runTraining(ctx, { transport, trainer, agentsLabel: 'test' }), /^Error: update 3: non-finite loss$/);
   assert.equal(updates, 3, 'nothing is trained after the failure');
   assert.equal(tf.memory().numTensors, tensorsBefore);
+  learner.net.dispose();
+});
+
+test('malformed work is rejected and work staler than maxStaleness dropped, both counted; their env steps and episodes count when well-formed', async () => {
+  await initBackend({});
+  const config = resolveConfig({ env: 'CartPole-v1', mode: 'grad', gradBatch: 4, trainBatch: 1, maxStaleness: 1, maxSteps: 100, stopReward: null });
+  const netSpec = { kind: 'mlp' as const, obsSize: 4, numActions: 2, hidden: [8] };
+  const learner = new Learner(createNet(netSpec, 0), { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm });
+  const numParams = learner.params.length;
+  const stats = new RunStats();
+  const logs: string[] = [];
+  const ctx: TrainingContext = { config, netSpec, learner, stats, stopReward: null, interrupted: () => false, callbacks: { onLog: (l) => logs.push(l) } };
+  const lossStats = { total: 0, policy: 0, value: 0, entropy: 0, advantageMean: 0, valueMean: 0 };
+  const gradient = (length = numParams) => ({ grads: new Float32Array(length), stats: lossStats, samples: 4 });
+  const report = (work: unknown, episodes = 0) => ({ episodes: Array.from({ length: episodes }, () => ({ reward: 10, length: 10 })), logs: [], work });
+  let version = 0;
+  const transport: TrainerTransport = {
+    agents: 1,
+    get version() {
+      return version;
+    },
+    publish: () => ++version,
+    kill: async () => false,
+    stop: async () => {},
+    async start(handlers) {
+      setImmediate(() => {
+        handlers.onMessage({ agentId: 0, paramsVersion: 1, envSteps: 10, body: report(gradient()) });
+        handlers.onMessage({ agentId: 0, paramsVersion: 0, envSteps: 10, body: report(gradient(), 2) });
+        handlers.onMessage({ agentId: 5, paramsVersion: 2, envSteps: 10, body: report(gradient(3)) });
+        handlers.onMessage({ agentId: 5, paramsVersion: 2, envSteps: 10, body: 'not a report' });
+        handlers.onDropped('rejected', 'message 1-0: not MessagePack');
+        handlers.onDropped('stale', "message 2-0 from agent 1: computed with a previous trainer's parameters");
+        handlers.onMessage({ agentId: 0, paramsVersion: 2, envSteps: 80, body: report(gradient()) });
+      });
+      return ['scripted'];
+    },
+  };
+  const reason = await runTraining(ctx, { transport, trainer: modeNamed('grad').trainer(learner, { config, obsShape: [4] }), agentsLabel: 'scripted' });
+  assert.equal(reason, 'max-steps');
+  assert.equal(stats.updates, 2, 'the two fresh, well-formed gradients are applied');
+  assert.equal(stats.droppedStale, 2, 'one too stale for maxStaleness 1, one from a previous trainer');
+  assert.equal(stats.rejected, 3);
+  assert.equal(stats.envSteps, 100, 'rejected messages add no env steps');
+  assert.equal(stats.episodes, 2, "a stale message's episodes still count");
+  assert.deepEqual(logs.filter((l) => l.startsWith('rejected')), [
+    `rejected a message from agent 5: gradient: grads is a Float32Array of 3, expected a Float32Array of ${numParams} (the net's parameters)`,
+    'rejected a message from agent 5: the body is not a report object',
+    'rejected message 1-0: not MessagePack',
+  ]);
   learner.net.dispose();
 });

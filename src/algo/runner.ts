@@ -1,11 +1,13 @@
 import type { TrainerTransport, TransportHandlers } from '../parallel/transport.js';
-import type { AgentReport } from './agent-loop.js';
+import { reportProblem, type AgentReport } from './agent-loop.js';
 import type { ModeTrainer } from './modes/index.js';
 import { stopReason, type StopReason, type TrainingContext } from './trainer.js';
 
 /** How often the stop rules (time, Ctrl-C) are checked besides after every message. */
 const CHECK_EVERY_MS = 250;
 const PROGRESS_EVERY_MS = 1000;
+/** Rejected messages logged one by one; later ones are only counted (a flood must not flood the log). */
+const REJECTIONS_LOGGED = 10;
 
 export interface RunOptions {
   /** Carries parameters to the agents and their messages back. */
@@ -18,14 +20,17 @@ export interface RunOptions {
 
 /**
  * The training loop every mode shares: publishes the learner's parameters through the transport,
- * starts the agents, and for each message counts its env steps, episodes and staleness (versions
- * published since the parameters it was computed with), hands its work to the mode's trainer half,
- * records the update that may result, and ends the run when a stop rule fires.
+ * starts the agents, and for each message checks its report and work (a malformed one is counted
+ * in `stats.rejected` and skipped), counts its env steps, episodes and staleness (versions
+ * published since the parameters it was computed with), hands its work to the mode's trainer half
+ * unless it is more than `config.maxStaleness` versions behind (then it counts in
+ * `stats.droppedStale`), records the update that may result, and ends the run when a stop rule fires.
  * @throws the first failure of an agent, of the transport or of the trainer half (e.g. a
  *   NonFiniteUpdateError), after the agents have stopped.
  */
 export async function runTraining(ctx: TrainingContext, { transport, trainer, agentsLabel }: RunOptions): Promise<StopReason> {
   const { learner, stats, callbacks } = ctx;
+  const normalizer = ctx.normalizer ?? null;
   const log = (line: string) => callbacks.onLog?.(line);
   let outcome: StopReason | Error | null = null;
   let stopping: Promise<void> | null = null;
@@ -41,17 +46,31 @@ export async function runTraining(ctx: TrainingContext, { transport, trainer, ag
     const reason = stopReason(ctx);
     if (reason) finish(reason);
   };
+  const reject = (detail: string) => {
+    stats.rejected++;
+    if (stats.rejected <= REJECTIONS_LOGGED) log(`rejected ${detail}${stats.rejected === REJECTIONS_LOGGED ? ' (later ones are counted, not logged)' : ''}`);
+  };
+  const { maxStaleness } = ctx.config;
   const handlers: TransportHandlers = {
     onMessage(envelope) {
       const report = envelope.body as AgentReport;
+      const problem = reportProblem(report) ?? trainer.check(report.work) ?? normalizer?.problem(report.normalization) ?? null;
+      if (problem !== null) {
+        reject(`a message from agent ${envelope.agentId}: ${problem}`);
+        return;
+      }
+      normalizer?.merge(report.normalization!);
       stats.envSteps += envelope.envSteps;
-      stats.addStaleness(transport.version - envelope.paramsVersion);
+      const versionsBehind = transport.version - envelope.paramsVersion;
+      stats.addStaleness(versionsBehind);
       for (const line of report.logs) log(`agent ${envelope.agentId}: ${line}`);
       if (report.episodes.length > 0) {
         stats.addEpisodes(report.episodes);
         callbacks.onEpisodes?.(report.episodes, stats);
       }
-      const update = trainer.receive(report.work);
+      const tooStale = maxStaleness !== null && versionsBehind > maxStaleness;
+      if (tooStale) stats.droppedStale++;
+      const update = tooStale ? null : trainer.receive(report.work);
       if (update !== null) {
         stats.updates++;
         stats.trainedSamples += update.samples;
@@ -61,22 +80,29 @@ export async function runTraining(ctx: TrainingContext, { transport, trainer, ag
     },
     onFailure: finish,
     onLog: log,
+    onDropped(kind, detail) {
+      if (kind === 'stale') stats.droppedStale++;
+      else reject(detail);
+    },
   };
 
-  learner.onPublish((params) => transport.publish(params));
-  transport.publish(learner.params);
+  // Normalisation statistics travel after the parameters (normalization.ts).
+  const publish = (params: Float32Array) => transport.publish(normalizer ? normalizer.appendTo(params) : params);
+  learner.onPublish(publish);
+  publish(learner.params);
   let timer: NodeJS.Timeout | undefined;
   try {
     const descriptions = await Promise.race([transport.start(handlers), finished.then(() => null)]);
     if (descriptions !== null) {
       stats.startActing();
-      log(`agents: ${agentsLabel}, backend ${[...new Set(descriptions)].join(' | ')}`);
+      log(`agents: ${agentsLabel}${descriptions.length > 0 ? `, backend ${[...new Set(descriptions)].join(' | ')}` : ''}`);
     }
     let lastProgress = performance.now();
     timer = setInterval(() => {
       const now = performance.now();
       if (now - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = now;
+        stats.agents = transport.agents;
         callbacks.onProgress?.(stats);
       }
       checkStop();

@@ -1,6 +1,7 @@
 import type { NetSpec } from '../nn/networks.js';
 import type { TrainConfig } from './config.js';
 import type { Learner, UpdateStats } from './learner.js';
+import type { Normalizer } from './normalization.js';
 import type { EpisodeRecord } from './n-step.js';
 import type { RunStats } from './run-stats.js';
 
@@ -19,6 +20,8 @@ export interface TrainingContext {
   config: TrainConfig;
   netSpec: NetSpec;
   learner: Learner;
+  /** The merged normalisation statistics, published after the parameters; absent without normalisation. */
+  normalizer?: Normalizer | null;
   stats: RunStats;
   callbacks: TrainCallbacks;
   /** The mean-100 reward that ends training, if any. */

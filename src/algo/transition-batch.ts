@@ -3,16 +3,28 @@ import type { Obs } from '../envs/core.js';
 export type ObsDtype = 'float32' | 'uint8';
 
 /**
+ * How a batch holds its actions: a discrete action is one int32 index in [0, n); a Box action is
+ * `size` float32 numbers, the policy's unclipped sample (the env stepped with it clipped).
+ */
+export type ActionLayout = { kind: 'discrete'; n: number } | { kind: 'box'; size: number };
+
+/**
  * First-last n-step transitions ready for the actor-critic loss, in flat typed arrays that can be
- * transferred between threads: `obs` is `[size, obsSize]`, `valueTargets` the n-step return already
+ * transferred between threads: `obs` is `[size, obsSize]`, `actions` `[size]` (Int32Array,
+ * discrete) or `[size, actDim]` (Float32Array, Box), `valueTargets` the n-step return already
  * bootstrapped with gamma^k V(s_k) (Lapan's `vals_ref`).
  */
 export interface TransitionArrays {
   size: number;
   obsSize: number;
   obs: Obs;
-  actions: Int32Array;
+  actions: Int32Array | Float32Array;
   valueTargets: Float32Array;
+}
+
+/** Numbers per action row: 1 for a discrete index, the Box's size otherwise. */
+export function actionSizeOf(layout: ActionLayout): number {
+  return layout.kind === 'discrete' ? 1 : layout.size;
 }
 
 /** A growable buffer of transitions; agents take fixed-size batches off its front. */
@@ -20,17 +32,21 @@ export class TransitionBatch {
   size = 0;
   private capacity: number;
   private obs: Obs;
-  private actions: Int32Array;
+  private actions: Int32Array | Float32Array;
   private valueTargets: Float32Array;
+  /** Numbers per action row. */
+  private readonly actionSize: number;
 
   constructor(
     readonly obsSize: number,
     readonly dtype: ObsDtype,
+    readonly actionLayout: ActionLayout,
     initialCapacity = 64,
   ) {
     this.capacity = initialCapacity;
+    this.actionSize = actionSizeOf(actionLayout);
     this.obs = this.allocObs(initialCapacity);
-    this.actions = new Int32Array(initialCapacity);
+    this.actions = this.allocActions(initialCapacity);
     this.valueTargets = new Float32Array(initialCapacity);
   }
 
@@ -38,10 +54,16 @@ export class TransitionBatch {
     return this.dtype === 'uint8' ? new Uint8Array(rows * this.obsSize) : new Float32Array(rows * this.obsSize);
   }
 
-  push(obs: Obs, action: number, valueTarget: number): void {
+  private allocActions(rows: number): Int32Array | Float32Array {
+    return this.actionLayout.kind === 'discrete' ? new Int32Array(rows) : new Float32Array(rows * this.actionSize);
+  }
+
+  /** `action`: the index of a discrete action, or the `actDim` numbers of a Box action. */
+  push(obs: Obs, action: number | ArrayLike<number>, valueTarget: number): void {
     if (this.size === this.capacity) this.grow();
     this.obs.set(obs, this.size * this.obsSize);
-    this.actions[this.size] = action;
+    if (typeof action === 'number') this.actions[this.size] = action;
+    else this.actions.set(action, this.size * this.actionSize);
     this.valueTargets[this.size] = valueTarget;
     this.size++;
   }
@@ -51,7 +73,7 @@ export class TransitionBatch {
     const obs = this.allocObs(this.capacity);
     obs.set(this.obs);
     this.obs = obs;
-    const actions = new Int32Array(this.capacity);
+    const actions = this.allocActions(this.capacity);
     actions.set(this.actions);
     this.actions = actions;
     const valueTargets = new Float32Array(this.capacity);
@@ -63,19 +85,51 @@ export class TransitionBatch {
   take(count: number): TransitionArrays {
     if (count > this.size) throw new Error(`TransitionBatch: asked for ${count} rows, holding ${this.size}`);
     const o = this.obsSize;
+    const a = this.actionSize;
     const taken: TransitionArrays = {
       size: count,
       obsSize: o,
       obs: this.obs.slice(0, count * o),
-      actions: this.actions.slice(0, count),
+      actions: this.actions.slice(0, count * a),
       valueTargets: this.valueTargets.slice(0, count),
     };
     this.obs.copyWithin(0, count * o, this.size * o);
-    this.actions.copyWithin(0, count, this.size);
+    this.actions.copyWithin(0, count * a, this.size * a);
     this.valueTargets.copyWithin(0, count, this.size);
     this.size -= count;
     return taken;
   }
+}
+
+/** A value's type, or the number itself, for messages about work that failed a check. */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of ${(v as unknown as ArrayLike<number>).length ?? v.byteLength}`;
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v;
+}
+
+/**
+ * Why `work` is not `rows` transitions with observations of `obsSize` values (float32 or uint8)
+ * and actions as `actions` lays them out (indices in [0, n), or finite Box samples), or null when it is.
+ */
+export function transitionsProblem(work: unknown, rows: number, obsSize: number, actions: ActionLayout): string | null {
+  if (typeof work !== 'object' || work === null) return `transitions: expected an object, got ${describeValue(work)}`;
+  const t = work as Partial<Record<keyof TransitionArrays, unknown>>;
+  if (t.size !== rows) return `transitions: size ${describeValue(t.size)}, expected ${rows}`;
+  if (t.obsSize !== obsSize) return `transitions: obsSize ${describeValue(t.obsSize)}, expected ${obsSize}`;
+  if (!(t.obs instanceof Float32Array || t.obs instanceof Uint8Array) || t.obs.length !== rows * obsSize) {
+    return `transitions: obs is ${describeValue(t.obs)}, expected a Float32Array or Uint8Array of ${rows * obsSize}`;
+  }
+  if (!(t.valueTargets instanceof Float32Array) || t.valueTargets.length !== rows) return `transitions: valueTargets is ${describeValue(t.valueTargets)}, expected a Float32Array of ${rows}`;
+  if (actions.kind === 'box') {
+    const length = rows * actions.size;
+    if (!(t.actions instanceof Float32Array) || t.actions.length !== length) return `transitions: actions is ${describeValue(t.actions)}, expected a Float32Array of ${length} (${rows} x ${actions.size})`;
+    const bad = t.actions.findIndex((a) => !Number.isFinite(a));
+    return bad < 0 ? null : `transitions: action value ${t.actions[bad]} in row ${Math.floor(bad / actions.size)} is not finite`;
+  }
+  if (!(t.actions instanceof Int32Array) || t.actions.length !== rows) return `transitions: actions is ${describeValue(t.actions)}, expected an Int32Array of ${rows}`;
+  const bad = t.actions.findIndex((a) => a < 0 || a >= actions.n);
+  return bad < 0 ? null : `transitions: action ${t.actions[bad]} in row ${bad} is outside [0, ${actions.n})`;
 }
 
 /** Concatenates batches of one obs size and dtype. */
@@ -84,12 +138,13 @@ export function concatTransitions(parts: TransitionArrays[]): TransitionArrays {
   const size = parts.reduce((s, p) => s + p.size, 0);
   const obsSize = parts[0].obsSize;
   const obs = parts[0].obs instanceof Uint8Array ? new Uint8Array(size * obsSize) : new Float32Array(size * obsSize);
-  const actions = new Int32Array(size);
+  const actionSize = parts[0].actions.length / parts[0].size;
+  const actions = parts[0].actions instanceof Float32Array ? new Float32Array(size * actionSize) : new Int32Array(size);
   const valueTargets = new Float32Array(size);
   let row = 0;
   for (const p of parts) {
     obs.set(p.obs, row * obsSize);
-    actions.set(p.actions, row);
+    actions.set(p.actions, row * actionSize);
     valueTargets.set(p.valueTargets, row);
     row += p.size;
   }

@@ -5,7 +5,9 @@ import { A3C } from '../algo/a3c.js';
 import { CONFIG_FIELDS, ENV_DEFAULTS, type Field, type TrainConfig } from '../algo/config.js';
 import { evaluateCheckpoint } from '../algo/evaluate.js';
 import { initBackend } from '../nn/kernels/backend.js';
+import { registerAgentCommand } from './agent.js';
 import { commandAction } from './command-action.js';
+import { learnerFallbackHint, registerDoctorCommand } from './doctor.js';
 import { registerExportCommand } from './export.js';
 import { argParser, parseInteger } from './options.js';
 import { registerPlayCommand } from './play.js';
@@ -66,6 +68,7 @@ async function train(opts: Record<string, unknown>): Promise<void> {
     ...fromFile,
     ...fromFlags,
     resume: opts.resume as string | undefined,
+    redisPassword: process.env.A3C_REDIS_PASSWORD,
     callbacks: {
       onProgress: (stats) => progress.current?.update(stats),
       onLog: (line) => {
@@ -83,6 +86,8 @@ async function train(opts: Record<string, unknown>): Promise<void> {
   };
   process.on('SIGINT', onSigint);
   try {
+    const hint = learnerFallbackHint();
+    if (hint !== null) process.stderr.write(`${hint}\n`);
     const result = await a3c.learn();
     progress.current?.stop();
     const summary = {
@@ -95,6 +100,7 @@ async function train(opts: Record<string, unknown>): Promise<void> {
       mean_reward: result.meanReward === null ? null : Number(result.meanReward.toFixed(2)),
       steps_per_s: Math.round(result.stepsPerSecond),
       checkpoint: result.checkpoint,
+      backend: result.backend,
     };
     const reward = summary.mean_reward === null ? '-' : summary.mean_reward;
     process.stderr.write(
@@ -111,7 +117,7 @@ async function train(opts: Record<string, unknown>): Promise<void> {
 
 async function evaluate(opts: { checkpoint: string; episodes: number; seed: number; stochastic?: boolean; json?: boolean }): Promise<void> {
   await initBackend({});
-  const result = evaluateCheckpoint(opts.checkpoint, { episodes: opts.episodes, seed: opts.seed, stochastic: opts.stochastic });
+  const result = await evaluateCheckpoint(opts.checkpoint, { episodes: opts.episodes, seed: opts.seed, stochastic: opts.stochastic });
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ mean_reward: result.meanReward, episodes: result.episodes })}\n`);
   } else {
@@ -135,4 +141,6 @@ program
 registerPlayCommand(program);
 registerExportCommand(program);
 registerPlotCommand(program);
+registerAgentCommand(program);
+registerDoctorCommand(program);
 await program.parseAsync();

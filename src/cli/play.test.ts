@@ -52,7 +52,7 @@ test('play prints each episode and the mean, and --record writes one GIF frame p
     assert.equal(Number(match[1]), i + 1);
     return { reward: Number(match[2]), length: Number(match[3]) };
   });
-  const expected = evaluateCheckpoint(checkpoint, { episodes: EPISODES, seed: SEED });
+  const expected = await evaluateCheckpoint(checkpoint, { episodes: EPISODES, seed: SEED });
   assert.deepEqual(episodes.map((e) => e.reward), expected.rewards, 'the rewards a3c eval reaches with the same seed');
   assert.deepEqual(episodes.map((e) => e.length), expected.lengths);
   assert.equal(lines[EPISODES], `CartPole-v1: mean reward ${expected.meanReward.toFixed(2)} over ${EPISODES} episodes`);

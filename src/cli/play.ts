@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { StatefulEnv } from '../envs/core.js';
 import type { GymEnv } from '../envs/gym-bridge/gym-env.js';
-import { ATARI_FAMILY, registerAtariEnvs } from '../envs/atari/index.js';
+import { ATARI_FAMILY } from '../envs/atari/index.js';
 import { checkpointConfig } from '../algo/checkpoint-config.js';
-import { playCheckpoint } from '../algo/play.js';
+import { playCheckpoint, prepareEnvs } from '../algo/play.js';
 import { loadCheckpoint } from '../io/checkpoint.js';
 import { GifRecorder } from '../io/render/gif-recorder.js';
 import { classicControlScene, renderFrame } from '../io/render/render-frame.js';
@@ -40,9 +40,10 @@ export function registerPlayCommand(program: Command): void {
 
 async function play(flags: PlayFlags): Promise<void> {
   const checkpoint = loadCheckpoint(flags.checkpoint);
-  const envId = checkpointConfig(checkpoint, flags.checkpoint).env;
+  const config = checkpointConfig(checkpoint, flags.checkpoint);
+  const envId = config.env;
   const isAtari = ATARI_FAMILY.matches(envId);
-  if (isAtari) registerAtariEnvs();
+  await prepareEnvs(config);
   const recording = flags.record === undefined ? null : { path: flags.record, recorder: null as GifRecorder | null };
   await initBackend({});
   const result = playCheckpoint(checkpoint, {

@@ -13,10 +13,12 @@ export type {
 } from './core.js';
 export { Box, Discrete, type BoxArray, type BoxDtype, type Space } from './spaces.js';
 export { Rng } from '../utils/rng.js';
+export { NumpyGenerator } from '../utils/numpy-random.js';
 export {
   envSpec,
   listEnvIds,
   make,
+  makeMonitored,
   makeVectorEnv,
   registerEnv,
   registerEnvFamily,
@@ -25,9 +27,9 @@ export {
   type EnvSpec,
   type OptionKind,
 } from './registry.js';
-export { ClipAction, RecordEpisodeStatistics, TimeLimit, Wrapper, type EpisodeStatistics } from './wrappers.js';
+export { ClipAction, PassiveEnvChecker, RecordEpisodeStatistics, TimeLimit, Wrapper, type EpisodeStatistics } from './wrappers.js';
 export { SyncVectorEnv } from './vector-env.js';
-export { checkAction, rngForReset, stepBeforeResetError } from './env-checks.js';
+export { checkAction, EnvCheckError, rngForReset, stepBeforeResetError } from './env-checks.js';
 export { AcrobotEnv } from './classic-control/acrobot.js';
 export { CartPoleEnv, type CartPoleOptions } from './classic-control/cart-pole.js';
 export { MountainCarEnv, type MountainCarOptions } from './classic-control/mountain-car.js';

@@ -5,7 +5,7 @@ import { MountainCarEnv, type MountainCarOptions } from './classic-control/mount
 import { PendulumEnv, type PendulumOptions } from './classic-control/pendulum.js';
 import type { Env, VectorEnv } from './core.js';
 import { SyncVectorEnv } from './vector-env.js';
-import { TimeLimit } from './wrappers.js';
+import { PassiveEnvChecker, RecordEpisodeStatistics, TimeLimit } from './wrappers.js';
 
 /** What Gymnasium's `EnvSpec` says about an id that agents need. */
 export interface EnvSpec {
@@ -32,9 +32,13 @@ export interface EnvRegistration {
 export interface EnvFamily {
   name: string;
   matches(id: string): boolean;
-  /** Receives every option given to `make`, `maxEpisodeSteps` included. */
+  /**
+   * Receives every option given to `make`, `maxEpisodeSteps` included. The env reports each whole
+   * episode in `info.episode` (`{ r, l }`) on the step that ends it, as RecordEpisodeStatistics
+   * (see makeMonitored).
+   */
   make(id: string, options: Record<string, unknown>): Env;
-  /** N copies stepped together, where the family can do better than N separate envs (one server). */
+  /** N copies stepped together, where the family can do better than N separate envs (one server); reporting as `make`. */
   makeVector?(id: string, numEnvs: number, options: Record<string, unknown>): VectorEnv;
   spec?(id: string): EnvSpec;
 }
@@ -77,8 +81,10 @@ export function envSpec(id: string): EnvSpec {
 }
 
 /**
- * Builds the env registered under `id`, wrapped in TimeLimit where it has a step limit, as Gymnasium's
- * `make`. Options are the env's own (e.g. `{ g: 9.81 }` for Pendulum-v1) plus `maxEpisodeSteps`.
+ * Builds the env registered under `id` as Gymnasium's `make`: inside PassiveEnvChecker (its first
+ * reset and step are checked against the Env contract, a violation throws a one-line EnvCheckError),
+ * then TimeLimit where it has a step limit. Options are the env's own (e.g. `{ g: 9.81 }` for
+ * Pendulum-v1) plus `maxEpisodeSteps`. A family's envs come as the family makes them.
  */
 export function make(id: string, options: Record<string, unknown> = {}): Env {
   const registration = registrations.get(id);
@@ -89,7 +95,7 @@ export function make(id: string, options: Record<string, unknown> = {}): Env {
   }
   const { [MAX_EPISODE_STEPS_OPTION]: maxEpisodeSteps, ...envOptions } = options;
   checkOptions(id, envOptions, registration.optionKinds ?? {});
-  const env = registration.entryPoint(envOptions);
+  const env = new PassiveEnvChecker(registration.entryPoint(envOptions), id);
   if (maxEpisodeSteps !== undefined) {
     if (typeof maxEpisodeSteps !== 'number' || !Number.isInteger(maxEpisodeSteps) || maxEpisodeSteps <= 0) {
       throw new Error(`make("${id}"): option ${MAX_EPISODE_STEPS_OPTION} must be a positive integer, got ${JSON.stringify(maxEpisodeSteps)}`);
@@ -100,11 +106,25 @@ export function make(id: string, options: Record<string, unknown> = {}): Env {
   return registeredLimit === null ? env : new TimeLimit(env, registeredLimit);
 }
 
-/** `numEnvs` copies of `make(id, options)` stepped together (Gymnasium's `make_vec` in sync mode). */
+/**
+ * `make(id, options)` reporting each whole episode in `info.episode` (`{ r, l }`: raw return and
+ * length) on the step that ends it, as Stable-Baselines3's Monitor: what training and evaluation
+ * report, whatever training wrappers do to rewards and episode ends. Registered envs get
+ * RecordEpisodeStatistics; a family's envs report whole episodes themselves (the Atari bridge:
+ * whole games, below its episodic-life and reward-clipping wrappers).
+ */
+export function makeMonitored(id: string, options: Record<string, unknown> = {}): Env {
+  return registrations.has(id) ? new RecordEpisodeStatistics(make(id, options)) : make(id, options);
+}
+
+/**
+ * `numEnvs` copies of `makeMonitored(id, options)` stepped together (Gymnasium's `make_vec` in
+ * sync mode); each copy's `infos[i].episode` reports its whole episodes.
+ */
 export function makeVectorEnv(id: string, numEnvs: number, options: Record<string, unknown> = {}): VectorEnv {
   const family = registrations.has(id) ? undefined : families.find((f) => f.matches(id));
   if (family?.makeVector) return family.makeVector(id, numEnvs, options);
-  return new SyncVectorEnv(numEnvs, () => make(id, options));
+  return new SyncVectorEnv(numEnvs, () => makeMonitored(id, options));
 }
 
 function checkOptions(id: string, options: Record<string, unknown>, kinds: Readonly<Record<string, OptionKind>>): void {

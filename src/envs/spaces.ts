@@ -97,6 +97,22 @@ export class Box {
     return true;
   }
 
+  /**
+   * `values`, whole rows of `size` numbers (one action per env copy), clipped into [low, high]
+   * element by element as np.clip: a new Float32Array of the same length. A NaN stays NaN, for
+   * the env to refuse: clipping must not hide it.
+   * @throws Error when `values.length` is not a multiple of `size`.
+   */
+  clip(values: ArrayLike<number>): Float32Array {
+    if (values.length % this.size !== 0) throw new Error(`Box.clip: ${values.length} numbers are not whole rows of ${this.size} for ${this}`);
+    const out = new Float32Array(values.length);
+    for (let k = 0; k < values.length; k++) {
+      const i = k % this.size;
+      out[k] = Math.min(Math.max(values[k], this.low[i]), this.high[i]);
+    }
+    return out;
+  }
+
   /** Gymnasium's repr, e.g. `Box(-2, 2, (1,), float32)`; a bound that is the same everywhere prints once. */
   toString(): string {
     const shape = this.shape.length === 1 ? `(${this.shape[0]},)` : `(${this.shape.join(', ')})`;

@@ -102,11 +102,11 @@ test('Box actions are split per copy: actions[i * size, (i + 1) * size)', () => 
 
 test('misuse gets one clear error', () => {
   const vec = new SyncVectorEnv(2, () => make('CartPole-v1'));
-  assert.throws(() => vec.step([0, 1]), { message: 'SyncVectorEnv.step: called before reset(); call reset() first' });
+  assert.throws(() => vec.step([0, 1]), { message: 'SyncVectorEnv(CartPole-v1).step: called before reset(); call reset() first' });
   vec.reset({ seed: 0 });
-  assert.throws(() => vec.step([0]), { message: 'SyncVectorEnv.step: got 1 action numbers, expected numEnvs * 1 = 2 for Discrete(2)' });
+  assert.throws(() => vec.step([0]), { message: 'SyncVectorEnv(CartPole-v1).step: got 1 action numbers, expected numEnvs * 1 = 2 for Discrete(2)' });
   const before = Float64Array.from((vec.envs[0].unwrapped as unknown as { state: Float64Array }).state);
-  assert.throws(() => vec.step([0, 2]), { message: 'SyncVectorEnv.step: action 2 for copy 1 is not in the action space Discrete(2)' });
+  assert.throws(() => vec.step([0, 2]), { message: 'SyncVectorEnv(CartPole-v1).step: copy 1: action 2 is not in the action space Discrete(2)' });
   assert.deepEqual((vec.envs[0].unwrapped as unknown as { state: Float64Array }).state, before, 'copy 0 was not stepped');
   assert.throws(() => new SyncVectorEnv(0, () => make('CartPole-v1')), /numEnvs must be a positive integer, got 0/);
   const mixed = (i: number): Env => make(i === 0 ? 'CartPole-v1' : 'Acrobot-v1');

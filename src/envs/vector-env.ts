@@ -1,5 +1,5 @@
 import type { Action, Env, Info, Obs, ResetOptions, VectorEnv, VectorStepResult } from './core.js';
-import { formatAction } from './env-checks.js';
+import { actionProblem } from './env-checks.js';
 import type { Box, Space } from './spaces.js';
 
 type TypedArrayView = { subarray(begin: number, end: number): ArrayLike<number> };
@@ -70,19 +70,19 @@ export class SyncVectorEnv implements VectorEnv {
    * numbers), auto-resetting each copy that ends.
    */
   step(actions: ArrayLike<number>): VectorStepResult {
-    if (!this.hasReset) throw new Error('SyncVectorEnv.step: called before reset(); call reset() first');
+    const name = `SyncVectorEnv(${this.envs[0].id})`;
+    if (!this.hasReset) throw new Error(`${name}.step: called before reset(); call reset() first`);
     if (actions.length !== this.numEnvs * this.actionSize) {
       throw new Error(
-        `SyncVectorEnv.step: got ${actions.length} action numbers, expected numEnvs * ${this.actionSize} = ` +
+        `${name}.step: got ${actions.length} action numbers, expected numEnvs * ${this.actionSize} = ` +
           `${this.numEnvs * this.actionSize} for ${this.singleActionSpace}`,
       );
     }
     // Check every action first, so a bad one leaves no copy stepped.
     const perCopy = Array.from({ length: this.numEnvs }, (_, i) => this.actionOf(actions, i));
     perCopy.forEach((action, i) => {
-      if (!this.singleActionSpace.contains(action)) {
-        throw new Error(`SyncVectorEnv.step: action ${formatAction(action)} for copy ${i} is not in the action space ${this.singleActionSpace}`);
-      }
+      const problem = actionProblem(this.singleActionSpace, action);
+      if (problem !== null) throw new Error(`${name}.step: copy ${i}: ${problem}`);
     });
     const obsSize = this.singleObservationSpace.size;
     const obs = this.newBatch();

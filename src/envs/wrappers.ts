@@ -1,5 +1,5 @@
 import type { Action, Env, ResetOptions, ResetResult, StepResult } from './core.js';
-import { formatAction } from './env-checks.js';
+import { checkEnvShape, checkResetResult, checkStepResult, formatAction } from './env-checks.js';
 import { Box, type Space } from './spaces.js';
 
 /** Forwards everything to the wrapped env; subclasses override the one thing they change (Gymnasium's `Wrapper`). */
@@ -32,6 +32,48 @@ export class Wrapper<E extends Env = Env> implements Env {
 
   close(): void {
     this.env.close();
+  }
+}
+
+/**
+ * Checks the env's first `reset` and first `step` results against the Env contract and its
+ * observation space, and its shape on construction (Gymnasium's `PassiveEnvChecker`, which `make`
+ * puts right around every env it builds; checking only the first calls keeps it free afterwards).
+ * Unlike Gymnasium's, which mostly warns, a violation throws an EnvCheckError whose one-line message
+ * names the env id, the method, the field, what was expected and what came (env-checks.ts).
+ */
+export class PassiveEnvChecker<E extends Env = Env> extends Wrapper<E> {
+  private checkedReset = false;
+  private checkedStep = false;
+
+  /**
+   * `envId` is the id the env was made under, for messages (the env's own `id` may be missing).
+   * @throws EnvCheckError when `env` lacks the Env contract's methods or spaces.
+   */
+  constructor(
+    env: E,
+    private readonly envId: string = env.id,
+  ) {
+    checkEnvShape(envId, env);
+    super(env);
+  }
+
+  override reset(options?: ResetOptions): ResetResult {
+    const result = this.env.reset(options);
+    if (!this.checkedReset) {
+      checkResetResult(this.envId, this.env.observationSpace, result);
+      this.checkedReset = true;
+    }
+    return result;
+  }
+
+  override step(action: Action): StepResult {
+    const result = this.env.step(action);
+    if (!this.checkedStep) {
+      checkStepResult(this.envId, this.env.observationSpace, result);
+      this.checkedStep = true;
+    }
+    return result;
   }
 }
 

@@ -4,7 +4,11 @@ import { crc32c } from '@node-rs/crc32';
 import type { NetSpec } from '../nn/networks.js';
 
 export const CHECKPOINT_FORMAT = 'a3c-ts-checkpoint';
-export const CHECKPOINT_FORMAT_VERSION = 1;
+/** 2: counters carry `episodes` and only the last rewards are kept; 1 (read too) kept every episode's. */
+export const CHECKPOINT_FORMAT_VERSION = 2;
+const READABLE_FORMAT_VERSIONS = [1, CHECKPOINT_FORMAT_VERSION];
+/** Episode rewards a checkpoint keeps: what the mean-100 of a resumed run needs (the logs keep every one). */
+export const SAVED_REWARDS = 100;
 const MANIFEST = 'manifest.json';
 /** In a checkpoint folder (see checkpoint-store.ts): the file naming its newest whole snapshot. */
 export const LATEST = 'latest';
@@ -29,7 +33,24 @@ export interface Counters {
   envSteps: number;
   updates: number;
   trainedSamples: number;
+  /** Whole episodes reported. */
+  episodes: number;
   seconds: number;
+}
+
+/** Running moments as JSON numbers (float64, exact). */
+export interface SavedMoments {
+  count: number;
+  mean: number[];
+  var: number[];
+}
+
+/** Observation and discounted-return statistics of a run that normalises (SB3's VecNormalize obs_rms, ret_rms). */
+export interface NormalizationState {
+  /** `[obsSize]` moments of the observations. */
+  obs: SavedMoments;
+  /** `[1]` moments of the discounted returns. */
+  ret: SavedMoments;
 }
 
 /** A run's resolved config as saved (JSON); what its keys mean is the trainer's concern. */
@@ -43,10 +64,12 @@ export interface Checkpoint {
   params: Float32Array;
   optimizer: OptimizerState;
   counters: Counters;
-  episodeRewards: number[];
-  episodeEndSteps: number[];
+  /** Rewards of the last episodes, oldest first: at most SAVED_REWARDS are saved. */
+  recentRewards: number[];
   /** The run's TensorBoard folder, continued on resume; null when it logs none. */
   runDir: string | null;
+  /** Normalisation statistics of a run that normalises; absent or null otherwise (and in checkpoints older than them). */
+  normalization?: NormalizationState | null;
 }
 
 interface Manifest {
@@ -56,9 +79,9 @@ interface Manifest {
   config: SavedConfig;
   netSpec: NetSpec;
   counters: Counters;
-  episodeRewards: number[];
-  episodeEndSteps: number[];
+  recentRewards: number[];
   runDir: string | null;
+  normalization?: NormalizationState | null;
   optimizer: { name: string; step: number; buffers: string[] };
   crc32c: { weights: number; optimizer: number };
 }
@@ -98,9 +121,9 @@ export function saveCheckpoint(path: string, checkpoint: Checkpoint): void {
     config: checkpoint.config,
     netSpec: checkpoint.netSpec,
     counters: checkpoint.counters,
-    episodeRewards: checkpoint.episodeRewards,
-    episodeEndSteps: checkpoint.episodeEndSteps,
+    recentRewards: checkpoint.recentRewards.slice(-SAVED_REWARDS),
     runDir: checkpoint.runDir,
+    normalization: checkpoint.normalization ?? null,
     optimizer: { name: checkpoint.optimizer.name, step: checkpoint.optimizer.step, buffers: bufferNames },
     crc32c: { weights: crc32c(weightsBytes), optimizer: crc32c(optimizerBytes) },
   };
@@ -159,8 +182,8 @@ export function loadCheckpoint(pathOrFolder: string): Checkpoint {
   const path = resolveCheckpointPath(pathOrFolder);
   const manifest = readJson<Manifest>(path, MANIFEST);
   if (manifest.format !== CHECKPOINT_FORMAT) fail(path, `format "${manifest.format}" is not "${CHECKPOINT_FORMAT}"`);
-  if (manifest.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
-    fail(path, `format version ${manifest.formatVersion}, this a3c-ts reads version ${CHECKPOINT_FORMAT_VERSION}`);
+  if (!READABLE_FORMAT_VERSIONS.includes(manifest.formatVersion)) {
+    fail(path, `format version ${manifest.formatVersion}, this a3c-ts reads versions ${READABLE_FORMAT_VERSIONS.join(' and ')}`);
   }
   const model = readJson<{ weightsManifest: { weights: WeightEntry[] }[] }>(path, MODEL);
   const weights = model.weightsManifest?.[0]?.weights;
@@ -176,9 +199,20 @@ export function loadCheckpoint(pathOrFolder: string): Checkpoint {
     weights: weights.map(({ name, shape }) => ({ name, shape })),
     params,
     optimizer: { name: manifest.optimizer.name, step: manifest.optimizer.step, buffers },
-    counters: manifest.counters,
-    episodeRewards: manifest.episodeRewards,
-    episodeEndSteps: manifest.episodeEndSteps,
+    ...historyOf(manifest),
     runDir: manifest.runDir ?? null,
+    normalization: manifest.normalization ?? null,
   };
+}
+
+/** Format 1 kept every episode's reward and counted episodes by them. */
+interface ManifestV1 {
+  counters: Omit<Counters, 'episodes'>;
+  episodeRewards: number[];
+}
+
+function historyOf(manifest: Manifest): Pick<Checkpoint, 'counters' | 'recentRewards'> {
+  if (manifest.formatVersion !== 1) return { counters: manifest.counters, recentRewards: manifest.recentRewards };
+  const old = manifest as unknown as ManifestV1;
+  return { counters: { ...old.counters, episodes: old.episodeRewards.length }, recentRewards: old.episodeRewards.slice(-SAVED_REWARDS) };
 }

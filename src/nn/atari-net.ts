@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../utils/rng.js';
 import { convOutputSize, conv2d, createConv2d, createDense, dense, type Conv2dParams, type DenseParams } from './layers.js';
-import { checkPositiveIntegers, type ActorCriticNet, type ActorCriticOutput, type AtariSpec } from './net-spec.js';
+import { checkPositiveIntegers, type ActorCriticNet, type CategoricalOutput, type AtariSpec } from './net-spec.js';
 import { ParameterList } from './parameter-list.js';
 
 /** Lapan's AtariA2C (Deep RL Hands-On, ch. 12-13), after the DQN convolution stack of Mnih et al. 2015. */
@@ -58,7 +58,7 @@ export class AtariNet extends ParameterList implements ActorCriticNet {
   }
 
   /** obs: [batch, channels, height, width] of pixel values 0..255, any numeric dtype. */
-  forward(obs: tf.Tensor): ActorCriticOutput {
+  forward(obs: tf.Tensor): CategoricalOutput {
     const expected = this.spec.inputShape;
     if (obs.rank !== 4 || expected.some((d, i) => obs.shape[i + 1] !== d)) {
       throw new Error(`atari forward: expected observations [batch, ${expected.join(', ')}]; got [${obs.shape.join(', ')}]`);

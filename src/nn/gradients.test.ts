@@ -13,7 +13,7 @@ import { centralDifferences, gradientMismatches, sampleIndices } from '../../tes
 import { clipGradNorm, CLIP_NORM_EPS, flatGradients } from './gradients.js';
 import { loadOneDnn, oneDnnStatus } from './kernels/onednn-kernels.js';
 import { conv2d, createConv2d, createDense, dense } from './layers.js';
-import { createNet, type ActorCriticNet, type NetSpec } from './networks.js';
+import { createNet, type ActorCriticNet, type CategoricalOutput, type NetSpec } from './networks.js';
 
 /** Absolute tolerance: float32 rounding of an O(1-10) loss over a 2h = 2e-2 step, with margin. */
 const LAYER_ATOL = 2e-4;
@@ -142,7 +142,7 @@ describe('layer gradients on wasm match finite differences', () => {
  * regression, entropy), so that every output of the net reaches the loss.
  */
 function a3cShapedLoss(net: ActorCriticNet, obs: tf.Tensor, actions: Int32Array, targets: Float32Array): tf.Scalar {
-  const { logits, value } = net.forward(obs);
+  const { logits, value } = net.forward(obs) as CategoricalOutput;
   const logProbs = tf.logSoftmax(logits);
   const taken = tf.sum(tf.mul(logProbs, tf.oneHot(tf.tensor1d(actions, 'int32'), logits.shape[1])), 1);
   const advantages = tf.sub(tf.tensor1d(targets), value);

@@ -1,16 +1,29 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../utils/rng.js';
 import { createDense, dense, type DenseParams } from './layers.js';
-import { checkPositiveIntegers, type ActorCriticNet, type ActorCriticOutput, type MlpSpec } from './net-spec.js';
+import { checkPositiveIntegers, type ActorCriticNet, type ActorCriticOutput, type GaussianHeadSpec, type MlpSpec } from './net-spec.js';
 import { ParameterList } from './parameter-list.js';
 
 /**
+ * Added to the state-dependent head's softplus variance: keeps log sigma finite (sigma >= 1e-3)
+ * where softplus underflows.
+ */
+export const MIN_VARIANCE = 1e-6;
+
+/** The Gaussian head's standard deviation: one learned log sigma per dimension, or a softplus layer. */
+type StdParams = { kind: 'state-independent'; logStd: tf.Variable } | { kind: 'state-dependent'; layer: DenseParams };
+
+/**
  * The reference MlpA2C: ReLU hidden layers shared by a linear policy head and a linear value head.
- * Variables: each hidden layer's weight and bias, then the policy head's, then the value head's.
+ * With a Gaussian head (`spec.gaussian`) the policy head gives the mean, and the standard
+ * deviation comes from a learned log sigma `[actDim]` or a softplus layer (see StdParameterization).
+ * Variables: each hidden layer's weight and bias, then the policy head's, then the log sigma
+ * vector or the softplus layer's weight and bias (Gaussian only), then the value head's.
  */
 export class MlpNet extends ParameterList implements ActorCriticNet {
   private readonly hidden: DenseParams[];
   private readonly policy: DenseParams;
+  private readonly std: StdParams | null;
   private readonly valueHead: DenseParams;
 
   constructor(readonly spec: MlpSpec, seed: number) {
@@ -20,10 +33,13 @@ export class MlpNet extends ParameterList implements ActorCriticNet {
     const hidden = spec.hidden.map((units, i) => createDense(sizes[i], units, rng));
     const bodySize = sizes[sizes.length - 1];
     const policy = createDense(bodySize, spec.numActions, rng);
+    const std = spec.gaussian === undefined ? null : createStd(spec.gaussian, bodySize, spec.numActions, rng);
     const valueHead = createDense(bodySize, 1, rng);
-    super([...hidden, policy, valueHead].flatMap((layer) => [layer.weight, layer.bias]));
+    const stdVariables = std === null ? [] : std.kind === 'state-independent' ? [std.logStd] : [std.layer.weight, std.layer.bias];
+    super([...[...hidden, policy].flatMap((layer) => [layer.weight, layer.bias]), ...stdVariables, valueHead.weight, valueHead.bias]);
     this.hidden = hidden;
     this.policy = policy;
+    this.std = std;
     this.valueHead = valueHead;
   }
 
@@ -35,9 +51,32 @@ export class MlpNet extends ParameterList implements ActorCriticNet {
     return tf.tidy(() => {
       let h = obs.toFloat() as tf.Tensor2D;
       for (const layer of this.hidden) h = dense(h, layer, 'relu');
-      const logits = dense(h, this.policy, 'linear');
+      const head = dense(h, this.policy, 'linear');
       const value = tf.reshape(dense(h, this.valueHead, 'linear'), [obs.shape[0]]) as tf.Tensor1D;
-      return { logits, value };
+      const std = this.std;
+      if (std === null) return { logits: head, value };
+      const logStd: tf.Tensor2D =
+        std.kind === 'state-independent'
+          ? tf.add(tf.zerosLike(head), std.logStd)
+          : tf.mul(0.5, tf.log(tf.add(tf.softplus(dense(h, std.layer, 'linear')), MIN_VARIANCE)));
+      return { mean: head, logStd, value };
     });
   }
+}
+
+/**
+ * The standard deviation's parameters, starting at sigma = exp(logStdInit): the log sigma vector
+ * filled with it, or a softplus layer whose bias is softplus^-1(sigma^2 - MIN_VARIANCE) (its
+ * weights start as PyTorch's Linear does, so sigma varies a little across states from the start).
+ */
+function createStd(head: GaussianHeadSpec, bodySize: number, actDim: number, rng: Rng): StdParams {
+  if (!Number.isFinite(head.logStdInit)) throw new Error(`mlp gaussian logStdInit must be a finite number; got ${head.logStdInit}`);
+  if (head.std === 'state-independent') return { kind: head.std, logStd: tf.variable(tf.fill([actDim], head.logStdInit)) };
+  if (head.std !== 'state-dependent') throw new Error(`mlp gaussian std must be "state-independent" or "state-dependent"; got ${JSON.stringify(head.std)}`);
+  const layer = createDense(bodySize, actDim, rng);
+  const variance = Math.max(Math.exp(2 * head.logStdInit) - MIN_VARIANCE, MIN_VARIANCE);
+  // softplus^-1(v) = log(e^v - 1) = v + log(1 - e^-v), the second form exact for large v.
+  const bias = variance + Math.log(-Math.expm1(-variance));
+  tf.tidy(() => layer.bias.assign(tf.fill([actDim], bias)));
+  return { kind: head.std, layer };
 }

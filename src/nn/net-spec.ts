@@ -1,13 +1,34 @@
 /** Serialisable descriptions of the actor-critic networks and the interface they implement. */
 import type * as tf from '@tensorflow/tfjs';
 
+/**
+ * How a Gaussian policy's standard deviation is parameterised: 'state-independent', one learned
+ * log sigma per action dimension (Stable-Baselines3's `DiagGaussianDistribution`); or
+ * 'state-dependent', a softplus head giving sigma^2 for each state (Mnih et al. 2016, the MuJoCo
+ * experiments of its supplementary material).
+ */
+export type StdParameterization = 'state-independent' | 'state-dependent';
+
+/** A diagonal Gaussian policy head for Box actions. */
+export interface GaussianHeadSpec {
+  std: StdParameterization;
+  /** log sigma at initialisation (SB3's `log_std_init`). */
+  logStdInit: number;
+}
+
 /** The reference MlpA2C: vector observations, ReLU hidden layers (128 units in the reference). */
 export interface MlpSpec {
   kind: 'mlp';
   obsSize: number;
+  /** Discrete actions: how many; with a Gaussian head, the action's dimensions. */
   numActions: number;
   /** Units per shared hidden layer, input side first. */
   hidden: number[];
+  /**
+   * A Gaussian head for Box actions; absent, a categorical head over `numActions` actions (as
+   * every network saved before continuous actions existed).
+   */
+  gaussian?: GaussianHeadSpec;
 }
 
 /** Lapan's AtariA2C: stacked frames, channels first, pixel values 0..255. */
@@ -20,20 +41,36 @@ export interface AtariSpec {
 
 export type NetSpec = MlpSpec | AtariSpec;
 
-/** A type alias, not an interface, so that it is a tf.TensorContainer that tf.tidy can return. */
-export type ActorCriticOutput = {
+/** Type aliases, not interfaces, so that they are tf.TensorContainers that tf.tidy can return. */
+export type CategoricalOutput = {
   /** [batch, numActions] unnormalised log-probabilities. */
   logits: tf.Tensor2D;
   /** [batch] state values. */
   value: tf.Tensor1D;
 };
 
+export type GaussianOutput = {
+  /** [batch, actDim] means of the unclipped actions. */
+  mean: tf.Tensor2D;
+  /** [batch, actDim] log standard deviations (the same row for every state when state-independent). */
+  logStd: tf.Tensor2D;
+  /** [batch] state values. */
+  value: tf.Tensor1D;
+};
+
+export type ActorCriticOutput = CategoricalOutput | GaussianOutput;
+
+/** True for the output of a Gaussian head. */
+export function isGaussianOutput(out: ActorCriticOutput): out is GaussianOutput {
+  return 'mean' in out;
+}
+
 export interface ActorCriticNet {
   readonly spec: NetSpec;
   /** Trainable variables in a fixed order, the order of getParams. */
   readonly variables: tf.Variable[];
   readonly numParams: number;
-  /** obs: [batch, obsSize] for MLPs, [batch, ...inputShape] for the Atari net. */
+  /** obs: [batch, obsSize] for MLPs, [batch, ...inputShape] for the Atari net; a Gaussian output when `spec.gaussian` is set. */
   forward(obs: tf.Tensor): ActorCriticOutput;
   /** Every parameter in one flat array, variable after variable. */
   getParams(out?: Float32Array): Float32Array;

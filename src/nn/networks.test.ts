@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../utils/rng.js';
 import { initBackend } from './kernels/backend.js';
-import { createNet, type AtariSpec, type MlpSpec } from './networks.js';
+import { createNet, type ActorCriticOutput, type AtariSpec, type CategoricalOutput, type MlpSpec } from './networks.js';
 
 const MLP: MlpSpec = { kind: 'mlp', obsSize: 4, numActions: 2, hidden: [128] };
 const ATARI: AtariSpec = { kind: 'atari', inputShape: [4, 84, 84], numActions: 6 };
@@ -14,6 +14,12 @@ const SMALL_ATARI: AtariSpec = { kind: 'atari', inputShape: [4, 36, 36], numActi
  * x / 256 moves the Atari logits by ~3e-5.
  */
 const FORWARD_TOLERANCE = 1e-6;
+
+/** The output of a net built from a categorical spec. */
+function categorical(out: ActorCriticOutput): CategoricalOutput {
+  assert.ok('logits' in out, 'a categorical head');
+  return out;
+}
 
 function randomPixels(size: number, rng: Rng): Float32Array {
   return Float32Array.from({ length: size }, () => rng.integer(256));
@@ -48,7 +54,7 @@ describe('networks', () => {
     ] as const) {
       const net = createNet(spec, 1);
       const size = obsShape.reduce((p: number, d: number) => p * d, 1);
-      const out = tf.tidy(() => net.forward(tf.tensor(randomPixels(size, rng), [...obsShape])));
+      const out = categorical(tf.tidy(() => net.forward(tf.tensor(randomPixels(size, rng), [...obsShape]))));
       assert.deepEqual(out.logits.shape, [obsShape[0], spec.numActions]);
       assert.deepEqual(out.value.shape, [obsShape[0]]);
       tf.dispose([out.logits, out.value]);
@@ -116,7 +122,7 @@ describe('networks', () => {
     const rng = new Rng(4);
     try {
       const obs = Float32Array.from({ length: 2 * 3 }, () => rng.uniform(-2, 2));
-      const out = tf.tidy(() => net.forward(tf.tensor2d(obs, [2, 3])));
+      const out = categorical(tf.tidy(() => net.forward(tf.tensor2d(obs, [2, 3]))));
       const logits = out.logits.dataSync();
       const values = out.value.dataSync();
       tf.dispose([out.logits, out.value]);
@@ -152,7 +158,7 @@ describe('networks', () => {
     try {
       const [channels, size] = [4, 36];
       const pixels = randomPixels(channels * size * size, rng);
-      const out = tf.tidy(() => net.forward(tf.tensor4d(pixels, [1, channels, size, size])));
+      const out = categorical(tf.tidy(() => net.forward(tf.tensor4d(pixels, [1, channels, size, size]))));
       const logits = out.logits.dataSync();
       const value = out.value.dataSync()[0];
       tf.dispose([out.logits, out.value]);
@@ -216,7 +222,7 @@ describe('networks', () => {
     try {
       const flat = net.getParams();
       const step = () => {
-        const out = tf.tidy(() => net.forward(tf.ones([3, 4])));
+        const out = categorical(tf.tidy(() => net.forward(tf.ones([3, 4]))));
         tf.dispose([out.logits, out.value]);
         net.setParams(flat);
         net.getParams(flat);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../utils/rng.js';
 import { initBackend } from './kernels/backend.js';
-import { createNet, type MlpSpec } from './networks.js';
+import { createNet, type CategoricalOutput, type MlpSpec } from './networks.js';
 import { argmax } from '../algo/policy.js';
 import { mlpParameterShapes, PlainMlpPolicy } from './plain-mlp.js';
 
@@ -29,7 +29,7 @@ test('PlainMlpPolicy gives the logits and greedy actions of MlpNet with the same
   const policy = new PlainMlpPolicy(SPEC, net.getParams());
   const rng = new Rng(1);
   const obs = Float32Array.from({ length: OBSERVATIONS * SPEC.obsSize }, () => 3 * rng.normal());
-  const logitsT = tf.tidy(() => net.forward(tf.tensor2d(obs, [OBSERVATIONS, SPEC.obsSize])).logits);
+  const logitsT = tf.tidy(() => (net.forward(tf.tensor2d(obs, [OBSERVATIONS, SPEC.obsSize])) as CategoricalOutput).logits);
   const expected = logitsT.dataSync() as Float32Array;
   logitsT.dispose();
   net.dispose();

@@ -1,6 +1,6 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { SharedParams } from './shared-params.js';
-import { CONTROL_QUEUED_BASE, CONTROL_STOP, type ThreadAgentData, type ThreadAgentMessage } from './thread-transport.js';
+import { CONTROL_QUEUED_BASE, CONTROL_STOP, INJECTED_CRASH, crashIndex, type ThreadAgentData, type ThreadAgentMessage } from './thread-transport.js';
 import { stepUntilStopped, type AgentLink, type AgentProcess, type Envelope } from './transport.js';
 
 /** How often an agent waiting on its queue bound wakes up to see a stop request. */
@@ -12,6 +12,7 @@ class ThreadAgentLink implements AgentLink {
   private readonly params: SharedParams;
   private readonly control: Int32Array;
   private readonly queuedIndex: number;
+  private readonly crashIndex: number;
 
   constructor(
     private readonly data: ThreadAgentData,
@@ -21,6 +22,7 @@ class ThreadAgentLink implements AgentLink {
     this.params = SharedParams.attach(data.paramsBuffer);
     this.control = new Int32Array(data.controlBuffer);
     this.queuedIndex = CONTROL_QUEUED_BASE + data.agentId;
+    this.crashIndex = crashIndex(data.agents, data.agentId);
   }
 
   get version(): number {
@@ -31,7 +33,9 @@ class ThreadAgentLink implements AgentLink {
     return this.params.read(out);
   }
 
+  /** @throws Error when the trainer injected a crash into this agent (ThreadTransport.kill). */
   stopping(): boolean {
+    if (Atomics.load(this.control, this.crashIndex) !== 0) throw new Error(INJECTED_CRASH);
     return Atomics.load(this.control, CONTROL_STOP) !== 0;
   }
 

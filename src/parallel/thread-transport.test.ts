@@ -26,7 +26,12 @@ function recording(): { handlers: TransportHandlers; messages: Envelope[]; logs:
   const messages: Envelope[] = [];
   const logs: string[] = [];
   const failures: Error[] = [];
-  return { messages, logs, failures, handlers: { onMessage: (e) => messages.push(e), onLog: (l) => logs.push(l), onFailure: (e) => failures.push(e) } };
+  return {
+    messages,
+    logs,
+    failures,
+    handlers: { onMessage: (e) => messages.push(e), onLog: (l) => logs.push(l), onFailure: (e) => failures.push(e), onDropped: (_kind, detail) => failures.push(new Error(detail)) },
+  };
 }
 
 const until = async (condition: () => boolean, what: string) => {
@@ -70,7 +75,7 @@ test('a killed agent is reported and replaced with its next start-up data; kill 
   assert.equal(await transport.kill(0), true);
   await until(() => messages.some((m) => m.agentId === 0 && (m.body as EchoBody).restart === 1), 'the replacement');
   assert.equal(logs.length, 1);
-  assert.match(logs[0], /^agent 0 crashed \(exited with code 1\); starting a replacement$/);
+  assert.match(logs[0], /^agent 0 crashed \(crash injected by kill\(\)\); starting a replacement$/);
   await transport.stop();
   assert.equal(await transport.kill(1), false);
   assert.deepEqual(failures, []);

@@ -9,10 +9,19 @@ const STOP_GRACE_MS = 10_000;
 
 /**
  * Control words shared by the trainer and its agent threads (an Int32Array over a
- * SharedArrayBuffer): [STOP, messages agent 0 has queued, agent 1, ...].
+ * SharedArrayBuffer): [STOP, messages agent 0 has queued, agent 1, ..., agent 0 must crash,
+ * agent 1, ...].
  */
 export const CONTROL_STOP = 0;
 export const CONTROL_QUEUED_BASE = 1;
+
+/** Index of the control word that tells agent `agentId` of `agents` to crash (fault injection). */
+export function crashIndex(agents: number, agentId: number): number {
+  return CONTROL_QUEUED_BASE + agents + agentId;
+}
+
+/** The error an agent told to crash throws. */
+export const INJECTED_CRASH = 'crash injected by kill()';
 
 /** What an agent thread receives as `workerData` (read by thread-agent.ts). */
 export interface ThreadAgentData {
@@ -22,6 +31,7 @@ export interface ThreadAgentData {
   paramsBuffer: SharedArrayBuffer;
   controlBuffer: SharedArrayBuffer;
   maxQueued: number;
+  agents: number;
 }
 
 /** Messages an agent thread posts to the trainer. */
@@ -61,7 +71,7 @@ export class ThreadTransport implements TrainerTransport {
   constructor(private readonly options: ThreadTransportOptions) {
     this.agents = options.agents;
     this.params = SharedParams.create(options.numParams);
-    this.controlBuffer = new SharedArrayBuffer((CONTROL_QUEUED_BASE + options.agents) * Int32Array.BYTES_PER_ELEMENT);
+    this.controlBuffer = new SharedArrayBuffer((CONTROL_QUEUED_BASE + 2 * options.agents) * Int32Array.BYTES_PER_ELEMENT);
     this.control = new Int32Array(this.controlBuffer);
     this.workers = Array.from({ length: options.agents }, () => null);
     this.restarts = Array.from({ length: options.agents }, () => 0);
@@ -85,12 +95,14 @@ export class ThreadTransport implements TrainerTransport {
 
   private spawn(agentId: number): void {
     Atomics.store(this.control, CONTROL_QUEUED_BASE + agentId, 0);
+    Atomics.store(this.control, crashIndex(this.agents, agentId), 0);
     const data: ThreadAgentData = {
       agentId,
       init: this.options.agentInit(agentId, this.restarts[agentId]),
       paramsBuffer: this.params.buffer,
       controlBuffer: this.controlBuffer,
       maxQueued: this.options.maxQueuedPerAgent,
+      agents: this.agents,
     };
     const worker = new Worker(this.options.agentModule, { workerData: data });
     this.workers[agentId] = worker;
@@ -135,10 +147,18 @@ export class ThreadTransport implements TrainerTransport {
     this.spawn(agentId);
   }
 
+  /**
+   * The agent throws at its next step, as an agent whose code failed, and is then replaced. It is
+   * not terminated from outside: a thread terminated inside a native (oneDNN) call aborts the
+   * whole process.
+   */
   async kill(agentId: number): Promise<boolean> {
     const worker = this.workers[agentId];
     if (!worker || this.stopping) return false;
-    await worker.terminate();
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    Atomics.store(this.control, crashIndex(this.agents, agentId), 1);
+    Atomics.notify(this.control, CONTROL_QUEUED_BASE + agentId);
+    await exited;
     return true;
   }
 

@@ -1,8 +1,9 @@
 /**
  * How agents and the trainer talk, whatever carries it: threads and a SharedArrayBuffer on one
  * machine (thread-transport.ts), the trainer's own thread for synchronous A2C
- * (in-process-transport.ts), later Redis across hosts. A transport moves opaque bodies and
- * versioned parameter vectors; it knows nothing of what the bodies mean (DESIGN.md).
+ * (in-process-transport.ts), Redis across hosts (redis-trainer.ts, redis-agent.ts). A transport
+ * moves opaque bodies and versioned parameter vectors; it knows nothing of what the bodies mean
+ * (DESIGN.md).
  */
 
 /** Where a message came from and what it was computed with (DESIGN.md, "Messages carry provenance"). */
@@ -31,11 +32,17 @@ export interface TransportHandlers {
   onFailure(err: Error): void;
   /** Lines for the user (an agent crashed and was replaced). */
   onLog(line: string): void;
+  /**
+   * A message the transport did not deliver: 'rejected' when it was malformed or foreign (a
+   * network transport checks each envelope), 'stale' when it was computed with parameters the
+   * trainer never published (a previous trainer's). `detail` says which message and why.
+   */
+  onDropped(kind: 'stale' | 'rejected', detail: string): void;
 }
 
 /** The trainer's side of a transport. */
 export interface TrainerTransport {
-  /** Number of agents. */
+  /** Agents running now: those started (threads), or those whose heartbeat was seen last (a network transport). */
   readonly agents: number;
   /**
    * Starts every agent; resolves once all of them are ready, with the description each gave

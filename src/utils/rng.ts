@@ -1,6 +1,7 @@
 /**
- * Seeded pseudo-random numbers: PCG32 (O'Neill 2014) seeded through SplitMix64, so every env,
- * agent and sampler owns its own reproducible stream instead of sharing Math.random.
+ * Seeded pseudo-random numbers: PCG32 (O'Neill 2014) seeded through SplitMix64, so every agent,
+ * sampler and space owns its own reproducible stream instead of sharing Math.random. (Classic-control
+ * envs draw their start states from numpy-random.ts instead, to match Gymnasium's seeds.)
  * The 64-bit state is kept as two uint32 halves: BigInt arithmetic made each draw ~10x slower.
  */
 const MULT = 6364136223846793005n;

@@ -16,21 +16,23 @@ export async function trainSmallCartPoleCheckpoint(path: string, seed: number): 
   await new A3C({ env: 'CartPole-v1', mode: 'a2c', maxSteps: SMALL_TRAINING_STEPS, seed, checkpoint: path }).learn();
 }
 
-/** A PongNoFrameskip-v4 checkpoint of a freshly initialised Atari net: enough to play and record. */
-export async function writeUntrainedAtariCheckpoint(path: string): Promise<void> {
+/**
+ * A checkpoint of a freshly initialised Atari net for `env` (PongNoFrameskip-v4 by default; the
+ * game must have `numActions` actions): enough to play and record.
+ */
+export async function writeUntrainedAtariCheckpoint(path: string, env = 'PongNoFrameskip-v4', numActions = PONG_ACTIONS): Promise<void> {
   await initBackend({});
-  const netSpec: AtariSpec = { kind: 'atari', inputShape: ATARI_INPUT_SHAPE, numActions: PONG_ACTIONS };
+  const netSpec: AtariSpec = { kind: 'atari', inputShape: ATARI_INPUT_SHAPE, numActions };
   const net = createNet(netSpec, 0);
   const params = net.getParams();
   saveCheckpoint(path, {
-    config: { ...resolveConfig({}), env: 'PongNoFrameskip-v4' },
+    config: { ...resolveConfig({}), env },
     netSpec,
     weights: net.variables.map((v) => ({ name: v.name, shape: [...v.shape] })),
     params,
     optimizer: { name: 'adam', step: 0, buffers: {} },
-    counters: { envSteps: 0, updates: 0, trainedSamples: 0, seconds: 0 },
-    episodeRewards: [],
-    episodeEndSteps: [],
+    counters: { envSteps: 0, updates: 0, trainedSamples: 0, episodes: 0, seconds: 0 },
+    recentRewards: [],
     runDir: null,
   });
   net.dispose();
@@ -47,9 +49,8 @@ export function writeAtariStubCheckpoint(path: string): void {
     weights: [{ name: 'stub', shape: [1] }],
     params: new Float32Array(1),
     optimizer: { name: 'adam', step: 0, buffers: {} },
-    counters: { envSteps: 0, updates: 0, trainedSamples: 0, seconds: 0 },
-    episodeRewards: [],
-    episodeEndSteps: [],
+    counters: { envSteps: 0, updates: 0, trainedSamples: 0, episodes: 0, seconds: 0 },
+    recentRewards: [],
     runDir: null,
   });
 }

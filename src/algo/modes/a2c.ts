@@ -1,5 +1,6 @@
 import type { Mode } from './mode.js';
-import type { TransitionArrays } from '../transition-batch.js';
+import { actionLayoutOf } from '../policy.js';
+import { transitionsProblem, type TransitionArrays } from '../transition-batch.js';
 
 /**
  * Synchronous A2C, the baseline the parallel modes are compared with. Agent: one, in the
@@ -15,6 +16,7 @@ export const a2cMode: Mode<TransitionArrays> = {
     process: (rollout) => rollout,
   }),
   trainer: (learner, { config, obsShape }) => ({
+    check: (work) => transitionsProblem(work, config.batchSize, obsShape.reduce((a, b) => a * b, 1), actionLayoutOf(learner.net.spec)),
     receive: (rollout) => learner.train(rollout, obsShape, config.entCoef),
   }),
 };

@@ -1,5 +1,6 @@
 import type { Mode } from './mode.js';
-import { concatTransitions, type TransitionArrays } from '../transition-batch.js';
+import { actionLayoutOf } from '../policy.js';
+import { concatTransitions, transitionsProblem, type TransitionArrays } from '../transition-batch.js';
 
 /**
  * Data-parallel A3C (Lapan's 01_a3c_data.py). Agent: sends micro-batches of `microBatch` n-step
@@ -16,7 +17,9 @@ export const dataMode: Mode<TransitionArrays> = {
   trainer: (learner, { config, obsShape }) => {
     let pending: TransitionArrays[] = [];
     let pendingRows = 0;
+    const obsSize = obsShape.reduce((a, b) => a * b, 1);
     return {
+      check: (work) => transitionsProblem(work, config.microBatch, obsSize, actionLayoutOf(learner.net.spec)),
       receive(rollout) {
         pending.push(rollout);
         pendingRows += rollout.size;

@@ -1,6 +1,7 @@
 import type { Mode } from './mode.js';
 import { lossGradients } from '../learner.js';
 import type { LossStats } from '../loss.js';
+import { describeValue } from '../transition-batch.js';
 
 /** An agent's gradient of the loss on its rollout, flat in the net's parameter order. */
 export interface GradientWork {
@@ -30,6 +31,14 @@ export const gradMode: Mode<GradientWork> = {
     let sets = 0;
     let samples = 0;
     return {
+      check(work) {
+        if (typeof work !== 'object' || work === null) return `gradient: expected an object, got ${describeValue(work)}`;
+        const w = work as Partial<Record<keyof GradientWork, unknown>>;
+        if (!(w.grads instanceof Float32Array) || w.grads.length !== sum.length) return `gradient: grads is ${describeValue(w.grads)}, expected a Float32Array of ${sum.length} (the net's parameters)`;
+        const stats = w.stats as Record<string, unknown> | null | undefined;
+        if (typeof stats !== 'object' || stats === null || LOSS_KEYS.some((k) => typeof stats[k] !== 'number')) return `gradient: stats must hold the numbers ${LOSS_KEYS.join(', ')}`;
+        return w.samples === config.gradBatch ? null : `gradient: samples ${describeValue(w.samples)}, expected ${config.gradBatch}`;
+      },
       receive(work) {
         const { grads } = work;
         for (let i = 0; i < sum.length; i++) sum[i] += grads[i];

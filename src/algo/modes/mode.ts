@@ -26,6 +26,11 @@ export interface ModeAgent<Work> {
 export interface ModeTrainer<Work> {
   /** Takes one agent's work; returns the update's statistics when it stepped the optimiser, else null. */
   receive(work: Work): UpdateStats | null;
+  /**
+   * Why `work`, which may come from another process, is not this mode's work for this network
+   * (types, array lengths, action range), or null when it is; `receive` takes only work that passed.
+   */
+  check(work: unknown): string | null;
 }
 
 /**

@@ -104,3 +104,26 @@ test('grad mode sums trainBatch gradient sets before one step, and averages thei
   learner.net.dispose();
   expected.learner.net.dispose();
 });
+
+test("each mode's trainer checks work from another process: types, lengths, action range", async () => {
+  await initBackend({});
+  const batch = randomBatch(new Rng(5), BATCH);
+  const data = setUp({ mode: 'data' });
+  const dataTrainer = dataMode.trainer(data.learner, data.context);
+  const micro = slice(batch, 0, BATCH / 3);
+  assert.equal(dataTrainer.check(micro), null);
+  assert.equal(dataTrainer.check({ ...micro, obs: micro.obs.slice(1) }), 'transitions: obs is a Float32Array of 15, expected a Float32Array or Uint8Array of 16');
+  assert.equal(dataTrainer.check({ ...micro, actions: Int32Array.of(0, 1, 3, 0) }), 'transitions: action 3 in row 2 is outside [0, 3)');
+  assert.equal(dataTrainer.check({ ...micro, valueTargets: Array.from(micro.valueTargets) }), 'transitions: valueTargets is an array, expected a Float32Array of 4');
+  assert.equal(dataTrainer.check(batch), `transitions: size ${BATCH}, expected ${BATCH / 3}`);
+  const a2c = setUp({ mode: 'a2c' });
+  assert.equal(a2cMode.trainer(a2c.learner, a2c.context).check(batch), null);
+  const grad = setUp({ mode: 'grad' });
+  const gradTrainer = gradMode.trainer(grad.learner, grad.context);
+  const work = gradMode.agent(grad.learner.net, grad.context).process(batch);
+  assert.equal(gradTrainer.check(work), null);
+  assert.equal(gradTrainer.check({ ...work, grads: work.grads.subarray(1) }), `gradient: grads is a Float32Array of ${work.grads.length - 1}, expected a Float32Array of ${work.grads.length} (the net's parameters)`);
+  assert.equal(gradTrainer.check({ ...work, stats: { total: 1 } }), 'gradient: stats must hold the numbers total, policy, value, entropy, advantageMean, valueMean');
+  assert.equal(gradTrainer.check(null), 'gradient: expected an object, got null');
+  for (const { learner } of [data, a2c, grad]) learner.net.dispose();
+});

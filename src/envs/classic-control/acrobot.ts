@@ -1,5 +1,5 @@
 import type { Action, StepResult } from '../core.js';
-import type { Rng } from '../../utils/rng.js';
+import type { NumpyGenerator } from '../../utils/numpy-random.js';
 import { Box, Discrete } from '../spaces.js';
 import { ClassicControlEnv } from './classic-control-env.js';
 
@@ -54,7 +54,7 @@ export class AcrobotEnv extends ClassicControlEnv {
     super(id, 4, STATE_LAYOUT);
   }
 
-  protected startEpisode(rng: Rng): void {
+  protected startEpisode(rng: NumpyGenerator): void {
     // Gymnasium draws the start state in float64 and then casts it to float32.
     for (let i = 0; i < 4; i++) this.physicalState[i] = Math.fround(rng.uniform(-RESET_BOUND, RESET_BOUND));
   }

@@ -1,5 +1,5 @@
 import type { Action, StepResult } from '../core.js';
-import type { Rng } from '../../utils/rng.js';
+import type { NumpyGenerator } from '../../utils/numpy-random.js';
 import { Box, Discrete } from '../spaces.js';
 import { ClassicControlEnv } from './classic-control-env.js';
 
@@ -45,7 +45,7 @@ export class CartPoleEnv extends ClassicControlEnv {
     this.suttonBartoReward = options.suttonBartoReward ?? false;
   }
 
-  protected startEpisode(rng: Rng): void {
+  protected startEpisode(rng: NumpyGenerator): void {
     for (let i = 0; i < 4; i++) this.physicalState[i] = rng.uniform(-RESET_BOUND, RESET_BOUND);
     this.stepsBeyondTerminated = null;
   }

@@ -1,20 +1,23 @@
 import type { Action, ResetOptions, ResetResult, StatefulEnv, StepResult } from '../core.js';
 import { assignState, checkAction, rngForReset, stepBeforeResetError } from '../env-checks.js';
-import { Rng } from '../../utils/rng.js';
+import { NumpyGenerator } from '../../utils/numpy-random.js';
 import type { Box, Space } from '../spaces.js';
 
 /**
- * What every classic-control env shares, as Gymnasium's `Env` base: it owns its RNG (reseeded only
- * when `reset` is given a seed), refuses `step` before `reset` and actions outside its action space,
- * and exposes its float64 physical state. A subclass supplies its spaces, the start-state draw, the
- * physics of one step and, where it is not the state cast to float32, the observation.
+ * What every classic-control env shares, as Gymnasium's `Env` base: it owns its `np_random` (numpy's
+ * PCG64 generator, reseeded only when `reset` is given a seed, so a seed gives Gymnasium's start
+ * state and later unseeded resets continue Gymnasium's stream), refuses `step` before `reset` and
+ * actions outside its action space, and exposes its float64 physical state. A subclass supplies its
+ * spaces, the start-state draw, the physics of one step and, where it is not the state cast to
+ * float32, the observation.
  */
 export abstract class ClassicControlEnv implements StatefulEnv {
   abstract readonly observationSpace: Box;
   abstract readonly actionSpace: Space;
   /** The physical state in float64, laid out as `stateLayout`. */
   protected readonly physicalState: Float64Array;
-  private rng = new Rng();
+  /** Starts from OS entropy, as Gymnasium's unseeded `np_random`. */
+  private rng = new NumpyGenerator();
   private hasReset = false;
 
   /** `stateLayout` names the state variables in order, e.g. '[position, velocity]', for error messages. */
@@ -54,8 +57,11 @@ export abstract class ClassicControlEnv implements StatefulEnv {
 
   close(): void {}
 
-  /** Draws the start state into `physicalState` from `rng` and clears any per-episode fields. */
-  protected abstract startEpisode(rng: Rng): void;
+  /**
+   * Draws the start state into `physicalState` from `rng`, with Gymnasium's `np_random.uniform` calls
+   * in Gymnasium's order, and clears any per-episode fields.
+   */
+  protected abstract startEpisode(rng: NumpyGenerator): void;
 
   /** One step of the physics, called by `step` once reset has been called and `action` is in the action space. */
   protected abstract advance(action: Action): StepResult;

@@ -15,7 +15,7 @@ interface Case {
   /** Gymnasium's start-state distribution, per state variable: [low, high] of the uniform draw. */
   startRanges: [number, number][];
   validAction: Action;
-  invalidActions: { action: Action; shown: string }[];
+  invalidActions: { action: Action; shown: string; problem?: string }[];
 }
 
 const CASES: Case[] = [
@@ -50,7 +50,7 @@ const CASES: Case[] = [
     validAction: [0.5],
     invalidActions: [
       { action: [1.5], shown: '[1.5]' },
-      { action: [NaN], shown: '[NaN]' },
+      { action: [NaN], shown: '[NaN]', problem: 'is not finite' },
       { action: [0, 0], shown: '[0, 0]' },
       { action: 0.5, shown: '0.5' },
     ],
@@ -73,8 +73,8 @@ for (const c of CASES) {
   test(`${id}: an action outside the action space names the action and the space`, () => {
     const env = c.create();
     env.reset({ seed: 0 });
-    for (const { action, shown } of c.invalidActions) {
-      assert.throws(() => env.step(action), { message: `${id}.step: action ${shown} is not in the action space ${env.actionSpace}` });
+    for (const { action, shown, problem } of c.invalidActions) {
+      assert.throws(() => env.step(action), { message: `${id}.step: action ${shown} ${problem ?? `is not in the action space ${env.actionSpace}`}` });
     }
   });
 

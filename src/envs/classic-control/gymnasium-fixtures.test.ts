@@ -1,6 +1,6 @@
 // Replays trajectories recorded from Gymnasium 1.3.0 (test/data/fixtures/<id>.json, and
 // test/data/gymnasium-fixtures-extra/ from its generate.py) through `make(id)`, TimeLimit included,
-// starting from Gymnasium's own reset state.
+// from `reset({ seed })`, which must land on Gymnasium's own reset state.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,9 +100,10 @@ for (const [id, trajectories] of trajectoriesById) {
     test(`${id} seed ${trajectory.seed}${actionsAs}: ${trajectory.steps.length} steps match Gymnasium`, () => {
       const obsTolerance = id === 'Acrobot-v1' ? ACROBOT_OBS_TOLERANCE : 0;
       const env = make(id, asMakeOptions(trajectory.make_kwargs));
-      env.reset({ seed: trajectory.seed });
-      const unwrapped = env.unwrapped as StatefulEnv;
-      unwrapped.state = Float64Array.from(trajectory.reset_state);
+      // The seed alone gives Gymnasium's start state (numpy's PCG64 draws, utils/numpy-random.ts).
+      const reset = env.reset({ seed: trajectory.seed });
+      assert.deepEqual(Array.from((env.unwrapped as StatefulEnv).state), trajectory.reset_state, `${id} seed ${trajectory.seed}: reset state`);
+      assertObsEqual(reset.obs as Float32Array, trajectory.reset, 0, `${id} seed ${trajectory.seed}: reset`);
       trajectory.steps.forEach((expected, t) => {
         const where = `${id} seed ${trajectory.seed}${actionsAs} step ${t}`;
         const action = asGivenToGymnasium(expected.action, trajectory.action_dtype);

@@ -1,5 +1,5 @@
 import type { Action, StepResult } from '../core.js';
-import type { Rng } from '../../utils/rng.js';
+import type { NumpyGenerator } from '../../utils/numpy-random.js';
 import { Box } from '../spaces.js';
 import { ClassicControlEnv } from './classic-control-env.js';
 import {
@@ -69,7 +69,7 @@ export class MountainCarContinuousEnv extends ClassicControlEnv {
     this.stateKind = 'float64';
   }
 
-  protected startEpisode(rng: Rng): void {
+  protected startEpisode(rng: NumpyGenerator): void {
     this.physicalState[0] = rng.uniform(RESET_LOW, RESET_HIGH);
     this.physicalState[1] = 0;
     this.stateKind = 'float64';

@@ -1,5 +1,5 @@
 import type { Action, StepResult } from '../core.js';
-import type { Rng } from '../../utils/rng.js';
+import type { NumpyGenerator } from '../../utils/numpy-random.js';
 import { Box, Discrete } from '../spaces.js';
 import { ClassicControlEnv } from './classic-control-env.js';
 
@@ -31,7 +31,7 @@ export class MountainCarEnv extends ClassicControlEnv {
     this.goalVelocity = options.goalVelocity ?? 0;
   }
 
-  protected startEpisode(rng: Rng): void {
+  protected startEpisode(rng: NumpyGenerator): void {
     this.physicalState[0] = rng.uniform(RESET_LOW, RESET_HIGH);
     this.physicalState[1] = 0;
   }

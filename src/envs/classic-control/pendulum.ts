@@ -1,5 +1,5 @@
 import type { Action, StepResult } from '../core.js';
-import type { Rng } from '../../utils/rng.js';
+import type { NumpyGenerator } from '../../utils/numpy-random.js';
 import { Box } from '../spaces.js';
 import { ClassicControlEnv } from './classic-control-env.js';
 import { actionElementKind, multiply, python, type Scalar } from './numpy-scalars.js';
@@ -52,7 +52,7 @@ export class PendulumEnv extends ClassicControlEnv {
     this.g = options.g ?? DEFAULT_GRAVITY;
   }
 
-  protected startEpisode(rng: Rng): void {
+  protected startEpisode(rng: NumpyGenerator): void {
     this.physicalState[0] = rng.uniform(-DEFAULT_X, DEFAULT_X);
     this.physicalState[1] = rng.uniform(-DEFAULT_Y, DEFAULT_Y);
   }

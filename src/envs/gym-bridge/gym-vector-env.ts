@@ -1,5 +1,6 @@
 import type { Info, Obs, ResetOptions, VectorEnv, VectorStepResult } from '../core.js';
 import { Rng } from '../../utils/rng.js';
+import { actionProblem } from '../env-checks.js';
 import type { Box, Space } from '../spaces.js';
 import { resolveAtariPreprocessing, type AtariPreprocessingOptions } from './atari-preprocessing.js';
 import { EnvServerProcess, NO_SEED, Op, type EnvServerConfig } from './env-server-process.js';
@@ -20,6 +21,9 @@ export interface GymEnvOptions {
   python?: PythonEnvOptions;
 }
 
+/** The info field python/env_server.py sets, for Atari ids, on the step where a game really ended. */
+const GAME_SCORE = 'gameScore';
+
 /**
  * N copies of one Gymnasium env, stepped together in one Python process (python/env_server.py)
  * behind the VectorEnv contract: same-step auto-reset, `finalObs` of the copies that ended, and
@@ -29,6 +33,10 @@ export interface GymEnvOptions {
  * `episodeFrameNumber` (ALE's counters after the step), `rawReward` (the step's unclipped reward),
  * `gameScore` (on the step where the game really ended: its raw score, summed over all lives) and,
  * in reset infos, `noops` (the reset's no-op frames).
+ *
+ * Every id reports whole episodes in `infos[i].episode` (`{ r, l }`, as RecordEpisodeStatistics):
+ * for Atari the whole game (all lives) with its raw score and length in agent steps, whatever the
+ * episodic-life and reward-clipping wrappers do; for other ids each episode's summed reward.
  */
 export class GymVectorEnv implements VectorEnv {
   readonly singleObservationSpace: Box;
@@ -42,6 +50,9 @@ export class GymVectorEnv implements VectorEnv {
   /** Seeds restarted servers, so that a seeded run stays reproducible across restarts. */
   private seedRng: Rng | null = null;
   private hasReset = false;
+  /** Per copy: agent steps and summed rewards of the episode (Atari: game) in progress. */
+  private readonly episodeSteps: Int32Array;
+  private readonly episodeReturns: Float64Array;
 
   constructor(
     readonly envId: string,
@@ -49,6 +60,8 @@ export class GymVectorEnv implements VectorEnv {
     options: GymEnvOptions = {},
   ) {
     if (!Number.isInteger(numEnvs) || numEnvs <= 0) throw new Error(`GymVectorEnv("${envId}"): numEnvs must be a positive integer, got ${numEnvs}`);
+    this.episodeSteps = new Int32Array(numEnvs);
+    this.episodeReturns = new Float64Array(numEnvs);
     this.config = {
       envId,
       numEnvs,
@@ -81,10 +94,17 @@ export class GymVectorEnv implements VectorEnv {
     this.server.send(Op.reset, payload);
     const { obs, infos } = this.readReply();
     this.hasReset = true;
+    this.episodeSteps.fill(0);
+    this.episodeReturns.fill(0);
     return { obs, infos };
   }
 
-  /** `actions[i]` for copy i (Discrete), or `actions[i * size .. (i + 1) * size)` (Box of `size` numbers). */
+  /**
+   * `actions[i]` for copy i (Discrete), or `actions[i * size .. (i + 1) * size)` (Box of `size`
+   * numbers, sent as float32).
+   * @throws Error naming the env for actions of the wrong length, non-integer discrete actions, or
+   *   Box actions that are not finite or outside the space; nothing is stepped then.
+   */
   step(actions: ArrayLike<number>): VectorStepResult {
     if (!this.hasReset) throw new Error(`GymVectorEnv("${this.envId}").step: called before reset(); call reset() first`);
     if (actions.length !== this.numEnvs * this.actionSize) {
@@ -93,12 +113,37 @@ export class GymVectorEnv implements VectorEnv {
           `${this.numEnvs * this.actionSize} for ${this.singleActionSpace}`,
       );
     }
-    const encoded = this.singleActionSpace.kind === 'discrete' ? Int32Array.from(actions) : Float32Array.from(actions);
+    const space = this.singleActionSpace;
+    if (space.kind === 'box') {
+      // A NaN would reach the physics (MuJoCo) and come back as NaN observations much later.
+      for (let i = 0; i < this.numEnvs; i++) {
+        const problem = actionProblem(space, Array.prototype.slice.call(actions, i * space.size, (i + 1) * space.size) as number[]);
+        if (problem !== null) throw new Error(`GymVectorEnv("${this.envId}").step: copy ${i}: ${problem}`);
+      }
+    }
+    const encoded = space.kind === 'discrete' ? Int32Array.from(actions) : Float32Array.from(actions);
     if (this.singleActionSpace.kind === 'discrete' && !encoded.every((a, i) => a === actions[i])) {
       throw new Error(`GymVectorEnv("${this.envId}").step: actions [${Array.from(actions).join(', ')}] must be integers for ${this.singleActionSpace}`);
     }
     this.server.send(Op.step, new Uint8Array(encoded.buffer));
-    return this.readReply();
+    const result = this.readReply();
+    this.reportEpisodes(result);
+    return result;
+  }
+
+  /** Puts `{ r, l }` in the info of each copy whose whole episode (Atari: game) ended this step. */
+  private reportEpisodes({ rewards, terminated, truncated, infos }: VectorStepResult): void {
+    const scoresGames = this.server.hello.infoFields.f64.includes(GAME_SCORE);
+    for (let i = 0; i < this.numEnvs; i++) {
+      this.episodeSteps[i]++;
+      this.episodeReturns[i] += rewards[i];
+      const gameScore = infos[i][GAME_SCORE];
+      const ended = scoresGames ? typeof gameScore === 'number' : terminated[i] === 1 || truncated[i] === 1;
+      if (!ended) continue;
+      infos[i].episode = { r: scoresGames ? gameScore : this.episodeReturns[i], l: this.episodeSteps[i] };
+      this.episodeSteps[i] = 0;
+      this.episodeReturns[i] = 0;
+    }
   }
 
   /**

@@ -1,15 +1,22 @@
 /**
- * The Python interpreter that runs the Gymnasium env server: the project's own venv, created and
- * filled with gymnasium and ale-py on first use, or an interpreter the user names.
+ * The Python interpreter that runs the Gymnasium env server: a per-user venv in the user's cache
+ * folder, created and filled with gymnasium and ale-py on first use, or an interpreter the user names.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** What the env server imports; opencv gives the reference's cv2 INTER_AREA resize. */
-export const SERVER_PACKAGES: readonly string[] = ['gymnasium', 'ale-py', 'numpy', 'opencv-python-headless'];
-const SERVER_IMPORTS = 'import gymnasium, ale_py, numpy, cv2';
+/** What the env server imports, pip name to module; opencv gives the reference's cv2 INTER_AREA resize. */
+export const SERVER_MODULES: Readonly<Record<string, string>> = Object.freeze({
+  gymnasium: 'gymnasium',
+  'ale-py': 'ale_py',
+  numpy: 'numpy',
+  'opencv-python-headless': 'cv2',
+});
+export const SERVER_PACKAGES: readonly string[] = Object.keys(SERVER_MODULES);
+const SERVER_IMPORTS = `import ${Object.values(SERVER_MODULES).join(', ')}`;
 /** pip flags for a machine whose only index is a local mirror: fail fast instead of retrying. */
 const PIP_INSTALL_FLAGS = ['--retries', '0', '--timeout', '5'];
 const BASE_PYTHON = 'python3';
@@ -22,7 +29,7 @@ const STDERR_FD = 2;
 export interface PythonEnvOptions {
   /** An interpreter that already has the server packages; default: env var A3C_PYTHON. */
   python?: string;
-  /** Where the project's venv lives; default: env var A3C_VENV, else `<repo root>/.venv`. */
+  /** Where the venv lives; default: env var A3C_VENV, else `defaultVenvDir()` (the user's cache folder). */
   venvDir?: string;
   /** Progress lines (venv creation, pip); default: stderr. */
   log?: (line: string) => void;
@@ -31,10 +38,29 @@ export interface PythonEnvOptions {
 /** The repo (or installed package) root: this file is dist/src/envs/gym-bridge/python-env.js. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
+/**
+ * The per-user venv, shared by all of the user's projects and never in their working directory:
+ * `$XDG_CACHE_HOME/a3c-ts/venv`, else `~/.cache/a3c-ts/venv` (the XDG Base Directory spec ignores
+ * a relative XDG_CACHE_HOME).
+ */
+export function defaultVenvDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
+  const cacheHome = env.XDG_CACHE_HOME;
+  return join(cacheHome && isAbsolute(cacheHome) ? cacheHome : join(home, '.cache'), 'a3c-ts', 'venv');
+}
+
+/** The venv `resolvePython` uses when no interpreter is named: `venvDir`, else A3C_VENV, else `defaultVenvDir()`. */
+export function venvDirFor(options: Pick<PythonEnvOptions, 'venvDir'> = {}): string {
+  return resolve(options.venvDir ?? process.env.A3C_VENV ?? defaultVenvDir());
+}
+
 /** Interpreters already probed in this process: the probe imports gymnasium, ~0.2 s. */
 const verified = new Set<string>();
 
-/** Returns an interpreter that can run the env server, creating the venv on first use. */
+/**
+ * Returns an interpreter that can run the env server, creating the venv on first use.
+ * Throws when the named interpreter lacks the server packages, when python3 or its venv module is
+ * missing, or when pip cannot install the packages; each error says what to install.
+ */
 export function resolvePython(options: PythonEnvOptions = {}): string {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const named = options.python ?? process.env.A3C_PYTHON;
@@ -42,13 +68,13 @@ export function resolvePython(options: PythonEnvOptions = {}): string {
     if (!verified.has(named) && !canImportServerPackages(named)) {
       throw new Error(
         `python ${named} (A3C_PYTHON) cannot import ${SERVER_PACKAGES.join(', ')}; ` +
-          `install them with \`${named} -m pip install ${SERVER_PACKAGES.join(' ')}\` or unset A3C_PYTHON to use the project's venv`,
+          `install them with \`${named} -m pip install ${SERVER_PACKAGES.join(' ')}\` or unset A3C_PYTHON to use the a3c-ts venv in ${venvDirFor()}`,
       );
     }
     verified.add(named);
     return named;
   }
-  const venvDir = resolve(options.venvDir ?? process.env.A3C_VENV ?? join(PACKAGE_ROOT, '.venv'));
+  const venvDir = venvDirFor(options);
   const python = venvPython(venvDir);
   if (verified.has(python)) return python;
   if (!(existsSync(python) && canImportServerPackages(python))) withVenvLock(venvDir, log, () => createVenv(venvDir, log));
@@ -56,7 +82,8 @@ export function resolvePython(options: PythonEnvOptions = {}): string {
   return python;
 }
 
-function venvPython(venvDir: string): string {
+/** The interpreter inside `venvDir`. Throws on Windows, where the bridge cannot run. */
+export function venvPython(venvDir: string): string {
   if (process.platform === 'win32') {
     throw new Error('the Gymnasium bridge needs named pipes (mkfifo): run it on Linux or macOS, or under WSL');
   }

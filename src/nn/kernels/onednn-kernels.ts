@@ -14,6 +14,8 @@ export const NATIVE_ENV_VAR = 'A3C_NATIVE';
 
 /** Where `node scripts/build-native.mjs` leaves the addon; this file runs from dist/src/nn/. */
 const ADDON_PATH = fileURLToPath(new URL('../../../../native/build/Release/onednn.node', import.meta.url));
+/** The script that builds it, run at install; the same path in a clone and in an installed package. */
+const BUILD_SCRIPT = fileURLToPath(new URL('../../../../scripts/build-native.mjs', import.meta.url));
 
 const WASM_BACKEND = 'wasm';
 
@@ -125,7 +127,7 @@ function loadAddon(): OneDnnStatus {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'MODULE_NOT_FOUND'
-        ? `${ADDON_PATH} is not built; run \`node scripts/build-native.mjs\` (needs libdnnl-dev)`
+        ? `${ADDON_PATH} is not built; run \`node ${BUILD_SCRIPT}\` (needs libdnnl-dev)`
         : `${ADDON_PATH} failed to load: ${(error as Error).message}`;
     return { addon: null, reason };
   }

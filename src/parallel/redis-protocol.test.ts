@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  copyParams,
+  decodeEnvelope,
+  decodeRunInfo,
+  encodeEnvelope,
+  encodeParams,
+  newSession,
+  pack,
+  paramsHeader,
+  parseRedisUrl,
+  parseVersionNote,
+  redactUrl,
+} from './redis-protocol.js';
+
+const RUN = 'cartpole-1';
+const MAX_BYTES = 1 << 20;
+
+test('Redis URLs: host, port, db, user and password; the password can come from the environment and is never shown', () => {
+  const target = parseRedisUrl('redis://alice:s%40cret@10.0.0.2:6380/3');
+  assert.deepEqual(target, { host: '10.0.0.2', port: 6380, db: 3, username: 'alice', password: 's@cret', tls: false, display: 'redis://alice@10.0.0.2:6380/3' });
+  assert.deepEqual(
+    { ...parseRedisUrl('rediss://[::1]', 'from-env') },
+    { host: '::1', port: 6379, db: 0, username: undefined, password: 'from-env', tls: true, display: 'rediss://[::1]/0' },
+  );
+  assert.equal(parseRedisUrl('redis://:inline@h:1/0', 'from-env').password, 'inline', 'the URL wins over the environment');
+  assert.throws(() => parseRedisUrl('http://h:1/0'), /^RedisTransportError: transport "http:\/\/h:1\/0": unsupported scheme "http:"; expected redis:\/\/ or rediss:\/\/$/);
+  assert.throws(() => parseRedisUrl('redis://:pw@h:1/zero'), { message: 'transport "redis://:***@h:1/zero": database "zero" is not a number; expected redis://HOST:PORT/DB' });
+  assert.throws(() => parseRedisUrl('not a url'), /is not a URL/);
+  assert.equal(redactUrl('redis://:pw@h:1/0'), 'redis://:***@h:1/0');
+  assert.equal(redactUrl('redis://h:1/0'), 'redis://h:1/0');
+});
+
+test('parameters travel as raw float32 bytes behind a session and version header', () => {
+  const session = newSession();
+  const params = Float32Array.of(1.5, -2, 3.25, 1e-30);
+  const blob = encodeParams(session, 41, params);
+  assert.equal(blob.length, 40 + params.byteLength);
+  assert.deepEqual(paramsHeader(blob, params.length), { session, version: 41 });
+  assert.equal(paramsHeader(blob, params.length + 1), null, 'a blob of another size is not taken');
+  const out = new Float32Array(params.length);
+  copyParams(blob, out);
+  assert.deepEqual(out, params);
+  assert.deepEqual(parseVersionNote(`${session} 41`), { session, version: 41 });
+  assert.equal(parseVersionNote('garbage 1'), null);
+});
+
+test('envelopes keep their typed arrays as the same typed arrays, and their provenance', () => {
+  const session = newSession();
+  const body = { work: { obs: Float32Array.of(0.5, 1), actions: Int32Array.of(1), frames: Uint8Array.of(0, 255), grads: Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i)) }, episodes: [{ reward: 9, length: 9 }], logs: [] };
+  const bytes = encodeEnvelope(RUN, session, { agentId: 3, paramsVersion: 7, envSteps: 32, body });
+  const decoded = decodeEnvelope(bytes, RUN, MAX_BYTES);
+  assert.ok(decoded.ok);
+  assert.equal(decoded.session, session);
+  assert.deepEqual({ ...decoded.envelope, body: null }, { agentId: 3, paramsVersion: 7, envSteps: 32, body: null });
+  const work = (decoded.envelope.body as typeof body).work;
+  assert.ok(work.obs instanceof Float32Array && work.actions instanceof Int32Array && work.frames instanceof Uint8Array && work.grads instanceof Float32Array);
+  assert.deepEqual(decoded.envelope.body, body);
+  assert.ok(bytes.length < 4 * 1000 + 300, `${bytes.length} bytes for 1000 float32 and a few small arrays: raw bytes, not JSON arrays`);
+});
+
+test('malformed, oversized and foreign envelopes are refused with a reason, naming the sender where it can be read', () => {
+  const session = newSession();
+  const good = { run: RUN, session, agentId: 2, paramsVersion: 1, envSteps: 8, body: {} };
+  const refusal = (bytes: Buffer, maxBytes = MAX_BYTES) => {
+    const decoded = decodeEnvelope(bytes, RUN, maxBytes);
+    assert.ok(!decoded.ok);
+    return decoded;
+  };
+  assert.match(refusal(Buffer.from('definitely not msgpack \xc1')).problem, /^not MessagePack/);
+  assert.equal(refusal(pack([1, 2])).problem, 'not an a3c envelope (expected a map)');
+  assert.equal(refusal(pack({ ...good, run: 'other-run' })).problem, 'for run "other-run", not "cartpole-1"');
+  assert.equal(refusal(pack({ ...good, agentId: -1 })).problem, 'agentId -1 is not a non-negative integer');
+  assert.deepEqual(refusal(pack({ ...good, paramsVersion: 'x' })), { ok: false, problem: 'paramsVersion "x" is not a non-negative integer', agentId: 2, session });
+  assert.equal(refusal(pack({ ...good, envSteps: 1.5 })).problem, 'envSteps 1.5 is not a non-negative integer');
+  assert.equal(refusal(pack({ ...good, session: 'abc' })).problem, 'session "abc" is not 32 hex digits');
+  const { body: _body, ...bodyless } = good;
+  assert.equal(refusal(pack(bodyless)).problem, 'no body');
+  assert.equal(refusal(pack(good), 10).problem, `${pack(good).length} bytes, more than the 10 allowed`);
+  const proto = refusal(Buffer.concat([Buffer.from([0x81, 0xa9]), Buffer.from('__proto__'), pack({ polluted: true })]));
+  assert.equal(proto.problem, 'for run undefined, not "cartpole-1"');
+  assert.equal(({} as Record<string, unknown>).polluted, undefined, 'a __proto__ key does not reach Object.prototype');
+});
+
+test('the run info an agent is built from is read back, or refused when it is not one', () => {
+  const info = { session: newSession(), maxQueued: 2, numParams: 10, init: { config: { mode: 'grad' } } };
+  assert.deepEqual(decodeRunInfo(pack(info)), info);
+  assert.equal(decodeRunInfo(null), null);
+  assert.equal(decodeRunInfo(pack({ ...info, maxQueued: 'two' })), null);
+  assert.equal(decodeRunInfo(Buffer.from([0xc1])), null);
+});

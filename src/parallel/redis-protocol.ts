@@ -1,0 +1,332 @@
+/**
+ * What the trainer and the agents of a run share over Redis (redis-trainer.ts, redis-agent.ts):
+ * the URL and connection, the run's keys, and the wire formats. Parameters travel as raw float32
+ * bytes behind a small header; agent messages as MessagePack (msgpackr), whose typed arrays are
+ * raw bytes too, never JSON arrays.
+ *
+ * Keys of run NAME, all under `a3c:NAME:`:
+ *
+ * | key | type | written by | what |
+ * | --- | --- | --- | --- |
+ * | `trainer` | string, TTL | trainer | the lock: "SESSION HOST PID"; its presence is the trainer's heartbeat |
+ * | `init` | string | trainer | MessagePack {session, maxQueued, numParams, init}: what agents are built from |
+ * | `params` | string | trainer | the newest parameters: header (session, version) + float32 bytes |
+ * | `version` | string | trainer | "SESSION VERSION" of `params`, for cheap polling |
+ * | `events` | channel | trainer | "params SESSION VERSION" after each write, "stop SESSION" at the end |
+ * | `stopped` | string | trainer | the session whose run has ended: its agents leave |
+ * | `work` | stream | agents | one entry per agent message, field "m": a MessagePack envelope |
+ * | `credits:ID` | list, TTL | trainer | one entry (the session) per message of agent ID the trainer took |
+ * | `agents` | set | agents | ids of the agents that joined |
+ * | `agent:ID` | string, TTL | agent ID | its heartbeat: a one-line description |
+ * | `next-agent` | counter | agents | INCR hands out agent ids |
+ *
+ * A session is one trainer process's life: a trainer restarted with `--resume` has a new one, so
+ * that work computed with the parameters of its predecessor is recognised and dropped.
+ */
+import { randomBytes } from 'node:crypto';
+import { endianness } from 'node:os';
+import { Redis, type RedisOptions } from 'ioredis';
+import { Packr } from 'msgpackr';
+import type { Envelope } from './transport.js';
+
+/** Agents refresh their heartbeat, and the trainer its lock and its view of the agents, this often. */
+export const HEARTBEAT_EVERY_MS = 1000;
+/**
+ * A heartbeat or trainer lock not refreshed for this long has expired: its owner is taken for
+ * dead. Generous against event-loop stalls (a synchronous Atari update, a checkpoint save).
+ */
+export const HEARTBEAT_TTL_MS = 5000;
+/** How long a first connection may take (refused, unreachable) before it fails with one line. */
+const FIRST_CONNECT_TIMEOUT_MS = 10_000;
+/** Reconnection back-off after a connection was lost: 100 ms, 200 ms, ... up to this. */
+const RECONNECT_MAX_DELAY_MS = 2000;
+/** Envelope counters above this are not plausible (2^53 - 1 keeps them exact doubles). */
+const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
+
+/** A Redis connection that cannot be made or was refused: one line for the user. */
+export class RedisTransportError extends Error {
+  override name = 'RedisTransportError';
+}
+
+/** Where a run's Redis is and how to log in: a parsed `redis://[[USER]:PASSWORD@]HOST:PORT/DB` URL. */
+export interface RedisTarget {
+  host: string;
+  port: number;
+  db: number;
+  username: string | undefined;
+  password: string | undefined;
+  tls: boolean;
+  /** The URL without its password, for messages and logs. */
+  display: string;
+}
+
+const DEFAULT_PORT = 6379;
+
+/**
+ * Parses a run's Redis URL (`redis://` or `rediss://` for TLS). `passwordFromEnv` (the CLI passes
+ * `A3C_REDIS_PASSWORD`) is used where the URL has none, so that a password need not appear on
+ * command lines, which other users of a host can read.
+ * @throws RedisTransportError naming what is wrong with `url`.
+ */
+export function parseRedisUrl(url: string, passwordFromEnv?: string): RedisTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new RedisTransportError(`transport "${url}" is not a URL; expected redis://[:PASSWORD@]HOST:PORT/DB`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new RedisTransportError(`transport "${redactUrl(url)}": unsupported scheme "${parsed.protocol}"; expected redis:// or rediss://`);
+  }
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (host === '') throw new RedisTransportError(`transport "${redactUrl(url)}" has no host; expected redis://[:PASSWORD@]HOST:PORT/DB`);
+  const port = parsed.port === '' ? DEFAULT_PORT : Number(parsed.port);
+  const dbText = parsed.pathname.replace(/^\//, '');
+  const db = dbText === '' ? 0 : Number(dbText);
+  if (!Number.isInteger(db) || db < 0 || !/^\d*$/.test(dbText)) {
+    throw new RedisTransportError(`transport "${redactUrl(url)}": database "${dbText}" is not a number; expected redis://HOST:PORT/DB`);
+  }
+  const password = parsed.password === '' ? passwordFromEnv || undefined : decodeURIComponent(parsed.password);
+  const username = parsed.username === '' ? undefined : decodeURIComponent(parsed.username);
+  const display = `${parsed.protocol}//${username === undefined ? '' : `${username}@`}${parsed.host}/${db}`;
+  return { host, port, db, username, password, tls: parsed.protocol === 'rediss:', display };
+}
+
+/** `url` with its password replaced by `***` (left as given when it does not parse). */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === '') return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** The keys of run `run` (module doc). */
+export function runKeys(run: string) {
+  const prefix = `a3c:${run}:`;
+  return {
+    trainer: `${prefix}trainer`,
+    init: `${prefix}init`,
+    params: `${prefix}params`,
+    version: `${prefix}version`,
+    events: `${prefix}events`,
+    stopped: `${prefix}stopped`,
+    work: `${prefix}work`,
+    agents: `${prefix}agents`,
+    nextAgent: `${prefix}next-agent`,
+    credits: (agentId: number) => `${prefix}credits:${agentId}`,
+    heartbeat: (agentId: number) => `${prefix}agent:${agentId}`,
+  };
+}
+
+export type RunKeys = ReturnType<typeof runKeys>;
+
+/** A fresh trainer session id: 32 hex digits. */
+export function newSession(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** How long a last write (a trainer's "stopped", an agent's leaving) may wait for a Redis that is gone. */
+export const FAREWELL_TIMEOUT_MS = 3000;
+
+/** Settles with `promise`, or with undefined once `ms` have passed (it is left running). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Whether Redis's reply `error` means the login was refused. */
+function isAuthError(error: Error): boolean {
+  return /WRONGPASS|NOAUTH|invalid password|invalid username/i.test(error.message);
+}
+
+/**
+ * A connection to `target`, ready for commands. The first connection must succeed within
+ * FIRST_CONNECT_TIMEOUT_MS; after that a lost connection is retried for ever (with back-off) and
+ * commands wait for it (ioredis's offline queue), so that a Redis restart is survived.
+ * `onReconnect` runs each time the connection is ready again after a loss.
+ * @throws RedisTransportError when Redis cannot be reached in time or refuses the login.
+ */
+export async function connectRedis(target: RedisTarget, role: string, onReconnect: () => void = () => {}): Promise<Redis> {
+  if (endianness() !== 'LE') throw new RedisTransportError('the Redis transport sends little-endian float32 bytes; this host is big-endian');
+  const startedMs = Date.now();
+  let connected = false;
+  let lastError: Error | null = null;
+  const options: RedisOptions = {
+    host: target.host,
+    port: target.port,
+    db: target.db,
+    username: target.username,
+    password: target.password,
+    tls: target.tls ? {} : undefined,
+    protocol: 2,
+    connectionName: `a3c-${role}`,
+    lazyConnect: true,
+    maxRetriesPerRequest: null,
+    retryStrategy: (times) => {
+      if (lastError !== null && isAuthError(lastError)) return null;
+      if (!connected && Date.now() - startedMs > FIRST_CONNECT_TIMEOUT_MS) return null;
+      return Math.min(100 * times, RECONNECT_MAX_DELAY_MS);
+    },
+  };
+  const redis = new Redis(options);
+  redis.on('error', (error: Error) => (lastError = error));
+  redis.on('ready', () => {
+    if (connected) onReconnect();
+  });
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    const cause = lastError ?? (error as Error);
+    if (isAuthError(cause)) {
+      throw new RedisTransportError(`Redis at ${target.display} refused the login (${cause.message.split('.')[0]}): check the password in the URL or A3C_REDIS_PASSWORD`);
+    }
+    throw new RedisTransportError(`cannot reach Redis at ${target.display}: ${cause.message}; is redis-server running there, and bound to an address this host can reach?`);
+  }
+  connected = true;
+  return redis;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameters: a 40-byte header (32 ASCII hex digits of the session, float64 version), then the
+// float32 values in the hosts' (little-endian) byte order.
+
+const SESSION_BYTES = 32;
+const PARAMS_HEADER_BYTES = SESSION_BYTES + Float64Array.BYTES_PER_ELEMENT;
+
+/** The parameter blob of `version` of `session`: one allocation and one copy of `params`. */
+export function encodeParams(session: string, version: number, params: Float32Array): Buffer {
+  const blob = Buffer.allocUnsafe(PARAMS_HEADER_BYTES + params.byteLength);
+  blob.write(session, 0, SESSION_BYTES, 'latin1');
+  blob.writeDoubleLE(version, SESSION_BYTES);
+  Buffer.from(params.buffer, params.byteOffset, params.byteLength).copy(blob, PARAMS_HEADER_BYTES);
+  return blob;
+}
+
+/** The session and version of a parameter blob of `numParams` values, or null when it is not one. */
+export function paramsHeader(blob: Buffer, numParams: number): { session: string; version: number } | null {
+  if (blob.length !== PARAMS_HEADER_BYTES + numParams * Float32Array.BYTES_PER_ELEMENT) return null;
+  return { session: blob.toString('latin1', 0, SESSION_BYTES), version: blob.readDoubleLE(SESSION_BYTES) };
+}
+
+/** Copies the values of a parameter blob (checked by `paramsHeader`) into `out`. */
+export function copyParams(blob: Buffer, out: Float32Array): void {
+  blob.copy(Buffer.from(out.buffer, out.byteOffset, out.byteLength), 0, PARAMS_HEADER_BYTES);
+}
+
+/** "SESSION VERSION" announcements (the `version` key, `params` events) to their parts. */
+export function parseVersionNote(note: string | null): { session: string; version: number } | null {
+  const match = note === null ? null : /^([0-9a-f]{32}) (\d+)$/.exec(note);
+  return match === null ? null : { session: match[1], version: Number(match[2]) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// MessagePack: typed arrays as raw bytes that decode to the same typed array class; no records
+// and no structured-clone references (a foreign message cannot build cycles or shared objects).
+
+const packr = new Packr({ moreTypes: true, useRecords: false, structuredClone: false, mapsAsObjects: true, int64AsType: 'number' });
+
+/** `value` as MessagePack. */
+export function pack(value: unknown): Buffer {
+  return packr.pack(value);
+}
+
+/** A MessagePack value. @throws Error when `bytes` are not MessagePack. */
+export function unpack(bytes: Buffer): unknown {
+  return packr.unpack(bytes);
+}
+
+/** What goes up the `work` stream: an agent's envelope, stamped with its run and the trainer session of its parameters. */
+interface WireEnvelope extends Envelope {
+  run: string;
+  session: string;
+}
+
+/** One agent message as a stream field value. */
+export function encodeEnvelope(run: string, session: string, envelope: Envelope): Buffer {
+  const wire: WireEnvelope = { run, session, agentId: envelope.agentId, paramsVersion: envelope.paramsVersion, envSteps: envelope.envSteps, body: envelope.body };
+  return pack(wire);
+}
+
+/**
+ * A decoded stream entry: an envelope with the session of its parameters, or why it was refused
+ * (with the agent and session it names, where those could be read, so that the sender can be
+ * given its credit back).
+ */
+export type DecodedEnvelope =
+  | { ok: true; envelope: Envelope; session: string }
+  | { ok: false; problem: string; agentId: number | null; session: string | null };
+
+const isCounter = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_COUNTER;
+
+/** A short, safe rendering of a decoded value for an error message (at most 40 characters). */
+function brief(v: unknown): string {
+  let text: string;
+  try {
+    text = typeof v === 'string' ? JSON.stringify(v) : ArrayBuffer.isView(v) ? v.constructor.name : (JSON.stringify(v) ?? String(v));
+  } catch {
+    text = typeof v;
+  }
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/**
+ * Checks a stream entry's envelope before anything uses it: its size (before decoding), its
+ * MessagePack, its run name and the types of its provenance. The body is left to the caller (the
+ * algorithm checks its shapes).
+ */
+export function decodeEnvelope(bytes: Buffer, run: string, maxBytes: number): DecodedEnvelope {
+  const refuse = (problem: string, agentId: number | null = null, session: string | null = null): DecodedEnvelope => ({ ok: false, problem, agentId, session });
+  if (bytes.length > maxBytes) return refuse(`${bytes.length} bytes, more than the ${maxBytes} allowed`);
+  let value: unknown;
+  try {
+    value = unpack(bytes);
+  } catch (error) {
+    return refuse(`not MessagePack (${(error as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return refuse('not an a3c envelope (expected a map)');
+  const wire = value as Partial<Record<keyof WireEnvelope, unknown>>;
+  if (wire.run !== run) return refuse(`for run ${brief(wire.run)}, not ${JSON.stringify(run)}`);
+  const agentId = isCounter(wire.agentId) ? wire.agentId : null;
+  const session = typeof wire.session === 'string' && /^[0-9a-f]{32}$/.test(wire.session) ? wire.session : null;
+  if (agentId === null) return refuse(`agentId ${brief(wire.agentId)} is not a non-negative integer`);
+  if (session === null) return refuse(`session ${brief(wire.session)} is not 32 hex digits`, agentId);
+  for (const key of ['paramsVersion', 'envSteps'] as const) {
+    if (!isCounter(wire[key])) return refuse(`${key} ${brief(wire[key])} is not a non-negative integer`, agentId, session);
+  }
+  if (!('body' in wire)) return refuse('no body', agentId, session);
+  return { ok: true, session, envelope: { agentId, paramsVersion: wire.paramsVersion as number, envSteps: wire.envSteps as number, body: wire.body } };
+}
+
+/** What the trainer writes to `init`: how its agents are built and how many messages each may have waiting. */
+export interface RunInfo {
+  session: string;
+  /** Messages an agent may have in the stream, untaken by the trainer, before it waits. */
+  maxQueued: number;
+  numParams: number;
+  /** The algorithm's start-up data for every agent (opaque here). */
+  init: unknown;
+}
+
+/** A `init` value, or null when it is missing or not one. */
+export function decodeRunInfo(bytes: Buffer | null): RunInfo | null {
+  if (bytes === null) return null;
+  let value: unknown;
+  try {
+    value = unpack(bytes);
+  } catch {
+    return null;
+  }
+  const info = value as Partial<RunInfo> | null;
+  if (typeof info !== 'object' || info === null || typeof info.session !== 'string' || !isCounter(info.maxQueued) || !isCounter(info.numParams)) return null;
+  return info as RunInfo;
+}

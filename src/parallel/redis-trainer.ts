@@ -1,0 +1,322 @@
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import { RedisAgentPool } from './redis-agent-pool.js';
+import {
+  connectRedis,
+  decodeEnvelope,
+  encodeParams,
+  FAREWELL_TIMEOUT_MS,
+  HEARTBEAT_EVERY_MS,
+  HEARTBEAT_TTL_MS,
+  newSession,
+  pack,
+  RedisTransportError,
+  runKeys,
+  type RedisTarget,
+  type RunInfo,
+  type RunKeys,
+  within,
+} from './redis-protocol.js';
+import type { TrainerTransport, TransportHandlers } from './transport.js';
+
+/** Stream entries taken per read, and how long a read waits for the first one. */
+const READ_COUNT = 64;
+const READ_BLOCK_MS = 500;
+/** Credits of an agent that died are forgotten after this long. */
+const CREDITS_TTL_MS = 60_000;
+/** A trainer waits this long for the lock of a predecessor that was killed to expire. */
+const LOCK_WAIT_MS = HEARTBEAT_TTL_MS + 2000;
+
+/**
+ * Refreshes the trainer lock when this session holds it, takes it when it is free (Redis
+ * restarted); returns 0 when another trainer holds it.
+ */
+const KEEP_LOCK_LUA = `
+local holder = redis.call('GET', KEYS[1])
+if holder == false then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end
+if string.sub(holder, 1, 32) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1 end
+return 0`;
+/** Deletes the trainer lock when this session holds it. */
+const RELEASE_LOCK_LUA = "if string.sub(redis.call('GET', KEYS[1]) or '', 1, 32) == ARGV[1] then redis.call('DEL', KEYS[1]) end return 0";
+
+export interface RedisTrainerOptions {
+  target: RedisTarget;
+  /** The run's name: its keys' prefix, checked on every message. */
+  run: string;
+  /** Start-up data for every agent (MessagePack-encodable; each agent derives its own seed from its id). */
+  agentInit: unknown;
+  numParams: number;
+  /** Messages an agent may have in the stream, untaken, before its `send` waits. */
+  maxQueuedPerAgent: number;
+  /** A message larger than this is rejected unread. */
+  maxMessageBytes: number;
+  /** Agent threads this process runs itself, joining through Redis as remote agents do; 0 for none. */
+  localAgents: number;
+  /** The module local agent threads run (it calls `runRedisAgentThread`). */
+  agentModule: URL;
+}
+
+/**
+ * The trainer's side of a run over Redis (keys and formats in redis-protocol.ts): it holds the
+ * run's lock, writes `init` and each parameter version (a write in flight is followed by one of the
+ * newest version only, so a slow link skips versions instead of queueing them), takes agent
+ * messages from the `work` stream (checking each envelope, handing each agent a credit back), and
+ * watches heartbeats: agents join at any time, and one whose heartbeat expires is reported and
+ * forgotten (what it had not sent is lost; what it sent is used). A restarted Redis is rejoined and
+ * given the lock, `init` and parameters again.
+ */
+export class RedisTrainerTransport implements TrainerTransport {
+  readonly session = newSession();
+  /** The lock's value: the session, then where the trainer runs (for the message a second trainer gets). */
+  private readonly lockValue = `${this.session} ${hostname()} ${process.pid}`;
+  private readonly keys: RunKeys;
+  private cmd: Redis | null = null;
+  private reader: Redis | null = null;
+  private handlers: TransportHandlers | null = null;
+  private pool: RedisAgentPool | null = null;
+  private params: Float32Array | null = null;
+  private published = 0;
+  private written = 0;
+  private writing = false;
+  /** Agents whose heartbeat was seen, by id, with their description. */
+  private readonly known = new Map<number, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private reading: Promise<void> = Promise.resolve();
+  private stopping = false;
+  /** The lock was taken: the run's keys are this trainer's to write. */
+  private holdsLock = false;
+
+  constructor(private readonly options: RedisTrainerOptions) {
+    this.keys = runKeys(options.run);
+  }
+
+  /** Agents connected: those whose heartbeat the trainer saw last. */
+  get agents(): number {
+    return this.known.size;
+  }
+
+  get version(): number {
+    return this.published;
+  }
+
+  publish(params: Float32Array): number {
+    this.params = params;
+    this.published++;
+    this.writeParams();
+    return this.published;
+  }
+
+  /**
+   * Connects, takes the run's lock (waiting out the lock of a killed predecessor), writes `init`
+   * and the parameters, then takes messages and watches heartbeats; with local agents, resolves
+   * once they are built, with their descriptions (else at once, with none).
+   * @throws RedisTransportError when Redis cannot be reached, refuses the login, or the run has
+   *   another live trainer.
+   */
+  async start(handlers: TransportHandlers): Promise<string[]> {
+    this.handlers = handlers;
+    const { target, run } = this.options;
+    this.cmd = await connectRedis(target, 'trainer', () => this.rejoin());
+    this.reader = await connectRedis(target, 'trainer-reader');
+    await this.takeLock();
+    this.holdsLock = true;
+    await this.writeInit();
+    this.writeParams();
+    this.timer = setInterval(() => this.tick(), HEARTBEAT_EVERY_MS);
+    this.reading = this.readLoop().catch((error: Error) => {
+      if (!this.stopping) handlers.onFailure(error);
+    });
+    handlers.onLog(`trainer of run ${run} at ${target.display} (session ${this.session.slice(0, 8)}); agents join with: a3c agent --transport ${target.display} --run ${run}`);
+    if (this.options.localAgents === 0) return [];
+    this.pool = new RedisAgentPool({ target, run, agents: this.options.localAgents, agentModule: this.options.agentModule, onLog: handlers.onLog });
+    this.pool.done.catch((error: Error) => handlers.onFailure(error));
+    return this.pool.start();
+  }
+
+  private async takeLock(): Promise<void> {
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (let waited = false; ; waited = true) {
+      if ((await this.cmd!.set(this.keys.trainer, this.lockValue, 'PX', HEARTBEAT_TTL_MS, 'NX')) === 'OK') return;
+      const holder = (await this.cmd!.get(this.keys.trainer)) ?? '';
+      if (Date.now() > deadline) {
+        throw new RedisTransportError(`run ${this.options.run} at ${this.options.target.display} already has a live trainer (${holder.slice(33) || 'unknown host'}); stop it, or choose another --run`);
+      }
+      if (!waited) this.handlers!.onLog(`run ${this.options.run} has a trainer lock (${holder.slice(33)}); waiting up to ${LOCK_WAIT_MS / 1000} s for it to expire`);
+      await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_EVERY_MS / 4));
+    }
+  }
+
+  private async writeInit(): Promise<void> {
+    const info: RunInfo = { session: this.session, maxQueued: this.options.maxQueuedPerAgent, numParams: this.options.numParams, init: this.options.agentInit };
+    await this.cmd!.multi().del(this.keys.stopped).set(this.keys.init, pack(info)).exec();
+  }
+
+  /**
+   * Writes the newest published parameters unless a write is in flight; when it lands, writes
+   * again if newer ones were published meanwhile (those in between are never sent).
+   */
+  private writeParams(): void {
+    if (this.cmd === null || this.params === null || this.writing || this.written === this.published || this.stopping) return;
+    this.writing = true;
+    const version = this.published;
+    const note = `${this.session} ${version}`;
+    this.cmd
+      .multi()
+      .set(this.keys.params, encodeParams(this.session, version, this.params))
+      .set(this.keys.version, note)
+      .publish(this.keys.events, `params ${note}`)
+      .exec()
+      .then(
+        () => {
+          this.written = version;
+          this.writing = false;
+          this.writeParams();
+        },
+        (error: Error) => {
+          this.writing = false;
+          this.handlers?.onLog(`writing parameters version ${version} failed (${error.message}); retrying with the next version`);
+        },
+      );
+  }
+
+  /** A reconnection: Redis may have restarted empty, so the lock, `init` and parameters are written again. */
+  private rejoin(): void {
+    if (this.stopping) return;
+    this.handlers?.onLog(`Redis at ${this.options.target.display} is back; writing the run's lock, init and parameters again`);
+    this.written = 0;
+    void this.writeInit().then(() => this.writeParams(), () => {});
+  }
+
+  /** Keeps the lock and the view of the agents: who joined, who left, whose heartbeat expired. */
+  private tick(): void {
+    if (this.ticking || this.stopping) return;
+    this.ticking = true;
+    void this.cmd!.eval(KEEP_LOCK_LUA, 1, this.keys.trainer, this.session, this.lockValue, HEARTBEAT_TTL_MS)
+      .then(async (kept) => {
+        if (kept !== 1) throw new RedisTransportError(`another trainer took run ${this.options.run}'s lock; this one stops`);
+        await this.watchAgents();
+      })
+      .catch((error: Error) => {
+        if (error instanceof RedisTransportError) this.handlers?.onFailure(error);
+        else this.handlers?.onLog(`keeping the run's lock failed (${error.message}); retrying`);
+      })
+      .finally(() => (this.ticking = false));
+  }
+
+  private async watchAgents(): Promise<void> {
+    const cmd = this.cmd!;
+    const members = (await cmd.smembers(this.keys.agents)).map(Number).filter((id) => Number.isInteger(id) && id >= 0);
+    const beats = members.length === 0 ? [] : await cmd.mget(members.map((id) => this.keys.heartbeat(id)));
+    const alive = new Map<number, string>();
+    members.forEach((id, i) => {
+      const beat = beats[i];
+      if (beat !== null) alive.set(id, beat);
+    });
+    for (const [id, description] of alive) if (!this.known.has(id)) this.handlers?.onLog(`agent ${id} joined (${description})`);
+    for (const id of this.known.keys()) {
+      if (alive.has(id)) continue;
+      const lost = members.includes(id);
+      this.handlers?.onLog(
+        lost ? `agent ${id} lost: no heartbeat for ${HEARTBEAT_TTL_MS / 1000} s; what it had not sent is lost, training goes on` : `agent ${id} left`,
+      );
+    }
+    const dead = members.filter((id) => !alive.has(id));
+    if (dead.length > 0) {
+      await cmd
+        .multi()
+        .srem(this.keys.agents, ...dead.map(String))
+        .del(...dead.map((id) => this.keys.credits(id)))
+        .exec();
+    }
+    this.known.clear();
+    for (const [id, description] of alive) this.known.set(id, description);
+  }
+
+  /**
+   * Takes stream entries in order from the first one (entries left by a predecessor are dropped
+   * as stale) and deletes them once taken.
+   */
+  private async readLoop(): Promise<void> {
+    const reader = this.reader!;
+    let lastId = '0';
+    while (!this.stopping) {
+      let reply: [Buffer, [Buffer, Buffer[]][]][] | null;
+      try {
+        reply = (await reader.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', READ_BLOCK_MS, 'STREAMS', this.keys.work, lastId)) as typeof reply;
+      } catch (error) {
+        if (this.stopping) return;
+        throw error;
+      }
+      if (reply === null || this.stopping) continue;
+      const ids: string[] = [];
+      for (const [idBytes, fields] of reply[0][1]) {
+        lastId = idBytes.toString();
+        ids.push(lastId);
+        this.take(lastId, fields);
+        if (this.stopping) break;
+      }
+      void this.cmd!.xdel(this.keys.work, ...ids).catch(() => {});
+    }
+  }
+
+  /** Checks one stream entry and hands its envelope to the trainer, or counts it as dropped. */
+  private take(id: string, fields: Buffer[]): void {
+    const handlers = this.handlers!;
+    const bytes = fields.length === 2 && fields[0].toString() === 'm' ? fields[1] : null;
+    const decoded =
+      bytes === null
+        ? { ok: false as const, problem: 'not an a3c message (expected one field "m")', agentId: null, session: null }
+        : decodeEnvelope(bytes, this.options.run, this.options.maxMessageBytes);
+    const from = decoded.ok ? decoded.envelope.agentId : decoded.agentId;
+    if (from !== null && decoded.session === this.session) this.credit(from);
+    if (!decoded.ok) {
+      handlers.onDropped('rejected', `message ${id}${from === null ? '' : ` from agent ${from}`}: ${decoded.problem}`);
+      return;
+    }
+    if (decoded.session !== this.session) {
+      handlers.onDropped('stale', `message ${id} from agent ${from}: computed with a previous trainer's parameters`);
+      return;
+    }
+    try {
+      handlers.onMessage(decoded.envelope);
+    } catch (error) {
+      handlers.onFailure(error as Error);
+    }
+  }
+
+  /** Lets agent `agentId` send one more message. */
+  private credit(agentId: number): void {
+    const key = this.keys.credits(agentId);
+    void this.cmd!.multi().rpush(key, this.session).pexpire(key, CREDITS_TTL_MS).exec().catch(() => {});
+  }
+
+  /** Fault injection for local agents: ends agent `agentId`'s thread abruptly. False for a remote or unknown agent. */
+  async kill(agentId: number): Promise<boolean> {
+    return (await this.pool?.kill(agentId)) ?? false;
+  }
+
+  /**
+   * Ends the run for its agents (`stopped`, a "stop" note: they leave), releases the lock, waits
+   * for local agents to leave and closes the connections.
+   */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.timer);
+    const cmd = this.cmd;
+    if (cmd === null) return;
+    if (!this.holdsLock) {
+      this.reader?.disconnect();
+      cmd.disconnect();
+      return;
+    }
+    const ended = cmd.multi().set(this.keys.stopped, this.session).publish(this.keys.events, `stop ${this.session}`).eval(RELEASE_LOCK_LUA, 1, this.keys.trainer, this.session).exec();
+    const marked = await within(ended.then(() => true, () => false), FAREWELL_TIMEOUT_MS);
+    if (marked !== true) this.handlers?.onLog(`could not mark run ${this.options.run} ended in Redis; its agents will wait for a trainer`);
+    await this.pool?.leave();
+    this.reader?.disconnect();
+    await this.reading;
+    cmd.disconnect();
+  }
+}

@@ -1,0 +1,156 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import type { RedisEchoBody, RedisEchoInit } from '../../test/support/redis-echo-agent.js';
+import { redisSkipReason, startRedis, type TestRedis } from '../../test/support/redis-server.js';
+import { RedisAgentPool } from './redis-agent-pool.js';
+import { parseRedisUrl, runKeys } from './redis-protocol.js';
+import { RedisTrainerTransport } from './redis-trainer.js';
+import type { Envelope, TransportHandlers } from './transport.js';
+
+const ECHO_AGENT = new URL('../../test/support/redis-echo-agent.js', import.meta.url);
+const PASSWORD = 'test-password';
+const RUN = 'echo';
+const skip = redisSkipReason() ?? undefined;
+
+function recording() {
+  const messages: Envelope[] = [];
+  const logs: string[] = [];
+  const failures: Error[] = [];
+  const dropped: { kind: string; detail: string }[] = [];
+  const handlers: TransportHandlers = {
+    onMessage: (e) => messages.push(e),
+    onLog: (l) => logs.push(l),
+    onFailure: (e) => failures.push(e),
+    onDropped: (kind, detail) => dropped.push({ kind, detail }),
+  };
+  return { handlers, messages, logs, failures, dropped };
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function echoTrainerOptions(redis: TestRedis) {
+  const agentInit: RedisEchoInit = { numParams: 3, tag: 'A' };
+  return { target: parseRedisUrl(redis.url), run: RUN, agentInit, numParams: 3, maxQueuedPerAgent: 1, maxMessageBytes: 4096, localAgents: 1, agentModule: ECHO_AGENT };
+}
+
+const bodyOf = (m: Envelope) => m.body as RedisEchoBody;
+
+test('agents joining through Redis get each version and send in order; late joins, junk and a lost heartbeat are handled', { skip }, async () => {
+  const redis = await startRedis(PASSWORD);
+  const raw = new Redis(redis.url);
+  try {
+    const trainer = new RedisTrainerTransport(echoTrainerOptions(redis));
+    const { handlers, messages, logs, failures, dropped } = recording();
+    trainer.publish(Float32Array.of(1, 1, 1));
+    assert.deepEqual(await trainer.start(handlers), ['echo A'], 'local agents are built before start() resolves');
+    await until(() => messages.length >= 3, 'messages from the local agent');
+    assert.equal(trainer.publish(Float32Array.of(2, 2, 2)), 2);
+    await until(() => messages.some((m) => m.paramsVersion === 2), 'a message computed with version 2');
+
+    // Another host's agents join late.
+    const remoteLogs: string[] = [];
+    const remote = new RedisAgentPool({ target: parseRedisUrl(redis.url), run: RUN, agents: 1, agentModule: ECHO_AGENT, onLog: (l) => remoteLogs.push(l) });
+    assert.deepEqual(await remote.start(), ['echo A']);
+    await until(() => messages.some((m) => m.agentId === 1), 'a message from the late agent');
+    await until(() => logs.some((l) => /^agent 1 joined \(.+ pid \d+ thread \d+\)$/.test(l)) && trainer.agents === 2, 'the trainer to see agent 1');
+
+    // Foreign entries in the stream are rejected and counted; the trainer goes on.
+    const work = runKeys(RUN).work;
+    await raw.xadd(work, '*', 'm', Buffer.from('junk'));
+    await raw.xadd(work, '*', 'other', 'field');
+    await until(() => dropped.length === 2, 'two rejections');
+    assert.deepEqual(dropped.map((d) => d.kind), ['rejected', 'rejected']);
+    assert.match(dropped[0].detail, /^message \d+-\d+: not MessagePack/);
+    assert.match(dropped[1].detail, /^message \d+-\d+: not an a3c message \(expected one field "m"\)$/);
+    const before = messages.length;
+    await until(() => messages.length > before + 3, 'messages after the rejections');
+
+    // A local agent dies without a word: its heartbeat expires, a replacement joins.
+    assert.equal(await trainer.kill(0), true);
+    await until(() => logs.some((l) => l.startsWith('agent 0 crashed (exited with code 1); starting a replacement')), 'the replacement');
+    await until(() => logs.some((l) => /^agent 0 lost: no heartbeat for 5 s/.test(l)), 'agent 0 reported lost', 20_000);
+    await until(() => logs.some((l) => l.startsWith('agent 2 joined')) && messages.some((m) => m.agentId === 2), 'the replacement, agent 2, sending');
+
+    await trainer.stop();
+    assert.equal(await remote.done, true, 'the remote agents leave when the run ends');
+    assert.ok(remoteLogs.every((l) => !/crash/.test(l)), remoteLogs.join('\n'));
+    for (const m of messages) assert.deepEqual([...bodyOf(m).params], [m.paramsVersion, m.paramsVersion, m.paramsVersion], 'the parameters of the version it names');
+    for (const agentId of [0, 1, 2]) {
+      const sent = messages.filter((m) => m.agentId === agentId).map((m) => bodyOf(m).sent);
+      assert.deepEqual(sent, sent.map((_, i) => i), `agent ${agentId}'s messages arrive in order, none lost`);
+    }
+    assert.deepEqual(await raw.smembers(runKeys(RUN).agents), [], 'agents deregister when they leave');
+    assert.equal(await raw.get(runKeys(RUN).trainer), null, 'the trainer releases its lock');
+    assert.deepEqual(failures, []);
+  } finally {
+    raw.disconnect();
+    await redis.kill();
+  }
+});
+
+test('a wrong or missing password is refused with one line, by agents and trainers alike', { skip }, async () => {
+  const redis = await startRedis(PASSWORD);
+  try {
+    const wrong = parseRedisUrl(redis.url.replace(PASSWORD, 'not-it'));
+    const pool = new RedisAgentPool({ target: wrong, run: RUN, agents: 1, agentModule: ECHO_AGENT, onLog: () => {} });
+    await assert.rejects(pool.start(), {
+      name: 'RedisTransportError',
+      message: `Redis at redis://127.0.0.1:${redis.port}/0 refused the login (WRONGPASS invalid username-password pair or user is disabled): check the password in the URL or A3C_REDIS_PASSWORD`,
+    });
+    const none = new RedisTrainerTransport({ ...echoTrainerOptions(redis), target: parseRedisUrl(`redis://127.0.0.1:${redis.port}/0`) });
+    await assert.rejects(none.start(recording().handlers), /^RedisTransportError: Redis at redis:\/\/127\.0\.0\.1:\d+\/0 refused the login \(NOAUTH/);
+    await none.stop();
+  } finally {
+    await redis.kill();
+  }
+});
+
+test('a Redis restart is survived: trainer and agents reconnect, the run state is written again, messages flow', { skip }, async () => {
+  const redis = await startRedis(PASSWORD);
+  try {
+    const trainer = new RedisTrainerTransport(echoTrainerOptions(redis));
+    const { handlers, messages, logs, failures } = recording();
+    trainer.publish(Float32Array.of(1, 1, 1));
+    await trainer.start(handlers);
+    await until(() => messages.length >= 3, 'messages before the restart');
+    await redis.restart();
+    await until(() => logs.some((l) => l.startsWith(`Redis at redis://127.0.0.1:${redis.port}/0 is back`)), 'the trainer to reconnect');
+    trainer.publish(Float32Array.of(2, 2, 2));
+    await until(() => messages.some((m) => m.paramsVersion === 2), 'a message computed with the version published after the restart');
+    assert.ok(logs.some((l) => /^agent 0: Redis at .* is back; rejoining run echo$/.test(l)), logs.join('\n'));
+    await trainer.stop();
+    assert.deepEqual(failures, []);
+  } finally {
+    await redis.kill();
+  }
+});
+
+test('a second live trainer on a run is refused; once the first stops, the next one takes the run at once', { skip }, async () => {
+  const redis = await startRedis(PASSWORD);
+  try {
+    const options = { ...echoTrainerOptions(redis), localAgents: 0 };
+    const first = new RedisTrainerTransport(options);
+    await first.start(recording().handlers);
+    const second = new RedisTrainerTransport(options);
+    const { handlers, logs } = recording();
+    await assert.rejects(second.start(handlers), {
+      name: 'RedisTransportError',
+      message: new RegExp(`^run echo at redis://127\\.0\\.0\\.1:${redis.port}/0 already has a live trainer \\(\\S+ ${process.pid}\\); stop it, or choose another --run$`),
+    });
+    assert.match(logs[0], /^run echo has a trainer lock \(\S+ \d+\); waiting up to 7 s for it to expire$/);
+    await second.stop();
+    await first.stop();
+    const third = new RedisTrainerTransport(options);
+    assert.deepEqual(await third.start(recording().handlers), []);
+    await third.stop();
+  } finally {
+    await redis.kill();
+  }
+});
