@@ -63,7 +63,7 @@ test('a config file sets hyper-parameters and flags override it', () => {
 test('invalid flags give a one-line error and a non-zero exit', () => {
   const cases: [string[], RegExp][] = [
     [['train', '--workers', '-2'], /^a3c: workers must be a non-negative integer, got -2$/],
-    [['train', '--mode', 'fast'], /^error: option '--mode <mode>' argument 'fast' is invalid\. Allowed choices are data, grad, a2c\.$/],
+    [['train', '--mode', 'fast'], /^error: option '--mode <mode>' argument 'fast' is invalid\. Allowed choices are data, grad, a2c, hogwild\.$/],
     [['train', '--lr', 'abc'], /^error: option '--lr <x>' argument 'abc' is invalid\. "abc" is not a number\.$/],
     [['train', '--env', 'CartPol-v1'], /^a3c: unknown env "CartPol-v1"; did you mean "CartPole-v1"\?/],
   ];

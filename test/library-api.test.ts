@@ -13,5 +13,5 @@ test("the package's main entry exports the training API and the envs", async () 
   }
   const env = api.make('CartPole-v1');
   assert.equal(env.reset({ seed: 1 }).obs.length, 4);
-  assert.throws(() => new api.A3C({ mode: 'fast' }), /unknown mode "fast"; expected one of data, grad, a2c/);
+  assert.throws(() => new api.A3C({ mode: 'fast' }), /unknown mode "fast"; expected one of data, grad, a2c, hogwild/);
 });

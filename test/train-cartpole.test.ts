@@ -8,7 +8,7 @@ const REWARD_BOUND = 195;
 /** Env steps each mode may use; several times what the project's CartPole defaults need. */
 const STEP_BUDGET = 400_000;
 
-for (const mode of ['a2c', 'data', 'grad'] as ModeName[]) {
+for (const mode of ['a2c', 'data', 'grad', 'hogwild'] as ModeName[]) {
   test(`${mode} reaches a mean reward of ${REWARD_BOUND} over 100 episodes on CartPole-v1 within ${STEP_BUDGET} steps`, async () => {
     const result = await new A3C({ env: 'CartPole-v1', mode, seed: 1, stopReward: REWARD_BOUND, maxSteps: STEP_BUDGET }).learn();
     assert.equal(result.stopReason, 'solved', `stopped by ${result.stopReason} at ${result.steps} steps, reward_100 ${result.meanReward}`);

@@ -133,9 +133,15 @@ export class A3C {
     if (config.envModule !== null) await importEnvModule(config.envModule);
     const netSpec = this.checkEnv();
     const net = createNet(netSpec, config.seed);
-    const learner = new Learner(net, { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm });
     const saved = this.resumed?.checkpoint;
     const obsSize = obsShapeOf(netSpec).reduce((a, b) => a * b, 1);
+    const mode = modeNamed(config.mode);
+    const { transport, agentsLabel } = this.transportFor(mode, netSpec, net.numParams + publishedStatsSize(config, obsSize), backend);
+    const optimizer = mode.optimizer?.(net.numParams, config, (name, length) => {
+      if (!transport.shareArray) throw new Error(`mode ${mode.name} needs a transport with shared memory`);
+      return transport.shareArray(name, length);
+    });
+    const learner = new Learner(net, { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm }, optimizer);
     const normalizer = publishedStatsSize(config, obsSize) === 0 ? null : new Normalizer(obsSize, saved?.normalization ?? null);
     const stats = new RunStats(saved?.counters.seconds ?? 0);
     if (saved) {
@@ -164,15 +170,14 @@ export class A3C {
       stopReward: config.stopReward ?? envSpec(config.env).rewardThreshold,
       interrupted: () => this.stopRequested,
     };
-    const mode = modeNamed(config.mode);
-    const { transport, agentsLabel } = this.transportFor(mode, netSpec, learner.params.length + publishedStatsSize(config, obsSize), backend);
     this.running = { ctx, transport };
     let reason: StopReason;
     let checkpointPath: string | null = null;
     try {
       if (saved) ctx.callbacks.onLog?.(`resuming ${this.resumed!.path} at ${stats.envSteps} steps, ${stats.episodes} episodes`);
-      const trainer = mode.trainer(learner, { config, obsShape: obsShapeOf(netSpec) });
-      reason = await runTraining(ctx, { transport, trainer, agentsLabel });
+      const shared = mode.lockFree ? (transport.sharedMemory?.() ?? null) : null;
+      const trainer = mode.trainer(learner, { config, obsShape: obsShapeOf(netSpec), shared });
+      reason = await runTraining(ctx, { transport, trainer, agentsLabel, shared });
       ctx.callbacks.onProgress?.(stats);
       if (config.checkpoint) checkpointPath = saveToStore(config.checkpoint, this.checkpoint(runDir), config.keepCheckpoints);
     } finally {

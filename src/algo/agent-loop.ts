@@ -101,7 +101,7 @@ export function createAgent(init: AgentInit, link: AgentLink, description: strin
     throw err;
   }
   const env = experience.env;
-  const half = mode.agent(net, { config, obsShape: experience.obsShape });
+  const half = mode.agent(net, { config, obsShape: experience.obsShape, shared: link.sharedMemory?.() ?? null });
   return {
     description,
     step() {

@@ -79,7 +79,7 @@ test('every field rejects an invalid value with a one-line ConfigError naming th
     );
   }
   assert.throws(() => resolveConfig({ workers: -2 }), { message: 'workers must be a non-negative integer, got -2' });
-  assert.throws(() => resolveConfig({ mode: 'fast' as TrainConfig['mode'] }), { message: 'unknown mode "fast"; expected one of data, grad, a2c' });
+  assert.throws(() => resolveConfig({ mode: 'fast' as TrainConfig['mode'] }), { message: 'unknown mode "fast"; expected one of data, grad, a2c, hogwild' });
 });
 
 test("each field's flag parser reads its default back from text", () => {

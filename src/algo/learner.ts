@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ActorCriticNet } from '../nn/networks.js';
 import { flatGradients, clipGradNorm } from '../nn/gradients.js';
-import { Adam } from '../nn/optimizers.js';
+import { Adam, type Optimizer } from '../nn/optimizers.js';
 import { actorCriticLoss, type LossStats } from './loss.js';
 import { obsTensor } from './policy.js';
 import type { TransitionArrays } from './transition-batch.js';
@@ -57,22 +57,40 @@ export class NonFiniteUpdateError extends Error {
 }
 
 /**
- * Owns the trained parameters and Adam: clips a gradient by global norm, steps, and publishes the
+ * Clips `grads` in place to global norm `maxGradNorm` and returns the norm before clipping.
+ * @throws NonFiniteUpdateError when the loss or the gradient norm is not finite, naming update
+ *   `update` and the loss terms (STYLE.md: never clip a NaN away).
+ */
+export function clipFinite(grads: Float32Array, stats: LossStats, maxGradNorm: number, update: number): number {
+  const gradNorm = clipGradNorm(grads, maxGradNorm);
+  if (!Number.isFinite(gradNorm) || !Number.isFinite(stats.total)) {
+    throw new NonFiniteUpdateError(
+      `update ${update}: non-finite ${Number.isFinite(gradNorm) ? 'loss' : 'gradient norm'} ` +
+        `(loss ${stats.total}, policy ${stats.policy}, value ${stats.value}, entropy ${stats.entropy}, grad norm ${gradNorm})`,
+    );
+  }
+  return gradNorm;
+}
+
+/**
+ * Owns the trained parameters and the optimiser (Adam): clips a gradient by global norm, steps, and publishes the
  * result (to the agents' transport). Its own network is brought up to date lazily, when `train`
  * needs it: in grad mode it only ever steps on the agents' gradients.
  */
 export class Learner {
   readonly params: Float32Array;
-  readonly optimizer: Adam;
+  readonly optimizer: Optimizer;
   private netStale = false;
   private publish: (params: Float32Array) => void = () => {};
 
+  /** `optimizer`: Adam with `options.lr` and `options.adamEps` unless another is given (hogwild's shared RMSProp). */
   constructor(
     private readonly network: ActorCriticNet,
     private readonly options: LearnerOptions,
+    optimizer?: Optimizer,
   ) {
     this.params = network.getParams();
-    this.optimizer = new Adam(this.params.length, { lr: options.lr, eps: options.adamEps });
+    this.optimizer = optimizer ?? new Adam(this.params.length, { lr: options.lr, eps: options.adamEps });
   }
 
   /** The learner's network, holding `params`. */
@@ -102,13 +120,7 @@ export class Learner {
    *   update and the loss terms (STYLE.md: never clip a NaN away).
    */
   apply(grads: Float32Array, stats: LossStats, samples: number): UpdateStats {
-    const gradNorm = clipGradNorm(grads, this.options.maxGradNorm);
-    if (!Number.isFinite(gradNorm) || !Number.isFinite(stats.total)) {
-      throw new NonFiniteUpdateError(
-        `update ${this.optimizer.state().step + 1}: non-finite ${Number.isFinite(gradNorm) ? 'loss' : 'gradient norm'} ` +
-          `(loss ${stats.total}, policy ${stats.policy}, value ${stats.value}, entropy ${stats.entropy}, grad norm ${gradNorm})`,
-      );
-    }
+    const gradNorm = clipFinite(grads, stats, this.options.maxGradNorm, this.optimizer.state().step + 1);
     this.optimizer.step(this.params, grads);
     this.netStale = true;
     this.publish(this.params);

@@ -60,3 +60,13 @@ export interface LossStats {
   advantageMean: number;
   valueMean: number;
 }
+
+/** The keys of LossStats, in logging order. */
+export const LOSS_KEYS: readonly (keyof LossStats)[] = ['total', 'policy', 'value', 'entropy', 'advantageMean', 'valueMean'];
+
+/** Why `value`, which may come from another process, is not a LossStats, or null when it is. */
+export function lossStatsProblem(value: unknown): string | null {
+  const stats = value as Record<string, unknown> | null | undefined;
+  if (typeof stats === 'object' && stats !== null && LOSS_KEYS.every((k) => typeof stats[k] === 'number')) return null;
+  return `stats must hold the numbers ${LOSS_KEYS.join(', ')}`;
+}

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Box, Discrete } from '../envs/spaces.js';
 import { EnvProcessDiedError, type Obs, type ResetOptions, type VectorEnv, type VectorStepResult } from '../envs/core.js';
+import { makeVectorEnv } from '../envs/registry.js';
 import { NStepCollector, type ActingPolicy } from './n-step.js';
 import { TransitionBatch } from './transition-batch.js';
 
@@ -173,4 +174,36 @@ test('other env errors are not swallowed', () => {
   };
   const collector = new NStepCollector(env, policy, GAMMA, N_STEPS);
   assert.throws(() => collector.step(new TransitionBatch(1, 'float32', DISCRETE_2)), /bad action/);
+});
+
+test('Box actions: the env steps with the sample clipped into its bounds, the transition keeps the sample', () => {
+  const received: number[][] = [];
+  const env: VectorEnv = {
+    numEnvs: 2,
+    singleObservationSpace: new Box(-Infinity, Infinity, [1]),
+    singleActionSpace: new Box([-1, 0], [1, 2], [2]),
+    reset: () => ({ obs: Float32Array.of(0, 1), infos: [{}, {}] }),
+    step(actions) {
+      received.push(Array.from(actions));
+      return { obs: Float32Array.of(0, 1), rewards: Float64Array.of(1, 1), terminated: Uint8Array.of(1, 1), truncated: Uint8Array.of(0, 0), finalObs: [Float32Array.of(0), Float32Array.of(1)], infos: [{}, {}] };
+    },
+    close() {},
+  };
+  const samples = Float32Array.of(-3, 0.5, 0.25, 9);
+  const gaussian: ActingPolicy = { act: (_obs, count) => ({ actions: samples, values: new Float32Array(count) }), values: (_obs, count) => new Float32Array(count) };
+  const collector = new NStepCollector(env, gaussian, GAMMA, N_STEPS);
+  const out = new TransitionBatch(1, 'float32', { kind: 'box', size: 2 });
+  collector.step(out);
+  assert.deepEqual(received, [[-1, 0.5, 0.25, 2]]);
+  const t = out.take(out.size);
+  assert.ok(t.actions instanceof Float32Array);
+  assert.deepEqual(Array.from(t.actions), [-3, 0.5, 0.25, 9]);
+});
+
+test('Box actions: a NaN sample is not clipped away; the env refuses it naming itself', () => {
+  const env = makeVectorEnv('Pendulum-v1', 1);
+  const nan: ActingPolicy = { act: () => ({ actions: Float32Array.of(NaN), values: Float32Array.of(0) }), values: () => Float32Array.of(0) };
+  const collector = new NStepCollector(env, nan, GAMMA, N_STEPS, 0);
+  assert.throws(() => collector.step(new TransitionBatch(3, 'float32', { kind: 'box', size: 1 })), { message: 'SyncVectorEnv(Pendulum-v1).step: copy 0: action [NaN] is not finite' });
+  env.close();
 });

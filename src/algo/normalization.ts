@@ -63,13 +63,18 @@ export class Normalizer {
 
   /** A new vector: `params` followed by the statistics agents normalise with (publishedStatsSize). */
   appendTo(params: Float32Array): Float32Array {
-    const n = this.obsSize;
-    const out = new Float32Array(params.length + 2 * n + 1);
+    const out = new Float32Array(params.length + 2 * this.obsSize + 1);
     out.set(params);
-    out.set(this.obs.mean, params.length);
-    out.set(this.obs.var, params.length + n);
-    out[params.length + 2 * n] = this.ret.var[0];
+    this.writeStats(out.subarray(params.length));
     return out;
+  }
+
+  /** Writes the published statistics into `out` (`[2 * obsSize + 1]`): in place in shared memory for lock-free modes. */
+  writeStats(out: Float32Array): void {
+    const n = this.obsSize;
+    out.set(this.obs.mean, 0);
+    out.set(this.obs.var, n);
+    out[2 * n] = this.ret.var[0];
   }
 
   /** The statistics as a checkpoint keeps them. */

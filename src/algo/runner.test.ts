@@ -16,13 +16,18 @@ import type { TrainingContext } from './trainer.js';
 const STEPS = 12_000;
 
 // Every mode's halves on the in-process transport, so that the agent's tensors live in this
-// thread's engine too.
+// thread's engine too (hogwild's agent writes into the published parameters there, by reference).
 for (const name of MODES) {
   test(`${name}: tf.memory().numTensors stays flat over many updates; the runner counts steps, episodes and updates once`, async () => {
     await initBackend({});
     const config = resolveConfig({ env: 'CartPole-v1', mode: name, workers: 1, envsPerWorker: 4, microBatch: 8, batchSize: 16, gradBatch: 8, trainBatch: 2, maxSteps: STEPS, stopReward: null });
     const netSpec = { kind: 'mlp' as const, obsSize: 4, numActions: 2, hidden: config.hidden };
-    const learner = new Learner(createNet(netSpec, 0), { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm });
+    const mode = modeNamed(name);
+    const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 4 }, link, 'test'));
+    const net = createNet(netSpec, 0);
+    const optimizer = mode.optimizer?.(net.numParams, config, (n, length) => transport.shareArray(n, length));
+    const learner = new Learner(net, { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm }, optimizer);
+    const shared = mode.lockFree ? transport.sharedMemory() : null;
     const tensorsBefore = tf.memory().numTensors;
     const tensorsAtUpdate: number[] = [];
     const stats = new RunStats();
@@ -43,9 +48,7 @@ for (const name of MODES) {
         onEpisodes: (finished) => (episodes += finished.length),
       },
     };
-    const mode = modeNamed(name);
-    const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 4 }, link, 'test'));
-    const reason = await runTraining(ctx, { transport, trainer: mode.trainer(learner, { config, obsShape: [4] }), agentsLabel: 'test' });
+    const reason = await runTraining(ctx, { transport, trainer: mode.trainer(learner, { config, obsShape: [4], shared }), agentsLabel: 'test', shared });
 
     assert.equal(reason, 'max-steps');
     assert.ok(stats.envSteps >= STEPS && stats.envSteps < STEPS + 100, `${stats.envSteps} env steps`);
@@ -54,7 +57,8 @@ for (const name of MODES) {
     assert.equal(tf.memory().numTensors, tensorsBefore, "the agent's network is disposed when the run ends");
     assert.equal(stats.updates, tensorsAtUpdate.length);
     assert.equal(stats.trainedSamples, samples);
-    assert.equal(samples, stats.updates * 16, "16 transitions behind every update in each mode");
+    const perUpdate = name === 'hogwild' ? config.gradBatch : 16;
+    assert.equal(samples, stats.updates * perUpdate, `${perUpdate} transitions behind every update`);
     assert.equal(stats.episodes, episodes);
     assert.ok(episodes > 50);
     assert.deepEqual(stats.stalenessRecent, { mean: 0, max: 0 }, 'an in-process agent always acts with the newest parameters');
@@ -119,7 +123,7 @@ test('malformed work is rejected and work staler than maxStaleness dropped, both
       return ['scripted'];
     },
   };
-  const reason = await runTraining(ctx, { transport, trainer: modeNamed('grad').trainer(learner, { config, obsShape: [4] }), agentsLabel: 'scripted' });
+  const reason = await runTraining(ctx, { transport, trainer: modeNamed('grad').trainer(learner, { config, obsShape: [4], shared: null }), agentsLabel: 'scripted' });
   assert.equal(reason, 'max-steps');
   assert.equal(stats.updates, 2, 'the two fresh, well-formed gradients are applied');
   assert.equal(stats.droppedStale, 2, 'one too stale for maxStaleness 1, one from a previous trainer');

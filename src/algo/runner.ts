@@ -1,4 +1,4 @@
-import type { TrainerTransport, TransportHandlers } from '../parallel/transport.js';
+import type { SharedMemory, TrainerTransport, TransportHandlers } from '../parallel/transport.js';
 import { reportProblem, type AgentReport } from './agent-loop.js';
 import type { ModeTrainer } from './modes/index.js';
 import { stopReason, type StopReason, type TrainingContext } from './trainer.js';
@@ -16,6 +16,11 @@ export interface RunOptions {
   trainer: ModeTrainer<unknown>;
   /** How the agents run, for the start-up line: e.g. "2 threads x 8 envs". */
   agentsLabel: string;
+  /**
+   * Lock-free modes: the transport's shared memory. Agents write the parameters there themselves,
+   * so merged normalisation statistics are written in place after them instead of published.
+   */
+  shared?: SharedMemory | null;
 }
 
 /**
@@ -28,7 +33,7 @@ export interface RunOptions {
  * @throws the first failure of an agent, of the transport or of the trainer half (e.g. a
  *   NonFiniteUpdateError), after the agents have stopped.
  */
-export async function runTraining(ctx: TrainingContext, { transport, trainer, agentsLabel }: RunOptions): Promise<StopReason> {
+export async function runTraining(ctx: TrainingContext, { transport, trainer, agentsLabel, shared = null }: RunOptions): Promise<StopReason> {
   const { learner, stats, callbacks } = ctx;
   const normalizer = ctx.normalizer ?? null;
   const log = (line: string) => callbacks.onLog?.(line);
@@ -59,9 +64,13 @@ export async function runTraining(ctx: TrainingContext, { transport, trainer, ag
         reject(`a message from agent ${envelope.agentId}: ${problem}`);
         return;
       }
-      normalizer?.merge(report.normalization!);
+      if (normalizer !== null) {
+        normalizer.merge(report.normalization!);
+        if (shared !== null) normalizer.writeStats(shared.params.subarray(learner.params.length));
+      }
       stats.envSteps += envelope.envSteps;
-      const versionsBehind = transport.version - envelope.paramsVersion;
+      // A lock-free agent's own update is among the versions since it read the parameters.
+      const versionsBehind = transport.version - envelope.paramsVersion - (shared === null ? 0 : 1);
       stats.addStaleness(versionsBehind);
       for (const line of report.logs) log(`agent ${envelope.agentId}: ${line}`);
       if (report.episodes.length > 0) {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { A3C } from '../algo/a3c.js';
-import { CONFIG_FIELDS, ENV_DEFAULTS, type Field, type TrainConfig } from '../algo/config.js';
+import { CONFIG_FIELDS, ENV_DEFAULTS, MODE_DEFAULTS, type Field, type TrainConfig } from '../algo/config.js';
 import { evaluateCheckpoint } from '../algo/evaluate.js';
 import { initBackend } from '../nn/kernels/backend.js';
 import { registerAgentCommand } from './agent.js';
@@ -32,9 +32,9 @@ function addTrainFlags(cmd: Command): Command {
 /** The reference default shown in help, then each env's own default where it differs. */
 function defaultNote(key: string, value: unknown): string {
   if (value === null) return '';
-  const perEnv = Object.entries(ENV_DEFAULTS).flatMap(([env, defaults]) => {
+  const perEnv = [...Object.entries(ENV_DEFAULTS), ...Object.entries(MODE_DEFAULTS).map(([mode, d]) => [`--mode ${mode}`, d] as const)].flatMap(([name, defaults]) => {
     const own: unknown = (defaults as Record<string, unknown>)[key];
-    return own === undefined || own === value ? [] : [`; ${env}: ${String(own)}`];
+    return own === undefined || own === value ? [] : [`; ${name}: ${String(own)}`];
   });
   return ` (default ${String(value)}${perEnv.join('')})`;
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Env } from './core.js';
-import { describeValue, EnvCheckError } from './env-checks.js';
+import { actionProblem, describeValue, EnvCheckError } from './env-checks.js';
 import { listEnvIds, make, makeVectorEnv, registerEnv } from './registry.js';
 import { Box, Discrete } from './spaces.js';
 import { PassiveEnvChecker } from './wrappers.js';
@@ -134,4 +134,24 @@ test('describeValue renders values on one short line', () => {
   assert.equal(describeValue(new Map()), 'Map {}');
   assert.equal(describeValue(() => 0), 'a function');
   assert.equal(describeValue(3n), '3n');
+});
+
+test('a continuous action of the wrong length or with a non-finite number is one error naming the env, single or vectorised', () => {
+  for (const id of ['Pendulum-v1', 'MountainCarContinuous-v0']) {
+    const env = make(id);
+    env.reset({ seed: 0 });
+    const space = String(env.actionSpace);
+    assert.throws(() => env.step(Float32Array.of(0.5, 0.5)), { message: `${id}.step: action [0.5, 0.5] is not in the action space ${space}` });
+    assert.throws(() => env.step(Float32Array.of(NaN)), { message: `${id}.step: action [NaN] is not finite` });
+    assert.throws(() => env.step([-Infinity]), { message: `${id}.step: action [-Infinity] is not finite` });
+    const vector = makeVectorEnv(id, 2);
+    vector.reset({ seed: 0 });
+    assert.throws(() => vector.step(Float32Array.of(0, 0, 0)), { message: `SyncVectorEnv(${id}).step: got 3 action numbers, expected numEnvs * 1 = 2 for ${space}` });
+    assert.throws(() => vector.step(Float32Array.of(0, NaN)), { message: `SyncVectorEnv(${id}).step: copy 1: action [NaN] is not finite` });
+    vector.close();
+  }
+  // An unbounded Box takes any finite number, but no infinite one.
+  const free = new Box(-Infinity, Infinity, [1]);
+  assert.equal(actionProblem(free, [1e30]), null);
+  assert.equal(actionProblem(free, [Infinity]), 'action [Infinity] is not finite');
 });

@@ -71,7 +71,7 @@ export class MlpNet extends ParameterList implements ActorCriticNet {
  */
 function createStd(head: GaussianHeadSpec, bodySize: number, actDim: number, rng: Rng): StdParams {
   if (!Number.isFinite(head.logStdInit)) throw new Error(`mlp gaussian logStdInit must be a finite number; got ${head.logStdInit}`);
-  if (head.std === 'state-independent') return { kind: head.std, logStd: tf.variable(tf.fill([actDim], head.logStdInit)) };
+  if (head.std === 'state-independent') return { kind: head.std, logStd: tf.tidy(() => tf.variable(tf.fill([actDim], head.logStdInit))) };
   if (head.std !== 'state-dependent') throw new Error(`mlp gaussian std must be "state-independent" or "state-dependent"; got ${JSON.stringify(head.std)}`);
   const layer = createDense(bodySize, actDim, rng);
   const variance = Math.max(Math.exp(2 * head.logStdInit) - MIN_VARIANCE, MIN_VARIANCE);

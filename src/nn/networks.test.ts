@@ -237,3 +237,68 @@ describe('networks', () => {
     }
   });
 });
+
+describe('Gaussian MLP heads (Box actions)', () => {
+  before(async () => {
+    await initBackend();
+  });
+
+  const gaussian = (std: 'state-independent' | 'state-dependent', logStdInit = -0.5): MlpSpec => ({
+    kind: 'mlp',
+    obsSize: 3,
+    numActions: 2,
+    hidden: [8],
+    gaussian: { std, logStdInit },
+  });
+  const forward = (net: ReturnType<typeof createNet>, obs: tf.Tensor) => {
+    const out = tf.tidy(() => net.forward(obs));
+    assert.ok('mean' in out, 'a Gaussian head');
+    const read = { mean: out.mean.dataSync(), logStd: out.logStd.dataSync(), value: out.value.dataSync(), shapes: [out.mean.shape, out.logStd.shape, out.value.shape] };
+    tf.dispose([out.mean, out.logStd, out.value]);
+    return read;
+  };
+
+  it('state-independent: a learned log sigma per action dimension, between the mean head and the value head', () => {
+    const net = createNet(gaussian('state-independent'), 1);
+    try {
+      // Linear(3, 8) + mean Linear(8, 2) + log sigma [2] + value Linear(8, 1).
+      assert.equal(net.numParams, 3 * 8 + 8 + 8 * 2 + 2 + 2 + 8 + 1);
+      assert.deepEqual(net.variables.map((v) => v.shape), [[3, 8], [8], [8, 2], [2], [2], [8, 1], [1]]);
+      const out = forward(net, tf.randomNormal([5, 3], 0, 1, 'float32', 1));
+      assert.deepEqual(out.shapes, [[5, 2], [5, 2], [5]]);
+      assert.ok(out.logStd.every((s) => Math.abs(s - -0.5) < 1e-7), 'every state starts at logStdInit');
+      // The log sigma vector is a parameter: loading new values moves every state's sigma.
+      const params = net.getParams();
+      params.set([0.3, -2], 3 * 8 + 8 + 8 * 2 + 2);
+      net.setParams(params);
+      assert.deepEqual(Array.from(forward(net, tf.ones([2, 3])).logStd), [0.3, -2, 0.3, -2].map(Math.fround));
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it('state-dependent: sigma^2 = softplus(layer) + 1e-6 of the body, starting at exp(logStdInit) where the weights are zero', () => {
+    const net = createNet(gaussian('state-dependent', -1), 2);
+    try {
+      assert.equal(net.numParams, 3 * 8 + 8 + 8 * 2 + 2 + 8 * 2 + 2 + 8 + 1);
+      const params = net.getParams();
+      const stdWeights = 3 * 8 + 8 + 8 * 2 + 2;
+      params.fill(0, stdWeights, stdWeights + 8 * 2);
+      net.setParams(params);
+      const out = forward(net, tf.randomNormal([4, 3], 0, 1, 'float32', 2));
+      assert.ok(out.logStd.every((s) => Math.abs(s - -1) < 1e-5), `log sigma ${Array.from(out.logStd)}`);
+      // With its weights the sigma varies with the state.
+      const varied = createNet(gaussian('state-dependent', -1), 2);
+      const logStd = forward(varied, tf.randomNormal([4, 3], 0, 1, 'float32', 2)).logStd;
+      varied.dispose();
+      assert.ok(new Set(Array.from(logStd)).size > 1);
+    } finally {
+      net.dispose();
+    }
+  });
+
+  it('refuses a non-finite logStdInit and an unknown std parameterisation', () => {
+    assert.throws(() => createNet(gaussian('state-independent', NaN), 0), /logStdInit must be a finite number; got NaN/);
+    assert.throws(() => createNet({ ...gaussian('state-independent'), gaussian: { std: 'softplus' as never, logStdInit: 0 } }, 0), /std must be "state-independent" or "state-dependent"; got "softplus"/);
+  });
+});

@@ -1,4 +1,4 @@
-import { stepUntilStopped, type AgentLink, type AgentProcess, type Envelope, type TrainerTransport, type TransportHandlers } from './transport.js';
+import { stepUntilStopped, type AgentLink, type AgentProcess, type Envelope, type SharedMemory, type TrainerTransport, type TransportHandlers } from './transport.js';
 
 /** The agent gives the event loop (timers, Ctrl-C, progress) a turn this often. */
 const YIELD_EVERY_MS = 200;
@@ -14,6 +14,7 @@ export class InProcessTransport implements TrainerTransport {
   private published = 0;
   private stopRequested = false;
   private running: Promise<void> = Promise.resolve();
+  private readonly arrays = new Map<string, Float32Array>();
 
   constructor(private readonly createAgent: (link: AgentLink) => AgentProcess) {}
 
@@ -24,6 +25,30 @@ export class InProcessTransport implements TrainerTransport {
   publish(params: Float32Array): number {
     this.params = params;
     return ++this.published;
+  }
+
+  shareArray(name: string, length: number): Float32Array {
+    const array = new Float32Array(length);
+    this.arrays.set(name, array);
+    return array;
+  }
+
+  /** The published array itself (shared by reference; valid after the first publish) and the arrays of `shareArray`. */
+  sharedMemory(): SharedMemory {
+    const transport = this;
+    const { arrays } = this;
+    return {
+      get params() {
+        if (transport.params === null) throw new Error('InProcessTransport: shared parameters read before the first publish');
+        return transport.params;
+      },
+      array(name) {
+        const array = arrays.get(name);
+        if (array === undefined) throw new Error(`no shared array "${name}"; shared: ${[...arrays.keys()].join(', ') || 'none'}`);
+        return array;
+      },
+      bumpVersion: () => ++this.published,
+    };
   }
 
   async start(handlers: TransportHandlers): Promise<string[]> {
@@ -44,6 +69,7 @@ export class InProcessTransport implements TrainerTransport {
         return true;
       },
       stopping: () => transport.stopRequested,
+      sharedMemory: () => transport.sharedMemory(),
     };
     const agent = this.createAgent(link);
     this.running = this.drive(agent).catch((err: unknown) => handlers.onFailure(err as Error));

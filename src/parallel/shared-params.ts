@@ -1,8 +1,9 @@
 /**
  * Network parameters in a SharedArrayBuffer, written by the trainer and read by every agent,
  * guarded by a sequence lock: the writer makes the sequence odd while it copies, readers retry
- * when they saw an odd or changed sequence, so nobody reads half an update. `version` counts
- * published updates (the provenance agents attach to what they send).
+ * when they saw an odd or changed sequence, so nobody reads half an update published this way.
+ * `version` counts updates (the provenance agents attach to what they send). Lock-free writers
+ * (Hogwild) update `values` in place and count with `bumpVersion` instead.
  */
 const SEQUENCE = 0;
 const VERSION = 1;
@@ -33,6 +34,19 @@ export class SharedParams {
 
   get version(): number {
     return Atomics.load(this.header, VERSION);
+  }
+
+  /**
+   * The parameters themselves, for lock-free writers (Hogwild): a reader may see some of a
+   * concurrent update, by design.
+   */
+  get values(): Float32Array {
+    return this.params;
+  }
+
+  /** Counts one update a lock-free writer made to `values`; returns the new version. */
+  bumpVersion(): number {
+    return Atomics.add(this.header, VERSION, 1) + 1;
   }
 
   /** Publishes new parameters and bumps the version (single writer). */

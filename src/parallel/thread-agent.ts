@@ -1,7 +1,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { SharedParams } from './shared-params.js';
-import { CONTROL_QUEUED_BASE, CONTROL_STOP, INJECTED_CRASH, crashIndex, type ThreadAgentData, type ThreadAgentMessage } from './thread-transport.js';
-import { stepUntilStopped, type AgentLink, type AgentProcess, type Envelope } from './transport.js';
+import { CONTROL_QUEUED_BASE, CONTROL_STOP, INJECTED_CRASH, crashIndex, sharedMemoryOf, type ThreadAgentData, type ThreadAgentMessage } from './thread-transport.js';
+import { stepUntilStopped, type AgentLink, type AgentProcess, type Envelope, type SharedMemory } from './transport.js';
 
 /** How often an agent waiting on its queue bound wakes up to see a stop request. */
 const WAIT_SLICE_MS = 100;
@@ -27,6 +27,10 @@ class ThreadAgentLink implements AgentLink {
 
   get version(): number {
     return this.params.version;
+  }
+
+  sharedMemory(): SharedMemory {
+    return sharedMemoryOf(this.params, this.data.sharedArrays);
   }
 
   pull(out: Float32Array): number {

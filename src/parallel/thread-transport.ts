@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { SharedParams } from './shared-params.js';
-import type { Envelope, TrainerTransport, TransportHandlers } from './transport.js';
+import type { Envelope, SharedMemory, TrainerTransport, TransportHandlers } from './transport.js';
 
 /** Replacements of crashed agents allowed per agent before the run gives up. */
 const MAX_RESTARTS_PER_AGENT = 5;
@@ -32,6 +32,8 @@ export interface ThreadAgentData {
   controlBuffer: SharedArrayBuffer;
   maxQueued: number;
   agents: number;
+  /** The arrays of `shareArray`, by name. */
+  sharedArrays: Record<string, SharedArrayBuffer>;
 }
 
 /** Messages an agent thread posts to the trainer. */
@@ -64,6 +66,7 @@ export class ThreadTransport implements TrainerTransport {
   private readonly workers: (Worker | null)[];
   private readonly restarts: number[];
   private readonly descriptions: (string | null)[];
+  private readonly sharedArrays: Record<string, SharedArrayBuffer> = {};
   private handlers: TransportHandlers | null = null;
   private allReady: (() => void) | null = null;
   private stopping = false;
@@ -86,6 +89,16 @@ export class ThreadTransport implements TrainerTransport {
     return this.params.publish(params);
   }
 
+  shareArray(name: string, length: number): Float32Array {
+    if (this.handlers !== null) throw new Error(`ThreadTransport.shareArray("${name}"): arrays are shared before start()`);
+    this.sharedArrays[name] = new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT);
+    return new Float32Array(this.sharedArrays[name]);
+  }
+
+  sharedMemory(): SharedMemory {
+    return sharedMemoryOf(this.params, this.sharedArrays);
+  }
+
   start(handlers: TransportHandlers): Promise<string[]> {
     this.handlers = handlers;
     const ready = new Promise<void>((resolve) => (this.allReady = resolve));
@@ -103,6 +116,7 @@ export class ThreadTransport implements TrainerTransport {
       controlBuffer: this.controlBuffer,
       maxQueued: this.options.maxQueuedPerAgent,
       agents: this.agents,
+      sharedArrays: this.sharedArrays,
     };
     const worker = new Worker(this.options.agentModule, { workerData: data });
     this.workers[agentId] = worker;
@@ -181,4 +195,17 @@ export class ThreadTransport implements TrainerTransport {
       }),
     );
   }
+}
+
+/** Shared memory over `params` and the named SharedArrayBuffers, in any thread. */
+export function sharedMemoryOf(params: SharedParams, arrays: Record<string, SharedArrayBuffer>): SharedMemory {
+  return {
+    params: params.values,
+    array(name) {
+      const buffer = arrays[name];
+      if (buffer === undefined) throw new Error(`no shared array "${name}"; shared: ${Object.keys(arrays).join(', ') || 'none'}`);
+      return new Float32Array(buffer);
+    },
+    bumpVersion: () => params.bumpVersion(),
+  };
 }

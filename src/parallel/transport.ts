@@ -40,6 +40,19 @@ export interface TransportHandlers {
   onDropped(kind: 'stale' | 'rejected', detail: string): void;
 }
 
+/**
+ * Memory every agent and the trainer read and write in place, without locks (Hogwild, Recht et al.
+ * 2011; the A3C paper's lock-free updates): only transports within one machine have it.
+ */
+export interface SharedMemory {
+  /** The published parameters, live: agents write their updates into them directly. */
+  readonly params: Float32Array;
+  /** An array the trainer made with `shareArray` before the agents started. @throws Error for an unknown name. */
+  array(name: string): Float32Array;
+  /** Counts one update written into `params` by an agent; returns the new version. */
+  bumpVersion(): number;
+}
+
 /** The trainer's side of a transport. */
 export interface TrainerTransport {
   /** Agents running now: those started (threads), or those whose heartbeat was seen last (a network transport). */
@@ -57,6 +70,10 @@ export interface TrainerTransport {
   kill(agentId: number): Promise<boolean>;
   /** Asks every agent to stop, waits for them to leave their loop (closing their envs), then returns. */
   stop(): Promise<void>;
+  /** Transports with shared memory: makes a zeroed array every agent sees, before `start`. */
+  shareArray?(name: string, length: number): Float32Array;
+  /** Transports with shared memory: the trainer's view of it (valid after the first `publish`). */
+  sharedMemory?(): SharedMemory;
 }
 
 /** An agent's side of a transport. */
@@ -74,6 +91,8 @@ export interface AgentLink {
   send(envelope: Envelope): boolean | Promise<boolean>;
   /** True once the trainer asked agents to stop. */
   stopping(): boolean;
+  /** Transports with shared memory: the agent's view of it. */
+  sharedMemory?(): SharedMemory;
 }
 
 /**

@@ -11,6 +11,7 @@ import { transitionsProblem, type TransitionArrays } from '../transition-batch.j
 export const a2cMode: Mode<TransitionArrays> = {
   name: 'a2c',
   synchronous: true,
+  lockFree: false,
   agent: (_net, { config }) => ({
     rolloutSize: config.batchSize,
     process: (rollout) => rollout,

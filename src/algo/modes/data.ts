@@ -10,6 +10,7 @@ import { concatTransitions, transitionsProblem, type TransitionArrays } from '..
 export const dataMode: Mode<TransitionArrays> = {
   name: 'data',
   synchronous: false,
+  lockFree: false,
   agent: (_net, { config }) => ({
     rolloutSize: config.microBatch,
     process: (rollout) => rollout,

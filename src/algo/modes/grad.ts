@@ -1,6 +1,6 @@
 import type { Mode } from './mode.js';
 import { lossGradients } from '../learner.js';
-import type { LossStats } from '../loss.js';
+import { LOSS_KEYS, lossStatsProblem, type LossStats } from '../loss.js';
 import { describeValue } from '../transition-batch.js';
 
 /** An agent's gradient of the loss on its rollout, flat in the net's parameter order. */
@@ -11,8 +11,6 @@ export interface GradientWork {
   samples: number;
 }
 
-const LOSS_KEYS: readonly (keyof LossStats)[] = ['total', 'policy', 'value', 'entropy', 'advantageMean', 'valueMean'];
-
 /**
  * Gradient-parallel A3C (Lapan's 02_a3c_grad.py). Agent: computes the loss and its gradient on
  * `gradBatch` transitions with its own network copy and sends the gradient. Trainer: sums
@@ -21,6 +19,7 @@ const LOSS_KEYS: readonly (keyof LossStats)[] = ['total', 'policy', 'value', 'en
 export const gradMode: Mode<GradientWork> = {
   name: 'grad',
   synchronous: false,
+  lockFree: false,
   agent: (net, { config, obsShape }) => ({
     rolloutSize: config.gradBatch,
     process: (rollout) => ({ ...lossGradients(net, rollout, obsShape, config.entCoef), samples: rollout.size }),
@@ -35,8 +34,8 @@ export const gradMode: Mode<GradientWork> = {
         if (typeof work !== 'object' || work === null) return `gradient: expected an object, got ${describeValue(work)}`;
         const w = work as Partial<Record<keyof GradientWork, unknown>>;
         if (!(w.grads instanceof Float32Array) || w.grads.length !== sum.length) return `gradient: grads is ${describeValue(w.grads)}, expected a Float32Array of ${sum.length} (the net's parameters)`;
-        const stats = w.stats as Record<string, unknown> | null | undefined;
-        if (typeof stats !== 'object' || stats === null || LOSS_KEYS.some((k) => typeof stats[k] !== 'number')) return `gradient: stats must hold the numbers ${LOSS_KEYS.join(', ')}`;
+        const statsProblem = lossStatsProblem(w.stats);
+        if (statsProblem !== null) return `gradient: ${statsProblem}`;
         return w.samples === config.gradBatch ? null : `gradient: samples ${describeValue(w.samples)}, expected ${config.gradBatch}`;
       },
       receive(work) {

@@ -1,4 +1,6 @@
 import type { ActorCriticNet } from '../../nn/networks.js';
+import type { Optimizer } from '../../nn/optimizers.js';
+import type { SharedMemory } from '../../parallel/transport.js';
 import type { ModeName, TrainConfig } from '../config.js';
 import type { Learner, UpdateStats } from '../learner.js';
 import type { TransitionArrays } from '../transition-batch.js';
@@ -8,6 +10,8 @@ export interface ModeContext {
   config: TrainConfig;
   /** One observation's shape: `[obsSize]` or `[C, H, W]`. */
   obsShape: readonly number[];
+  /** The transport's shared memory, for lock-free modes; null where it has none. */
+  shared: SharedMemory | null;
 }
 
 /** A mode's agent half: what an agent does with each rollout it collects. */
@@ -46,6 +50,16 @@ export interface Mode<Work = unknown> {
    * each of its rollouts (synchronous A2C). False: `workers` agents run on threads.
    */
   readonly synchronous: boolean;
+  /**
+   * True: agents apply their updates themselves to parameters in the transport's shared memory,
+   * without locks (the A3C paper's Hogwild updates); the trainer only counts and checkpoints.
+   */
+  readonly lockFree: boolean;
+  /**
+   * The trainer's optimiser where the mode needs its own (hogwild: RMSProp over statistics shared
+   * with the agents, made with `shareArray` before they start); Adam otherwise.
+   */
+  optimizer?(numParams: number, config: TrainConfig, shareArray: (name: string, length: number) => Float32Array): Optimizer;
   agent(net: ActorCriticNet, context: ModeContext): ModeAgent<Work>;
   trainer(learner: Learner, context: ModeContext): ModeTrainer<Work>;
 }

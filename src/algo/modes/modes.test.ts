@@ -9,6 +9,11 @@ import type { TransitionArrays } from '../transition-batch.js';
 import { a2cMode } from './a2c.js';
 import { dataMode } from './data.js';
 import { gradMode } from './grad.js';
+import { annealedLr, hogwildMode, SQUARE_AVG } from './hogwild.js';
+import { lossGradients } from '../learner.js';
+import { clipGradNorm } from '../../nn/gradients.js';
+import { DEFAULT_RMSPROP_ARGS } from '../../nn/optimizers.js';
+import type { SharedMemory } from '../../parallel/transport.js';
 import type { ModeContext } from './mode.js';
 
 const SPEC: MlpSpec = { kind: 'mlp', obsSize: 4, numActions: 3, hidden: [16] };
@@ -36,7 +41,7 @@ function slice(batch: TransitionArrays, from: number, to: number): TransitionArr
 function setUp(overrides: Partial<TrainConfig>): { learner: Learner; context: ModeContext; before: Float32Array } {
   const config = resolveConfig({ batchSize: BATCH, gradBatch: BATCH, trainBatch: 1, microBatch: BATCH / 3, maxGradNorm: 0.5, ...overrides });
   const learner = new Learner(createNet(SPEC, NET_SEED), { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm });
-  return { learner, context: { config, obsShape: [SPEC.obsSize] }, before: learner.params.slice() };
+  return { learner, context: { config, obsShape: [SPEC.obsSize], shared: null }, before: learner.params.slice() };
 }
 
 function maxAbsDifference(a: Float32Array, b: Float32Array): number {
@@ -126,4 +131,45 @@ test("each mode's trainer checks work from another process: types, lengths, acti
   assert.equal(gradTrainer.check({ ...work, stats: { total: 1 } }), 'gradient: stats must hold the numbers total, policy, value, entropy, advantageMean, valueMean');
   assert.equal(gradTrainer.check(null), 'gradient: expected an object, got null');
   for (const { learner } of [data, a2c, grad]) learner.net.dispose();
+});
+
+test('hogwild: an agent applies its clipped gradient itself to the shared parameters with the shared RMSProp statistics', async () => {
+  await initBackend({});
+  const batch = randomBatch(new Rng(5), BATCH);
+  const config = resolveConfig({ mode: 'hogwild', gradBatch: BATCH, maxSteps: 10 * BATCH, lr: 0.01 });
+  const net = createNet(SPEC, NET_SEED);
+  const start = net.getParams();
+  const params = start.slice();
+  const squareAvg = Float32Array.from({ length: params.length }, (_, i) => (i % 7) * 1e-3);
+  let version = 3;
+  const shared: SharedMemory = { params, array: (name) => (name === SQUARE_AVG ? squareAvg : new Float32Array(0)), bumpVersion: () => ++version };
+  const context = { config, obsShape: [SPEC.obsSize], shared };
+
+  // By hand: the gradient of the loss, clipped, then RMSProp (alpha 0.99, eps 0.1) at the lr
+  // annealed after the 3 updates made before this one.
+  const { grads } = lossGradients(net, batch, [SPEC.obsSize], config.entCoef);
+  const norm = clipGradNorm(grads, config.maxGradNorm);
+  const lr = annealedLr(config, 3, BATCH);
+  assert.ok(Math.abs(lr - 0.01 * 0.7) < 1e-12);
+  const { alpha, eps } = DEFAULT_RMSPROP_ARGS;
+  const expectedAvg = squareAvg.map((g2, i) => alpha * g2 + (1 - alpha) * grads[i] * grads[i]);
+  const expected = start.map((p, i) => p - (lr * grads[i]) / Math.sqrt(expectedAvg[i] + eps));
+
+  const work = hogwildMode.agent(net, context).process(batch);
+  assert.equal(version, 4, 'the update is counted');
+  assert.ok(maxAbsDifference(params, expected) < 1e-6, `shared parameters step as RMSProp does (max difference ${maxAbsDifference(params, expected)})`);
+  assert.ok(maxAbsDifference(squareAvg, expectedAvg) < 1e-9, 'the shared statistics are updated in place');
+  assert.ok(Math.abs(work.gradNorm - norm) < 1e-4);
+  assert.equal(work.samples, BATCH);
+
+  // The trainer half only takes the shared parameters into its learner and reports the update.
+  const learner = new Learner(createNet(SPEC, NET_SEED + 2), { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm });
+  const trainer = hogwildMode.trainer(learner, context);
+  assert.equal(trainer.check(work), null);
+  assert.match(trainer.check({ ...work, samples: 3 })!, /samples 3, expected 12/);
+  const update = trainer.receive(work);
+  assert.deepEqual(learner.params, params);
+  assert.equal(update?.samples, BATCH);
+  net.dispose();
+  learner.net.dispose();
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Box, Discrete, type BoxDtype, type Space } from '../spaces.js';
 import type { AtariPreprocessingOptions } from './atari-preprocessing.js';
 import { PipeClosedError, openBlockingPipe, readFully, writeFully } from './blocking-pipe.js';
-import { PACKAGE_ROOT, resolvePython, type PythonEnvOptions } from './python-env.js';
+import { PACKAGE_ROOT, extraPackagesFor, resolvePython, type PythonEnvOptions } from './python-env.js';
 
 export const SERVER_SCRIPT = join(PACKAGE_ROOT, 'python', 'env_server.py');
 const PROTOCOL_VERSION = 2;
@@ -65,7 +65,7 @@ export class EnvServerProcess {
   private closed = false;
 
   constructor(readonly config: EnvServerConfig) {
-    const python = resolvePython(config.python);
+    const python = resolvePython(config.python, extraPackagesFor(config.envId));
     const requests = openBlockingPipe();
     const replies = openBlockingPipe();
     const args = [

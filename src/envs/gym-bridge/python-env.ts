@@ -16,6 +16,18 @@ export const SERVER_MODULES: Readonly<Record<string, string>> = Object.freeze({
   'opencv-python-headless': 'cv2',
 });
 export const SERVER_PACKAGES: readonly string[] = Object.keys(SERVER_MODULES);
+/** Gymnasium's MuJoCo ids (gymnasium/envs/__init__.py), whose envs import the `mujoco` package. */
+const MUJOCO_ID = /^(Ant|HalfCheetah|Hopper|Humanoid|HumanoidStandup|InvertedDoublePendulum|InvertedPendulum|Pusher|Reacher|Swimmer|Walker2d)-v\d+$/;
+/** Gymnasium's `mujoco` extra (its pyproject.toml): the physics, and what its MuJoCo envs import besides. */
+const MUJOCO_PACKAGES: readonly string[] = ['mujoco', 'imageio', 'packaging'];
+
+/**
+ * pip packages (each importable under its own name) that the Gymnasium id `envId` needs besides
+ * the server's: Gymnasium's `mujoco` extra for the MuJoCo ids, nothing for the others.
+ */
+export function extraPackagesFor(envId: string): string[] {
+  return MUJOCO_ID.test(envId) ? [...MUJOCO_PACKAGES] : [];
+}
 const SERVER_IMPORTS = `import ${Object.values(SERVER_MODULES).join(', ')}`;
 /** pip flags for a machine whose only index is a local mirror: fail fast instead of retrying. */
 const PIP_INSTALL_FLAGS = ['--retries', '0', '--timeout', '5'];
@@ -57,11 +69,13 @@ export function venvDirFor(options: Pick<PythonEnvOptions, 'venvDir'> = {}): str
 const verified = new Set<string>();
 
 /**
- * Returns an interpreter that can run the env server, creating the venv on first use.
- * Throws when the named interpreter lacks the server packages, when python3 or its venv module is
- * missing, or when pip cannot install the packages; each error says what to install.
+ * Returns an interpreter that can run the env server, creating the venv on first use, and that
+ * can import `extras` (pip names that are also module names, see extraPackagesFor), which are
+ * pip-installed into the venv on first use as the server packages are.
+ * Throws when the named interpreter lacks the server packages or the extras, when python3 or its
+ * venv module is missing, or when pip cannot install the packages; each error says what to install.
  */
-export function resolvePython(options: PythonEnvOptions = {}): string {
+export function resolvePython(options: PythonEnvOptions = {}, extras: readonly string[] = []): string {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const named = options.python ?? process.env.A3C_PYTHON;
   if (named) {
@@ -72,14 +86,39 @@ export function resolvePython(options: PythonEnvOptions = {}): string {
       );
     }
     verified.add(named);
+    const missing = extras.filter((name) => !verified.has(`${named} ${name}`) && !canImport(named, [name]));
+    if (missing.length > 0) {
+      throw new Error(`python ${named} (A3C_PYTHON) cannot import ${missing.join(', ')}; install with \`${named} -m pip install ${missing.join(' ')}\``);
+    }
+    for (const name of extras) verified.add(`${named} ${name}`);
     return named;
   }
   const venvDir = venvDirFor(options);
   const python = venvPython(venvDir);
-  if (verified.has(python)) return python;
-  if (!(existsSync(python) && canImportServerPackages(python))) withVenvLock(venvDir, log, () => createVenv(venvDir, log));
-  verified.add(python);
+  if (!verified.has(python)) {
+    const ready = () => existsSync(python) && canImportServerPackages(python);
+    if (!ready()) {
+      withVenvLock(venvDir, ready, () => {
+        log(`a3c-ts: setting up the Python env for Gymnasium in ${venvDir}`);
+        createVenv(venvDir, log);
+      });
+    }
+    verified.add(python);
+  }
+  const missing = extras.filter((name) => !verified.has(`${python} ${name}`) && !canImport(python, [name]));
+  if (missing.length > 0) withVenvLock(venvDir, () => canImport(python, missing), () => installExtras(python, venvDir, missing, log));
+  for (const name of extras) verified.add(`${python} ${name}`);
   return python;
+}
+
+/** pip-installs `missing` into the venv. */
+function installExtras(python: string, venvDir: string, missing: string[], log: (line: string) => void): void {
+  const pipArgs = ['-m', 'pip', 'install', ...PIP_INSTALL_FLAGS, ...missing];
+  log(`a3c-ts: ${python} ${pipArgs.join(' ')}`);
+  const installed = spawnSync(python, pipArgs, { stdio: ['ignore', STDERR_FD, STDERR_FD] });
+  if (installed.status !== 0 || !canImport(python, missing)) {
+    throw new Error(`pip could not install ${missing.join(' ')} into ${venvDir} (exit ${installed.status}, see its output above); check the package index, or install it yourself with \`${python} -m pip install ${missing.join(' ')}\``);
+  }
 }
 
 /** The interpreter inside `venvDir`. Throws on Windows, where the bridge cannot run. */
@@ -95,8 +134,15 @@ function canImportServerPackages(python: string): boolean {
   return probe.status === 0;
 }
 
-/** Several workers may start at once: one creates the venv, the others wait for it. */
-function withVenvLock(venvDir: string, log: (line: string) => void, create: () => void): void {
+function canImport(python: string, modules: readonly string[]): boolean {
+  return spawnSync(python, ['-c', `import ${modules.join(', ')}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Several workers may start at once: one sets the venv up (`setUp`), the others wait for it and
+ * then find it `ready`.
+ */
+function withVenvLock(venvDir: string, ready: () => boolean, setUp: () => void): void {
   const lockDir = `${venvDir}.lock`;
   mkdirSync(dirname(venvDir), { recursive: true });
   const deadline = Date.now() + VENV_LOCK_WAIT_MS;
@@ -113,10 +159,7 @@ function withVenvLock(venvDir: string, log: (line: string) => void, create: () =
     }
   }
   try {
-    const python = venvPython(venvDir);
-    if (existsSync(python) && canImportServerPackages(python)) return;
-    log(`a3c-ts: setting up the Python env for Gymnasium in ${venvDir}`);
-    create();
+    if (!ready()) setUp();
   } finally {
     rmdirSync(lockDir);
   }

@@ -1,0 +1,76 @@
+import type { Mode } from './mode.js';
+import { SharedRmsProp } from '../../nn/optimizers.js';
+import type { TrainConfig } from '../config.js';
+import { clipFinite, lossGradients } from '../learner.js';
+import { lossStatsProblem, type LossStats } from '../loss.js';
+import { describeValue } from '../transition-batch.js';
+
+/** The shared array of RMSProp's running mean of squared gradients (the paper's shared g). */
+export const SQUARE_AVG = 'rmsprop.squareAvg';
+
+/** What a hogwild agent reports of an update it made itself. */
+export interface HogwildWork {
+  stats: LossStats;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  /** Transitions behind the update. */
+  samples: number;
+}
+
+/**
+ * The learning rate after `updates` updates of `rolloutSize` transitions: annealed linearly to 0
+ * over `maxSteps` env steps where the run has a step budget (Mnih et al. 2016, sec. 8), else `lr`.
+ */
+export function annealedLr(config: Pick<TrainConfig, 'lr' | 'maxSteps'>, updates: number, rolloutSize: number): number {
+  if (config.maxSteps === null) return config.lr;
+  return config.lr * Math.max(0, 1 - (updates * rolloutSize) / config.maxSteps);
+}
+
+/**
+ * The A3C of Mnih et al. 2016 (Algorithm S3): each agent computes the gradient of the loss on its
+ * rollout of `gradBatch` transitions, clips it, and applies it itself, without locks, to the
+ * parameters every agent shares, with RMSProp statistics also shared (sec. 4: alpha 0.99, eps 0.1);
+ * no trainer sits in the update path. The trainer only counts the updates agents report and keeps
+ * its copy of the shared parameters for checkpoints (its optimiser is the same shared RMSProp, so
+ * checkpoints carry the shared statistics). Needs a transport with shared memory.
+ */
+export const hogwildMode: Mode<HogwildWork> = {
+  name: 'hogwild',
+  synchronous: false,
+  lockFree: true,
+  optimizer: (numParams, config, shareArray) => new SharedRmsProp(numParams, { lr: config.lr }, shareArray(SQUARE_AVG, numParams)),
+  agent: (net, { config, obsShape, shared }) => {
+    if (shared === null) throw new Error('hogwild mode needs shared memory: agents on threads of one process');
+    const params = shared.params.subarray(0, net.numParams);
+    const rmsprop = new SharedRmsProp(net.numParams, { lr: config.lr }, shared.array(SQUARE_AVG));
+    let updates = 0;
+    return {
+      rolloutSize: config.gradBatch,
+      process(rollout) {
+        const { grads, stats } = lossGradients(net, rollout, obsShape, config.entCoef);
+        const gradNorm = clipFinite(grads, stats, config.maxGradNorm, updates + 1);
+        rmsprop.lr = annealedLr(config, shared.bumpVersion() - 1, config.gradBatch);
+        rmsprop.step(params, grads);
+        updates++;
+        return { stats, gradNorm, samples: rollout.size };
+      },
+    };
+  },
+  trainer: (learner, { config, shared }) => {
+    if (shared === null) throw new Error('hogwild mode needs shared memory: agents on threads of one process');
+    return {
+      check(work) {
+        if (typeof work !== 'object' || work === null) return `hogwild update: expected an object, got ${describeValue(work)}`;
+        const w = work as Partial<Record<keyof HogwildWork, unknown>>;
+        const statsProblem = lossStatsProblem(w.stats);
+        if (statsProblem !== null) return `hogwild update: ${statsProblem}`;
+        if (typeof w.gradNorm !== 'number') return `hogwild update: gradNorm ${describeValue(w.gradNorm)}, expected a number`;
+        return w.samples === config.gradBatch ? null : `hogwild update: samples ${describeValue(w.samples)}, expected ${config.gradBatch}`;
+      },
+      receive(work) {
+        learner.load(shared.params.subarray(0, learner.params.length));
+        return { ...work.stats, gradNorm: work.gradNorm, samples: work.samples };
+      },
+    };
+  },
+};

@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { A3C } from '../src/algo/a3c.js';
+import type { ModeName } from '../src/algo/config.js';
+
+/**
+ * Each mode trains Gaussian policies with the envs' presets (ENV_DEFAULTS) to a bound in a
+ * test-sized budget; the benchmark (`npm run bench -- continuous`) runs them to the issue's bounds.
+ * A random Pendulum policy scores about -1200; -400 is a policy that swings up from most starts.
+ */
+const CASES = [
+  { env: 'Pendulum-v1', bound: -400, stepBudget: 400_000 },
+  { env: 'MountainCarContinuous-v0', bound: 90, stepBudget: 150_000 },
+] as const;
+
+for (const mode of ['a2c', 'data', 'grad'] as ModeName[]) {
+  for (const { env, bound, stepBudget } of CASES) {
+    test(`${mode} reaches a mean reward of ${bound} over 100 episodes on ${env} within ${stepBudget} steps`, async () => {
+      const result = await new A3C({ env, mode, seed: 1, stopReward: bound, maxSteps: stepBudget }).learn();
+      assert.equal(result.stopReason, 'solved', `stopped by ${result.stopReason} at ${result.steps} steps, reward_100 ${result.meanReward}`);
+      assert.ok(result.meanReward! >= bound);
+      assert.ok(result.episodes >= 100);
+    });
+  }
+}
