@@ -11,19 +11,27 @@
  *   multihost: env steps/s with 1, 2, 4 agent processes over a local Redis against as many agent
  *     threads, and the bytes/s through Redis (needs redis-server).
  *     --env ID (CartPole-v1)  --modes LIST (data,grad)  --agents LIST (1,2,4)  --warmup-seconds S  --window-seconds S
+ *   continuous: Pendulum-v1, MountainCarContinuous-v0, MountainCar-v0 and gym:InvertedPendulum-v5
+ *     with their presets to their bounds, median over seeds, each checkpoint evaluated; random
+ *     exploration with held noise.
+ *     --envs LIST (all four)  --modes LIST (each env's default)  --seeds N (3)  --max-seconds S (120)
+ *     --eval-episodes N (20)  --policy-std KIND (the presets')  --logdir DIR (none)
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { ModeName } from '../src/algo/config.js';
+import { MODES, POLICY_STDS, type ModeName, type TrainConfig } from '../src/algo/config.js';
 import { initBackend } from '../src/nn/kernels/backend.js';
 import { cartPoleTables, runCartPoleSuite } from './cartpole-suite.js';
+import { CONTINUOUS_ENVS, continuousTables, runContinuousSuite } from './continuous-suite.js';
 import { loggingTables, runLoggingSuite } from './logging-suite.js';
 import { multihostTables, runMultihostSuite } from './multihost-suite.js';
 import { pongTables, runPongSuite } from './pong-suite.js';
 
-const SUITES = ['cartpole', 'pong', 'logging', 'multihost'] as const;
+const SUITES = ['cartpole', 'pong', 'logging', 'multihost', 'continuous'] as const;
 const USAGE =
-  'usage: npm run bench -- [cartpole|pong|logging|multihost] [--seeds N] [--max-seconds S] [--warmup-seconds S] [--window-seconds S] [--learner-seconds S] [--pairs N] [--steps N] [--env ID] [--modes LIST] [--agents LIST]';
+  'usage: npm run bench -- [cartpole|pong|logging|multihost|continuous] [--seeds N] [--max-seconds S] [--warmup-seconds S] [--window-seconds S] [--learner-seconds S] [--pairs N] [--steps N] [--env ID] [--envs LIST] [--modes LIST] [--agents LIST] [--eval-episodes N] [--policy-std KIND] [--logdir DIR]';
+
+const MULTIHOST_MODES = 'data,grad';
 
 const OPTIONS = {
   seeds: { type: 'string', default: '3' },
@@ -34,8 +42,12 @@ const OPTIONS = {
   pairs: { type: 'string', default: '5' },
   steps: { type: 'string', default: '400000' },
   env: { type: 'string', default: 'CartPole-v1' },
-  modes: { type: 'string', default: 'data,grad' },
+  modes: { type: 'string' },
   agents: { type: 'string', default: '1,2,4' },
+  envs: { type: 'string', default: CONTINUOUS_ENVS.join(',') },
+  'eval-episodes': { type: 'string', default: '20' },
+  'policy-std': { type: 'string' },
+  logdir: { type: 'string' },
 } as const;
 
 function positive(name: string, text: string, integer = false): number {
@@ -52,6 +64,13 @@ function parseCommandLine(argv: string[]) {
   } catch (error) {
     throw new Error(`${error instanceof Error ? error.message : String(error)}; ${USAGE}`);
   }
+}
+
+/** `text`, a comma-separated list of modes, each one of `allowed`. */
+function parseModes(text: string, allowed: readonly ModeName[]): ModeName[] {
+  const modes = text.split(',').map((m) => m.trim());
+  if (!modes.every((m): m is ModeName => (allowed as readonly string[]).includes(m))) throw new Error(`--modes must list some of ${allowed.join(', ')}, got "${text}"; ${USAGE}`);
+  return modes;
 }
 
 function log(line: string): void {
@@ -80,9 +99,25 @@ async function main(argv: string[]): Promise<void> {
   } else if (suite === 'pong') {
     const pong = await runPongSuite(pongOptions, log);
     [report, tables] = [pong, pongTables(pong)];
+  } else if (suite === 'continuous') {
+    const modes = values.modes === undefined ? null : parseModes(values.modes, MODES);
+    const policyStd = values['policy-std'];
+    if (policyStd !== undefined && !(POLICY_STDS as readonly string[]).includes(policyStd)) throw new Error(`--policy-std must be one of ${POLICY_STDS.join(', ')}, got "${policyStd}"; ${USAGE}`);
+    const continuous = await runContinuousSuite(
+      {
+        envs: values.envs.split(',').map((e) => e.trim()),
+        modes,
+        seeds: cartPoleOptions.seeds,
+        maxSeconds: cartPoleOptions.maxSeconds,
+        evalEpisodes: positive('eval-episodes', values['eval-episodes'], true),
+        overrides: policyStd === undefined ? {} : { policyStd: policyStd as TrainConfig['policyStd'] },
+        logdir: values.logdir ?? null,
+      },
+      log,
+    );
+    [report, tables] = [continuous, continuousTables(continuous)];
   } else if (suite === 'multihost') {
-    const modes = values.modes.split(',').map((m) => m.trim());
-    if (!modes.every((m): m is ModeName => m === 'data' || m === 'grad')) throw new Error(`--modes must list data and/or grad, got "${values.modes}"; ${USAGE}`);
+    const modes = parseModes(values.modes ?? MULTIHOST_MODES, ['data', 'grad']);
     const agentCounts = values.agents.split(',').map((n) => positive('agents', n.trim(), true));
     const multihost = await runMultihostSuite({ env: values.env, modes, agentCounts, warmupSeconds: pongOptions.warmupSeconds, windowSeconds: pongOptions.windowSeconds }, log);
     [report, tables] = [multihost, multihostTables(multihost)];

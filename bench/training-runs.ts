@@ -12,6 +12,8 @@ export interface SolveRunArgs {
   seed: number;
   /** Cap on the run's wall time, start-up included. */
   maxSeconds: number;
+  /** Config keys over the env's defaults (a checkpoint or log folder, ...). */
+  overrides?: Partial<TrainConfig>;
 }
 
 export interface SolveRun {
@@ -30,11 +32,13 @@ export interface SolveRun {
   envStepsPerS: number;
   trainedSamplesPerS: number;
   backend: string;
+  /** The final checkpoint's folder, when `overrides` asked for one. */
+  checkpoint: string | null;
 }
 
 /** Trains until the env's solved bound (the A3C class's stop rule) or `maxSeconds`. */
-export async function runToSolve({ env, mode, seed, maxSeconds }: SolveRunArgs): Promise<SolveRun> {
-  const result = await new A3C({ env, mode, seed, maxSeconds }).learn();
+export async function runToSolve({ env, mode, seed, maxSeconds, overrides }: SolveRunArgs): Promise<SolveRun> {
+  const result = await new A3C({ ...overrides, env, mode, seed, maxSeconds }).learn();
   const actingSeconds = result.seconds - result.startupSeconds;
   return {
     seed,
@@ -50,6 +54,7 @@ export async function runToSolve({ env, mode, seed, maxSeconds }: SolveRunArgs):
     envStepsPerS: Math.round(result.stepsPerSecond),
     trainedSamplesPerS: Math.round(result.trainedSamples / actingSeconds),
     backend: result.backend,
+    checkpoint: result.checkpoint,
   };
 }
 

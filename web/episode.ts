@@ -1,4 +1,4 @@
-import type { Env, Obs, StatefulEnv } from '../src/envs/core.js';
+import type { Action, Env, Obs, StatefulEnv } from '../src/envs/core.js';
 
 /** One episode of an env at a time, stepped by whoever acts: the policy or the viewer. */
 export class Episode {
@@ -23,7 +23,7 @@ export class Episode {
     return (this.env.unwrapped as StatefulEnv).state;
   }
 
-  step(action: number): void {
+  step(action: Action): void {
     if (this.done) throw new Error(`the episode with seed ${this.seed} is over; start a new one`);
     const result = this.env.step(action);
     this.obs = result.obs;

@@ -1,10 +1,13 @@
 /**
- * The exported policy page: plays the checkpoint's greedy policy in the project's own env code,
- * drawn like Gymnasium. Query parameters: `seed` (of the first episode, default 0) and `speed`
+ * The exported policy page: plays the checkpoint's greedy policy (a Gaussian's mean clipped into
+ * the action space, for Box actions) in the project's own env code, drawn like Gymnasium, with
+ * observations normalised as in training when the checkpoint normalised them. Query parameters: `seed` (of the first episode, default 0) and `speed`
  * (multiple of the env's render fps, default 1).
  */
 import { make } from '../src/envs/registry.js';
-import { Discrete, type Space } from '../src/envs/spaces.js';
+import type { Action, Obs } from '../src/envs/core.js';
+import type { Space } from '../src/envs/spaces.js';
+import { normalizeObs } from '../src/envs/vec-normalize.js';
 import { POLICY_PAGE_FILES, readPagePolicy, type PolicyPageInfo } from '../src/io/policy-page.js';
 import { classicControlScene } from '../src/io/render/render-frame.js';
 import type { PlainMlpPolicy } from '../src/nn/plain-mlp.js';
@@ -77,6 +80,12 @@ async function main(): Promise<void> {
   const scene = classicControlScene(info.env);
   const env = make(info.env);
   checkPolicyFits(policy, env.observationSpace.shape, env.actionSpace, info.env);
+  const stats = info.obsNormalization ?? null;
+  const { actionSpace } = env;
+  const greedy = (obs: Obs): Action => {
+    const action = policy.greedyAction(stats === null ? obs : normalizeObs(obs, stats));
+    return typeof action === 'number' || actionSpace.kind !== 'box' ? action : actionSpace.clip(action);
+  };
   const keyActions = keyActionsFor(info.env);
 
   document.title = `${info.env} · a3c-ts policy`;
@@ -130,7 +139,7 @@ async function main(): Promise<void> {
       pendingSteps = Math.min(pendingSteps + (nowMs - lastFrameMs) * stepsPerMs, MAX_STEPS_PER_FRAME);
       for (; pendingSteps >= 1 && !episode.done; pendingSteps--) {
         const manual = keys !== null && ui.manual.checked;
-        episode.step(manual ? keys.action() : policy.greedyAction(episode.observation));
+        episode.step(manual ? keys.action() : greedy(episode.observation));
       }
     }
     lastFrameMs = nowMs;
@@ -148,10 +157,11 @@ async function main(): Promise<void> {
 }
 
 function checkPolicyFits(policy: PlainMlpPolicy, obsShape: readonly number[], actionSpace: Space, envId: string): void {
-  const { obsSize, numActions } = policy.spec;
-  const envActions = actionSpace instanceof Discrete ? actionSpace.n : null;
-  if (obsShape.length !== 1 || obsShape[0] !== obsSize || envActions !== numActions) {
-    throw new Error(`the policy takes ${obsSize} observations to ${numActions} actions; ${envId} has observations [${obsShape.join(', ')}] and ${envActions ?? 'non-discrete'} actions`);
+  const { obsSize, numActions, gaussian } = policy.spec;
+  const policyActions = gaussian === undefined ? `${numActions} actions` : `Box actions of ${numActions}`;
+  const envActions = actionSpace.kind === 'discrete' ? `${actionSpace.n} actions` : `Box actions of ${actionSpace.size}`;
+  if (obsShape.length !== 1 || obsShape[0] !== obsSize || envActions !== policyActions) {
+    throw new Error(`the policy takes ${obsSize} observations to ${policyActions}; ${envId} has observations [${obsShape.join(', ')}] and ${envActions}`);
   }
 }
 

@@ -21,6 +21,7 @@ import { actionSizeOf } from './transition-batch.js';
 import { modeNamed, type Mode } from './modes/index.js';
 import { Normalizer, publishedStatsSize } from './normalization.js';
 import { actionLayoutOf, netSpecFor, obsShapeOf } from './policy.js';
+import { BEST_CHECKPOINT, periodicEvaluation } from './periodic-evaluation.js';
 import { runTraining } from './runner.js';
 import { combineCallbacks, runLogCallbacks } from './run-logger.js';
 import { RunStats } from './run-stats.js';
@@ -92,6 +93,8 @@ export class A3C {
   private readonly resumed: { checkpoint: Checkpoint; path: string } | null;
   private stopRequested = false;
   private running: { ctx: TrainingContext; transport: TrainerTransport } | null = null;
+  /** The best periodic evaluation's mean reward so far (saved with every checkpoint). */
+  private bestEvalReward: () => number | null = () => null;
 
   constructor(options: A3COptions = {}) {
     const { callbacks, resume, redisPassword, ...config } = options;
@@ -160,13 +163,29 @@ export class A3C {
         nextSaveAt = nextSave(stats.envSteps);
       },
     };
+    const logCallbacks = log === null ? {} : runLogCallbacks(log);
+    const evaluation = periodicEvaluation({
+      config,
+      stats,
+      snapshot: (bestEvalReward) => ({ ...this.checkpoint(runDir), bestEvalReward }),
+      bestEvalReward: saved?.bestEvalReward ?? null,
+      onEval: (result, evalStats) => {
+        this.callbacks.onEval?.(result, evalStats);
+        logCallbacks.onEval?.(result, evalStats);
+        this.callbacks.onLog?.(
+          `eval at ${evalStats.envSteps} steps: mean reward ${result.meanReward.toFixed(2)} over ${result.episodes} episodes` +
+            `${result.best ? (config.checkpoint === null ? ' (best so far)' : ` (best so far, saved to ${join(config.checkpoint, BEST_CHECKPOINT)})`) : ''}`,
+        );
+      },
+    });
+    this.bestEvalReward = evaluation.best;
     const ctx: TrainingContext = {
       config,
       netSpec,
       learner,
       normalizer,
       stats,
-      callbacks: combineCallbacks(this.callbacks, log === null ? {} : runLogCallbacks(log), periodicSave),
+      callbacks: combineCallbacks(this.callbacks, logCallbacks, periodicSave, evaluation.callbacks),
       stopReward: config.stopReward ?? envSpec(config.env).rewardThreshold,
       interrupted: () => this.stopRequested,
     };
@@ -283,6 +302,7 @@ export class A3C {
       recentRewards: stats.recentRewards,
       runDir,
       normalization: normalizer?.state() ?? null,
+      bestEvalReward: this.bestEvalReward(),
     };
   }
 }

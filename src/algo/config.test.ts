@@ -43,6 +43,8 @@ const INVALID: Record<keyof TrainConfig, unknown> = {
   checkpoint: '',
   saveEvery: 0.5,
   keepCheckpoints: 0,
+  evalEvery: 0,
+  evalEpisodes: 1.5,
   logdir: 7,
   maxQueuedPerWorker: 0,
   maxStaleness: -1,

@@ -183,6 +183,13 @@ export const CONFIG_FIELDS = {
   /** Snapshots kept in the checkpoint folder; older ones are deleted. */
   keepCheckpoints: field<number>({ default: 3, kind: positiveInteger, arg: '<n>', help: 'snapshots kept in the checkpoint folder' }),
   /** Folder for TensorBoard runs: each training writes DIR/<env>-<mode>-<time>/; null: no logs. */
+  /**
+   * Play `evalEpisodes` greedy episodes on separate env copies every this many env steps, log
+   * `eval_reward` and keep the best policy in `<checkpoint>/best/` (SB3's EvalCallback); null: never.
+   */
+  evalEvery: field<number | null>({ default: null, kind: orNull(positiveInteger), arg: '<steps>', help: 'every this many env steps, evaluate the greedy policy on separate envs, log eval_reward and keep the best in <checkpoint>/best/' }),
+  /** Episodes of each periodic evaluation (SB3 EvalCallback's n_eval_episodes). */
+  evalEpisodes: field<number>({ default: 5, kind: positiveInteger, arg: '<n>', help: 'episodes per periodic evaluation' }),
   logdir: field<string | null>({ default: null, kind: orNull(path), arg: '<dir>', help: 'write TensorBoard event files and metrics.csv to a run folder in this folder' }),
   /** Agent messages that may wait unprocessed per agent before it pauses (the reference's queue bound). */
   maxQueuedPerWorker: field<number>({ default: 1, kind: positiveInteger, arg: '<n>', help: 'agent messages waiting per agent before it pauses' }),

@@ -32,7 +32,8 @@ const UPDATE_KEYS = Object.keys(UPDATE_TAGS) as (keyof UpdateScalars)[];
  * started), `staleness_mean` and `staleness_max` (versions behind, over the last 100 agent
  * messages) and the update statistics
  * (`loss_total`, `loss_policy`, `loss_value`, `entropy`, `grad_norm`, `adv_mean`, `values_mean`,
- * each the mean over the updates since the last point) at most every 100 ms, and at the end.
+ * each the mean over the updates since the last point) at most every 100 ms, and at the end;
+ * `eval_reward` and `eval_episode_steps` after each periodic evaluation.
  */
 export function runLogCallbacks(log: RunLog, nowMs: () => number = () => performance.now()): TrainCallbacks {
   const sums = Object.fromEntries(UPDATE_KEYS.map((k) => [k, 0])) as unknown as UpdateScalars;
@@ -72,6 +73,10 @@ export function runLogCallbacks(log: RunLog, nowMs: () => number = () => perform
       updates++;
       if (nowMs() - lastSummaryMs >= SUMMARY_INTERVAL_MS) writeSummary(stats);
     },
+    onEval(result, stats) {
+      log.scalar('eval_reward', result.meanReward, stats.envSteps);
+      log.scalar('eval_episode_steps', result.meanLength, stats.envSteps);
+    },
     onProgress(stats) {
       writeSummary(stats);
     },
@@ -80,7 +85,7 @@ export function runLogCallbacks(log: RunLog, nowMs: () => number = () => perform
 
 /** Calls each hook of every callback set in order. */
 export function combineCallbacks(...sets: TrainCallbacks[]): TrainCallbacks {
-  const hooks = ['onProgress', 'onUpdate', 'onEpisodes', 'onLog'] as const;
+  const hooks = ['onProgress', 'onUpdate', 'onEpisodes', 'onLog', 'onEval'] as const;
   const combined: TrainCallbacks = {};
   for (const hook of hooks) {
     const fns = sets.map((s) => s[hook]).filter((f) => f !== undefined) as ((...args: unknown[]) => void)[];

@@ -9,6 +9,7 @@ import { createAgent } from './agent-loop.js';
 import { MODES, resolveConfig } from './config.js';
 import { Learner } from './learner.js';
 import { modeNamed } from './modes/index.js';
+import { Normalizer } from './normalization.js';
 import { runTraining } from './runner.js';
 import { RunStats } from './run-stats.js';
 import type { TrainingContext } from './trainer.js';
@@ -63,6 +64,43 @@ for (const name of MODES) {
     assert.ok(episodes > 50);
     assert.deepEqual(stats.stalenessRecent, { mean: 0, max: 0 }, 'an in-process agent always acts with the newest parameters');
     assert.equal(transport.version, stats.updates + 1, 'one published version per update, after the initial one');
+    learner.net.dispose();
+  });
+}
+
+// The same with a Gaussian head and normalisation: Pendulum-v1's Box actions, the trainer merging
+// every report's observation and return moments and publishing them after the parameters.
+for (const name of MODES) {
+  test(`${name}, Pendulum-v1 (Gaussian, normalised): tf.memory().numTensors stays flat; the trainer's statistics count every observation`, async () => {
+    await initBackend({});
+    const config = resolveConfig({ env: 'Pendulum-v1', mode: name, workers: 1, envsPerWorker: 4, microBatch: 8, batchSize: 16, gradBatch: 8, trainBatch: 2, maxSteps: 4_000, stopReward: null });
+    const netSpec = { kind: 'mlp' as const, obsSize: 3, numActions: 1, hidden: config.hidden, gaussian: { std: config.policyStd, logStdInit: config.logStdInit } };
+    const mode = modeNamed(name);
+    const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 4 }, link, 'test'));
+    const net = createNet(netSpec, 0);
+    const optimizer = mode.optimizer?.(net.numParams, config, (n, length) => transport.shareArray(n, length));
+    const learner = new Learner(net, { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm }, optimizer);
+    const shared = mode.lockFree ? transport.sharedMemory() : null;
+    const normalizer = new Normalizer(3);
+    const tensorsBefore = tf.memory().numTensors;
+    const tensorsAtUpdate: number[] = [];
+    const stats = new RunStats();
+    const ctx: TrainingContext = { config, netSpec, learner, normalizer, stats, stopReward: null, interrupted: () => false, callbacks: { onUpdate: () => tensorsAtUpdate.push(tf.memory().numTensors) } };
+    const reason = await runTraining(ctx, { transport, trainer: mode.trainer(learner, { config, obsShape: [3], shared }), agentsLabel: 'test', shared });
+
+    assert.equal(reason, 'max-steps');
+    assert.ok(tensorsAtUpdate.length > 20, `${tensorsAtUpdate.length} updates`);
+    assert.deepEqual(new Set(tensorsAtUpdate), new Set([tensorsAtUpdate[0]]), 'the same number of tensors after every update');
+    assert.equal(tf.memory().numTensors, tensorsBefore, "the agent's network is disposed when the run ends");
+    assert.equal(stats.rejected, 0);
+    // SB3's 1e-4 prior, the 4 first observations, then 4 per env step.
+    assert.ok(Math.abs(normalizer.obs.count - (1e-4 + 4 + stats.envSteps)) < 1e-6, `${normalizer.obs.count} observations for ${stats.envSteps} steps`);
+    assert.ok(Math.abs(normalizer.ret.count - (1e-4 + stats.envSteps)) < 1e-6);
+    assert.ok(normalizer.ret.var[0] > 0);
+    // What agents read last: the parameters, then the merged statistics (2 x 3 observation moments, the return variance).
+    const published = transport.sharedMemory().params;
+    assert.equal(published.length, learner.params.length + 7);
+    assert.deepEqual(published.subarray(learner.params.length), normalizer.appendTo(learner.params).subarray(learner.params.length));
     learner.net.dispose();
   });
 }

@@ -13,6 +13,17 @@ export interface TrainCallbacks {
   onEpisodes?(episodes: EpisodeRecord[], stats: RunStats): void;
   /** Lines for the user (agent crashes, backend in use). */
   onLog?(line: string): void;
+  /** After each periodic greedy evaluation (`evalEvery`). */
+  onEval?(result: EvalSummary, stats: RunStats): void;
+}
+
+/** One periodic evaluation: whole episodes of the greedy policy on separate env copies. */
+export interface EvalSummary {
+  meanReward: number;
+  meanLength: number;
+  episodes: number;
+  /** True when it beat every earlier evaluation of the run (and was saved as `best/`). */
+  best: boolean;
 }
 
 /** What the runner needs: the resolved config, the learner, counters and the stop rule. */

@@ -17,13 +17,16 @@ export interface ExportResult {
 }
 
 /**
- * Writes a static page that plays the checkpoint's greedy policy in the browser: the page bundle,
- * the checkpoint's model.json and weights.bin, and policy.json. `outDir` must be new, empty or an
- * earlier export, which is replaced.
+ * Writes a static page that plays the checkpoint's greedy policy (the most probable action, or a
+ * Gaussian's mean clipped into the action space) in the browser: the page bundle, the checkpoint's
+ * model.json and weights.bin, and policy.json (with the observation normalisation statistics of a
+ * checkpoint trained with normalizeObs). `outDir` must be new, empty or an earlier export, which
+ * is replaced.
  */
 export function exportPolicyPage(checkpointPath: string, outDir: string): ExportResult {
   const checkpoint = loadCheckpoint(checkpointPath);
-  const { env } = checkpointConfig(checkpoint, checkpointPath);
+  const config = checkpointConfig(checkpoint, checkpointPath);
+  const { env } = config;
   if (checkpoint.netSpec.kind !== 'mlp') {
     throw new CheckpointError(
       `checkpoint ${checkpointPath}: the browser page plays MLP (classic-control) policies only; this one has an ${checkpoint.netSpec.kind} network for ${env}`,
@@ -36,7 +39,13 @@ export function exportPolicyPage(checkpointPath: string, outDir: string): Export
   prepareOutDir(outDir);
   cpSync(PAGE_BUNDLE_DIR, outDir, { recursive: true });
   for (const file of [POLICY_PAGE_FILES.model, POLICY_PAGE_FILES.weights]) copyFileSync(join(resolveCheckpointPath(checkpointPath), file), join(outDir, file));
-  const info: PolicyPageInfo = { env, trainedEnvSteps: checkpoint.counters.envSteps };
+  const obsNormalization = config.normalizeObs ? checkpoint.normalization?.obs : null;
+  if (obsNormalization === undefined) throw new CheckpointError(`checkpoint ${checkpointPath}: trained with normalizeObs but holds no normalisation statistics`);
+  const info: PolicyPageInfo = {
+    env,
+    trainedEnvSteps: checkpoint.counters.envSteps,
+    obsNormalization: obsNormalization && { mean: obsNormalization.mean, var: obsNormalization.var },
+  };
   writeFileSync(join(outDir, POLICY_PAGE_FILES.info), JSON.stringify(info));
   // The page reads the files with this same function: fail here rather than in the viewer's browser.
   const weights = readFileSync(join(outDir, POLICY_PAGE_FILES.weights));
@@ -58,7 +67,7 @@ function prepareOutDir(outDir: string): void {
 export function registerExportCommand(program: Command): void {
   program
     .command('export')
-    .description("write a static web page that plays a classic-control checkpoint's greedy policy in the browser")
+    .description("write a static web page that plays a classic-control checkpoint's greedy policy (discrete or continuous) in the browser")
     .requiredOption('--checkpoint <dir>', 'checkpoint folder')
     .requiredOption('--out <dir>', 'folder for the page (new, empty, or an earlier export to replace)')
     .option('--verbose', 'print stack traces of errors')

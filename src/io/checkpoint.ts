@@ -70,6 +70,8 @@ export interface Checkpoint {
   runDir: string | null;
   /** Normalisation statistics of a run that normalises; absent or null otherwise (and in checkpoints older than them). */
   normalization?: NormalizationState | null;
+  /** The best mean reward of the run's periodic greedy evaluations so far; absent or null before one. */
+  bestEvalReward?: number | null;
 }
 
 interface Manifest {
@@ -82,6 +84,7 @@ interface Manifest {
   recentRewards: number[];
   runDir: string | null;
   normalization?: NormalizationState | null;
+  bestEvalReward?: number | null;
   optimizer: { name: string; step: number; buffers: string[] };
   crc32c: { weights: number; optimizer: number };
 }
@@ -124,6 +127,7 @@ export function saveCheckpoint(path: string, checkpoint: Checkpoint): void {
     recentRewards: checkpoint.recentRewards.slice(-SAVED_REWARDS),
     runDir: checkpoint.runDir,
     normalization: checkpoint.normalization ?? null,
+    bestEvalReward: checkpoint.bestEvalReward ?? null,
     optimizer: { name: checkpoint.optimizer.name, step: checkpoint.optimizer.step, buffers: bufferNames },
     crc32c: { weights: crc32c(weightsBytes), optimizer: crc32c(optimizerBytes) },
   };
@@ -202,6 +206,7 @@ export function loadCheckpoint(pathOrFolder: string): Checkpoint {
     ...historyOf(manifest),
     runDir: manifest.runDir ?? null,
     normalization: manifest.normalization ?? null,
+    bestEvalReward: manifest.bestEvalReward ?? null,
   };
 }
 

@@ -19,6 +19,12 @@ export interface PolicyPageInfo {
   env: string;
   /** Env steps the checkpoint was trained for. */
   trainedEnvSteps: number;
+  /**
+   * The statistics observations are normalised with before the policy sees them (SB3's
+   * VecNormalize: clip((obs - mean) / sqrt(var + 1e-8), -10, 10)), for a checkpoint trained with
+   * normalizeObs; null or absent otherwise.
+   */
+  obsNormalization?: { mean: number[]; var: number[] } | null;
 }
 
 interface ModelJson {

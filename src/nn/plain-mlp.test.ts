@@ -36,7 +36,7 @@ test('PlainMlpPolicy gives the logits and greedy actions of MlpNet with the same
   const { numActions, obsSize } = SPEC;
   for (let i = 0; i < OBSERVATIONS; i++) {
     const row = obs.subarray(i * obsSize, (i + 1) * obsSize);
-    const logits = policy.logits(row);
+    const logits = policy.policyOutput(row);
     for (let j = 0; j < numActions; j++) {
       assert.ok(Math.abs(logits[j] - expected[i * numActions + j]) <= LOGIT_TOLERANCE, `observation ${i}, logit ${j}: ${logits[j]} vs ${expected[i * numActions + j]}`);
     }
@@ -47,5 +47,27 @@ test('PlainMlpPolicy gives the logits and greedy actions of MlpNet with the same
 test('PlainMlpPolicy refuses parameters and observations of the wrong size', () => {
   assert.throws(() => new PlainMlpPolicy(SPEC, new Float32Array(10)), /10 parameters given; the mlp .* has 252/);
   const policy = new PlainMlpPolicy(SPEC, new Float32Array(252));
-  assert.throws(() => policy.logits([0, 0]), /observation has 2 values, expected 4/);
+  assert.throws(() => policy.policyOutput([0, 0]), /observation has 2 values, expected 4/);
+});
+
+test('Gaussian heads: PlainMlpPolicy acts with the mean MlpNet gives, for either std parameterisation', async () => {
+  await initBackend({});
+  for (const std of ['state-independent', 'state-dependent'] as const) {
+    const spec: MlpSpec = { kind: 'mlp', obsSize: 3, numActions: 2, hidden: [8, 8], gaussian: { std, logStdInit: -1 } };
+    const net = createNet(spec, NET_SEED);
+    assert.deepEqual(mlpParameterShapes(spec), net.variables.map((v) => v.shape), std);
+    const policy = new PlainMlpPolicy(spec, net.getParams());
+    const rng = new Rng(2);
+    const obs = Float32Array.from({ length: 20 * 3 }, () => rng.normal());
+    const out = tf.tidy(() => net.forward(tf.tensor2d(obs, [20, 3])));
+    assert.ok('mean' in out);
+    const mean = out.mean.dataSync();
+    tf.dispose([out.mean, out.logStd, out.value]);
+    net.dispose();
+    for (let i = 0; i < 20; i++) {
+      const action = policy.greedyAction(obs.subarray(i * 3, i * 3 + 3));
+      assert.ok(action instanceof Float32Array);
+      action.forEach((a, d) => assert.ok(Math.abs(a - mean[i * 2 + d]) <= LOGIT_TOLERANCE, `${std}, observation ${i}: ${a} vs ${mean[i * 2 + d]}`));
+    }
+  }
 });

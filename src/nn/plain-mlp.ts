@@ -1,8 +1,8 @@
 /**
  * The MLP actor-critic's policy in plain TypeScript over its flat float32 parameters, for places
  * without tfjs (the exported browser page). Activations are rounded to float32 after each layer as
- * in tfjs, so logits agree with MlpNet's to float32 rounding (sums run in another order) and the
- * greedy action is the same unless two logits tie to within that rounding.
+ * in tfjs, so logits (or a Gaussian head's mean) agree with MlpNet's to float32 rounding (sums run
+ * in another order) and the greedy action is the same unless two logits tie to within that rounding.
  */
 import type { MlpSpec } from './net-spec.js';
 
@@ -15,12 +15,16 @@ interface DenseLayer {
   outSize: number;
 }
 
-/** Shapes of MlpNet's variables in its order: each hidden layer's weight and bias, then the policy head's, then the value head's. */
+/**
+ * Shapes of MlpNet's variables in its order: each hidden layer's weight and bias, then the policy
+ * head's, then a Gaussian head's log sigma `[actDim]` or softplus layer, then the value head's.
+ */
 export function mlpParameterShapes(spec: MlpSpec): number[][] {
   const sizes = [spec.obsSize, ...spec.hidden];
   const bodySize = sizes[sizes.length - 1];
-  const layers: [number, number][] = [...spec.hidden.map((units, i): [number, number] => [sizes[i], units]), [bodySize, spec.numActions], [bodySize, 1]];
-  return layers.flatMap(([inSize, outSize]) => [[inSize, outSize], [outSize]]);
+  const dense = ([inSize, outSize]: [number, number]) => [[inSize, outSize], [outSize]];
+  const std = spec.gaussian === undefined ? [] : spec.gaussian.std === 'state-independent' ? [[spec.numActions]] : dense([bodySize, spec.numActions]);
+  return [...spec.hidden.flatMap((units, i) => dense([sizes[i], units])), ...dense([bodySize, spec.numActions]), ...std, ...dense([bodySize, 1])];
 }
 
 export class PlainMlpPolicy {
@@ -38,29 +42,33 @@ export class PlainMlpPolicy {
     }
     let offset = 0;
     const take = (size: number): Float32Array => params.subarray(offset, (offset += size));
-    const layers: DenseLayer[] = [];
-    for (let i = 0; i < shapes.length; i += 2) {
-      const [inSize, outSize] = shapes[i];
-      layers.push({ weight: take(inSize * outSize), bias: take(outSize), inSize, outSize });
-    }
-    // The value head, last, is not needed to act.
-    this.hidden = layers.slice(0, spec.hidden.length);
-    this.policyHead = layers[spec.hidden.length];
+    const dense = ([inSize, outSize]: number[]): DenseLayer => ({ weight: take(inSize * outSize), bias: take(outSize), inSize, outSize });
+    this.hidden = spec.hidden.map((_, i) => dense(shapes[2 * i]));
+    this.policyHead = dense(shapes[2 * spec.hidden.length]);
+    // The standard deviation and the value head, after it, are not needed to act greedily.
   }
 
-  /** Unnormalised log-probabilities `[numActions]` for one observation `[obsSize]`. */
-  logits(obs: ArrayLike<number>): Float32Array {
+  /**
+   * The policy head for one observation `[obsSize]`: unnormalised log-probabilities
+   * `[numActions]`, or a Gaussian head's mean `[actDim]`.
+   */
+  policyOutput(obs: ArrayLike<number>): Float32Array {
     if (obs.length !== this.spec.obsSize) throw new Error(`PlainMlpPolicy: observation has ${obs.length} values, expected ${this.spec.obsSize}`);
     let h: Float32Array = Float32Array.from(obs);
     for (const layer of this.hidden) h = applyDense(layer, h, true);
     return applyDense(this.policyHead, h, false);
   }
 
-  /** The most probable action; ties go to the lowest index, as the Node policy's argmax. */
-  greedyAction(obs: ArrayLike<number>): number {
-    const logits = this.logits(obs);
+  /**
+   * The most probable action: the index of the largest logit (ties go to the lowest index, as the
+   * Node policy's argmax), or a Gaussian head's mean `[actDim]`, unclipped (the caller clips it
+   * into the env's Box, as `a3c play` does).
+   */
+  greedyAction(obs: ArrayLike<number>): number | Float32Array {
+    const head = this.policyOutput(obs);
+    if (this.spec.gaussian !== undefined) return head;
     let best = 0;
-    for (let j = 1; j < logits.length; j++) if (logits[j] > logits[best]) best = j;
+    for (let j = 1; j < head.length; j++) if (head[j] > head[best]) best = j;
     return best;
   }
 }

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { A3C } from '../src/algo/a3c.js';
+import { evaluateCheckpoint } from '../src/algo/evaluate.js';
+import type { EvalSummary } from '../src/algo/trainer.js';
+import { loadCheckpoint } from '../src/io/checkpoint.js';
+import { listEventFiles, readEvents } from '../src/io/tensorboard.js';
+
+const EVAL_EVERY = 5_000;
+const EVAL_EPISODES = 3;
+/** The seed of evaluation episodes (periodic-evaluation.ts): greedy play from it is deterministic. */
+const EVAL_SEED = 1_000_000;
+
+test('--eval-every evaluates the greedy policy, logs eval_reward and keeps the best policy in best/', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-eval-'));
+  const store = join(dir, 'ckpt');
+  const evaluations: EvalSummary[] = [];
+  const result = await new A3C({
+    mode: 'a2c',
+    seed: 3,
+    maxSteps: 40_000,
+    stopReward: 1e9,
+    evalEvery: EVAL_EVERY,
+    evalEpisodes: EVAL_EPISODES,
+    checkpoint: store,
+    logdir: join(dir, 'runs'),
+    callbacks: { onEval: (r) => evaluations.push(r) },
+  }).learn();
+  assert.ok(evaluations.length >= 7 && evaluations.length <= 8, `${evaluations.length} evaluations`);
+  const best = Math.max(...evaluations.map((e) => e.meanReward));
+  assert.deepEqual(
+    evaluations.map((e) => e.best),
+    evaluations.map((e, i) => evaluations.slice(0, i).every((earlier) => e.meanReward > earlier.meanReward)),
+  );
+
+  // best/ is a whole checkpoint whose greedy policy scores, on the evaluation seeds, the best mean
+  // seen: the peak's policy, whatever the run did after it.
+  const bestPath = join(store, 'best');
+  const saved = loadCheckpoint(bestPath);
+  assert.equal(saved.bestEvalReward, best);
+  const replay = await evaluateCheckpoint(bestPath, { episodes: EVAL_EPISODES, seed: EVAL_SEED });
+  assert.equal(replay.meanReward, best);
+  assert.equal(loadCheckpoint(store).bestEvalReward, best, 'the final checkpoint remembers the best too');
+
+  const events = listEventFiles(result.runDir!).flatMap((f) => readEvents(f));
+  assert.equal(events.filter((e) => e.tag === 'eval_reward').length, evaluations.length);
+
+  const resumed = await new A3C({ resume: bestPath, maxSteps: saved.counters.envSteps + 5_000 }).learn();
+  assert.equal(resumed.stopReason, 'max-steps', 'best/ resumes like any checkpoint');
+});
