@@ -4,7 +4,7 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,8 @@ import type { StatefulEnv } from '../src/envs/core.js';
 import { make } from '../src/envs/registry.js';
 import { loadCheckpoint } from '../src/io/checkpoint.js';
 import { renderFrame } from '../src/io/render/render-frame.js';
-import { trainSmallCartPoleCheckpoint, writeAtariStubCheckpoint } from './support/checkpoint-fixtures.js';
+import type { PolicyPageInfo } from '../src/io/policy-page.js';
+import { trainSmallCartPoleCheckpoint, trainSmallPendulumCheckpoint, writeAtariStubCheckpoint } from './support/checkpoint-fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** No internet here: without the background-networking flags Chromium floods refused connections. */
@@ -37,6 +38,8 @@ const PUSH_RIGHT = 1;
 /** Steps per second = the env's render fps times this: a 500-step CartPole episode takes half a second. */
 const PAGE_SPEED = 20;
 const EPISODE_TIMEOUT_MS = 15_000;
+/** The page rounds its reward to 2 decimals; a Pendulum return is -100s to -1000s. */
+const CONTINUOUS_REWARD_TOLERANCE = 0.02;
 /**
  * The page's canvas and Node's renderer both draw with Skia; they matched pixel for pixel when this
  * was written. Antialiasing may drift between versions: allow a few edge pixels to differ.
@@ -138,6 +141,38 @@ test(
     assert.deepEqual(manual, { reward: pushedSteps, steps: pushedSteps }, 'the episode of pushing right from that seed');
     assert.match(page.url(), new RegExp(`[?&]seed=${MANUAL_SEED}(&|$)`), 'restarting puts the seed in the address');
 
+    assert.deepEqual(pageErrors, []);
+  },
+);
+
+test(
+  'a continuous policy with normalised observations (Pendulum-v1): the page plays the episode Node plays with the same seed',
+  { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install -y chromium)` },
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'a3c-export-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const checkpoint = join(dir, 'ckpt');
+    await trainSmallPendulumCheckpoint(checkpoint, TRAINING_SEED);
+    const pageDir = join(dir, 'page');
+    exportPolicyPage(checkpoint, pageDir);
+    const info = JSON.parse(readFileSync(join(pageDir, 'policy.json'), 'utf8')) as PolicyPageInfo;
+    assert.deepEqual(info.obsNormalization, { mean: loadCheckpoint(checkpoint).normalization!.obs.mean, var: loadCheckpoint(checkpoint).normalization!.obs.var });
+
+    const { url, server } = await serveFolder(pageDir);
+    t.after(() => server.close());
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    t.after(() => browser.close());
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
+    await page.goto(`${url}?seed=${GREEDY_SEED}&speed=${PAGE_SPEED}`);
+    const greedy = await finishedEpisode(page, GREEDY_SEED);
+    const node = await evaluateCheckpoint(checkpoint, { episodes: 1, seed: GREEDY_SEED });
+    // The page's plain-TypeScript MLP sums in another order than XNNPACK: the means differ in the
+    // last float32 bits, the shown reward (2 decimals) by no more than that over 200 steps.
+    assert.equal(greedy.steps, node.lengths[0]);
+    assert.ok(Math.abs(greedy.reward - node.rewards[0]) <= CONTINUOUS_REWARD_TOLERANCE, `page ${greedy.reward}, node ${node.rewards[0]}`);
     assert.deepEqual(pageErrors, []);
   },
 );

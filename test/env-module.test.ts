@@ -61,3 +61,12 @@ test('a module that cannot be imported, or an export that is not a registration,
   assert.equal(wrongExport.code, 1);
   assert.equal(wrongExport.stderr.trim(), `a3c: env module "${join(project, 'corridor.js')}" has no export "Corridor"; its exports: none`);
 });
+
+test('an env registered in this thread only is refused for agent threads, with the way out', async () => {
+  const { registerEnv } = await import('../src/envs/registry.js');
+  const { CartPoleEnv } = await import('../src/envs/classic-control/cart-pole.js');
+  registerEnv({ id: 'LocalOnly-v0', maxEpisodeSteps: 50, entryPoint: () => new CartPoleEnv('LocalOnly-v0') });
+  await assert.rejects(new A3C({ env: 'LocalOnly-v0', mode: 'data' }).learn(), /registered in this thread only, and data mode runs its agents on other threads: .*--env-module/);
+  const synchronous = await new A3C({ env: 'LocalOnly-v0', mode: 'a2c', maxSteps: 2_000, stopReward: 1e9 }).learn();
+  assert.equal(synchronous.stopReason, 'max-steps', 'a2c runs it in this thread');
+});

@@ -48,6 +48,9 @@ test('--eval-every evaluates the greedy policy, logs eval_reward and keeps the b
   const events = listEventFiles(result.runDir!).flatMap((f) => readEvents(f));
   assert.equal(events.filter((e) => e.tag === 'eval_reward').length, evaluations.length);
 
-  const resumed = await new A3C({ resume: bestPath, maxSteps: saved.counters.envSteps + 5_000 }).learn();
+  assert.throws(() => new A3C({ resume: bestPath }), /is not the latest of .*ckpt.*pass --checkpoint with a new folder to branch off$/);
+  const branch = join(dir, 'from-best');
+  const resumed = await new A3C({ resume: bestPath, checkpoint: branch, maxSteps: saved.counters.envSteps + 5_000 }).learn();
   assert.equal(resumed.stopReason, 'max-steps', 'best/ resumes like any checkpoint');
+  assert.equal(loadCheckpoint(branch).counters.envSteps, resumed.steps);
 });

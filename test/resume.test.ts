@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +66,24 @@ test('a format-1 checkpoint (every reward kept) loads with its episode count and
   assert.deepEqual(loaded.recentRewards, rewards.slice(50));
   const resumed = await new A3C({ resume: store, maxSteps: 3_000 }).learn();
   assert.ok(resumed.episodes > 150);
+});
+
+test('a run never writes over another: resume saves into the folder resumed from; a folder holding a run is refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-stores-'));
+  const original = join(dir, 'original');
+  await new A3C({ mode: 'a2c', maxSteps: 4_000, checkpoint: original, saveEvery: 2_000, keepCheckpoints: 5 }).learn();
+  const snapshots = () => readdirSync(original).filter((n) => n.startsWith('step-')).sort();
+  const before = snapshots();
+  assert.throws(() => new A3C({ mode: 'a2c', checkpoint: original }), /^CheckpointError: checkpoint folder .*original already holds a run; continue it with --resume .*original, or choose another folder$/);
+
+  const copy = join(dir, 'copy');
+  cpSync(original, copy, { recursive: true });
+  const resumed = await new A3C({ resume: copy, maxSteps: 6_000 }).learn();
+  assert.equal(resumed.checkpoint?.startsWith(copy), true, `saved into the copy: ${resumed.checkpoint}`);
+  assert.deepEqual(snapshots(), before, 'the original is untouched');
+
+  assert.throws(() => new A3C({ resume: join(original, before[0]) }), /is not the latest of .*original/);
+  assert.throws(() => new A3C({ resume: original, checkpoint: copy }), /^CheckpointError: checkpoint folder .*copy already holds another run/);
 });
 
 test('resuming on another env or without a checkpoint gives one clear error', () => {

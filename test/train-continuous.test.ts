@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { A3C } from '../src/algo/a3c.js';
-import type { ModeName } from '../src/algo/config.js';
+import { MODES } from '../src/algo/config.js';
 
 /**
  * Each mode trains Gaussian policies with the envs' presets (ENV_DEFAULTS) to a bound in a
@@ -13,7 +13,7 @@ const CASES = [
   { env: 'MountainCarContinuous-v0', bound: 90, stepBudget: 150_000 },
 ] as const;
 
-for (const mode of ['a2c', 'data', 'grad'] as ModeName[]) {
+for (const mode of MODES) {
   for (const { env, bound, stepBudget } of CASES) {
     test(`${mode} reaches a mean reward of ${bound} over 100 episodes on ${env} within ${stepBudget} steps`, async () => {
       const result = await new A3C({ env, mode, seed: 1, stopReward: bound, maxSteps: stepBudget }).learn();

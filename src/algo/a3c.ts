@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { registerAtariEnvs } from '../envs/atari/index.js';
 import { importEnvModule, resolveEnvModule } from '../envs/env-module.js';
-import { make, envSpec } from '../envs/registry.js';
+import { make, envSpec, registeredInThisThreadOnly } from '../envs/registry.js';
 import { initBackend } from '../nn/kernels/backend.js';
 import { createNet, type NetSpec } from '../nn/networks.js';
 import { CheckpointError, loadCheckpoint, resolveCheckpointPath, type Checkpoint } from '../io/checkpoint.js';
-import { saveToStore } from '../io/checkpoint-store.js';
+import { BEST_SNAPSHOT, holdsRun, latestSnapshot, saveToStore, storeOf } from '../io/checkpoint-store.js';
 import { RunLog } from '../io/run-log.js';
 import { InProcessTransport } from '../parallel/in-process-transport.js';
 import { parseRedisUrl } from '../parallel/redis-protocol.js';
@@ -21,7 +21,7 @@ import { actionSizeOf } from './transition-batch.js';
 import { modeNamed, type Mode } from './modes/index.js';
 import { Normalizer, publishedStatsSize } from './normalization.js';
 import { actionLayoutOf, netSpecFor, obsShapeOf } from './policy.js';
-import { BEST_CHECKPOINT, periodicEvaluation } from './periodic-evaluation.js';
+import { periodicEvaluation } from './periodic-evaluation.js';
 import { runTraining } from './runner.js';
 import { combineCallbacks, runLogCallbacks } from './run-logger.js';
 import { RunStats } from './run-stats.js';
@@ -99,19 +99,41 @@ export class A3C {
   constructor(options: A3COptions = {}) {
     const { callbacks, resume, redisPassword, ...config } = options;
     this.redisPassword = redisPassword;
+    // Paths are kept absolute, so that a resumed run writes where the first one did, from anywhere.
     if (config.envModule) config.envModule = resolveEnvModule(config.envModule);
+    if (config.checkpoint) config.checkpoint = resolvePath(config.checkpoint);
+    if (config.logdir) config.logdir = resolvePath(config.logdir);
     if (resume === undefined) {
       this.resumed = null;
       this.config = resolveConfig(config);
+      if (this.config.checkpoint !== null && holdsRun(this.config.checkpoint)) {
+        throw new CheckpointError(
+          `checkpoint folder ${this.config.checkpoint} already holds a run; continue it with --resume ${this.config.checkpoint}, or choose another folder`,
+        );
+      }
     } else {
       const path = resolveCheckpointPath(resume);
       const checkpoint = loadCheckpoint(path);
-      const savedConfig = checkpointConfig(checkpoint, path);
+      const { maxSteps: _, maxSeconds: __, ...savedConfig } = checkpointConfig(checkpoint, path);
       if (config.env !== undefined && config.env !== savedConfig.env) {
         throw new CheckpointError(`checkpoint ${path}: trained on ${savedConfig.env}, cannot resume on ${config.env}`);
       }
       this.resumed = { checkpoint, path };
-      this.config = resolveConfig(savedConfig, config);
+      // Saves go to the folder resumed from (or --checkpoint), not to wherever the run first saved.
+      const store = storeOf(path);
+      this.config = resolveConfig(savedConfig, { checkpoint: store ?? savedConfig.checkpoint }, config);
+      const target = this.config.checkpoint;
+      if (target !== null && holdsRun(target)) {
+        if (target !== store) {
+          throw new CheckpointError(`checkpoint folder ${target} already holds another run; resume into an empty folder or into the one resumed from`);
+        }
+        if (latestSnapshot(store) !== resolvePath(path)) {
+          throw new CheckpointError(
+            `checkpoint ${path} is not the latest of ${store} (${latestSnapshot(store)}): saving there would overwrite that run's later snapshots; ` +
+              'resume the latest, or pass --checkpoint with a new folder to branch off',
+          );
+        }
+      }
     }
     this.callbacks = callbacks ?? {};
   }
@@ -134,6 +156,12 @@ export class A3C {
     const backend = await initBackend({});
     registerAtariEnvs();
     if (config.envModule !== null) await importEnvModule(config.envModule);
+    if (config.envModule === null && !modeNamed(config.mode).synchronous && registeredInThisThreadOnly(config.env)) {
+      throw new Error(
+        `env "${config.env}" is registered in this thread only, and ${config.mode} mode runs its agents on other threads: ` +
+          "put the registerEnv call in a module of its own and pass it as envModule (--env-module ./my-env.js), which every agent imports",
+      );
+    }
     const netSpec = this.checkEnv();
     const net = createNet(netSpec, config.seed);
     const saved = this.resumed?.checkpoint;
@@ -174,7 +202,7 @@ export class A3C {
         logCallbacks.onEval?.(result, evalStats);
         this.callbacks.onLog?.(
           `eval at ${evalStats.envSteps} steps: mean reward ${result.meanReward.toFixed(2)} over ${result.episodes} episodes` +
-            `${result.best ? (config.checkpoint === null ? ' (best so far)' : ` (best so far, saved to ${join(config.checkpoint, BEST_CHECKPOINT)})`) : ''}`,
+            `${result.best ? (config.checkpoint === null ? ' (best so far)' : ` (best so far, saved to ${join(config.checkpoint, BEST_SNAPSHOT)})`) : ''}`,
         );
       },
     });
@@ -226,7 +254,8 @@ export class A3C {
   /**
    * Synchronous modes run one agent over all `workers x envsPerWorker` env copies in this thread;
    * the others `workers` agent threads, each seeded from the run's seed (a replacement after a
-   * crash gets the next seed).
+   * crash gets the next seed). `numParams`: the length of the published vector, the network's
+   * parameters and the normalisation statistics after them (normalization.ts).
    */
   private transportFor(mode: Mode, netSpec: NetSpec, numParams: number, backend: string): { transport: TrainerTransport; agentsLabel: string } {
     const { config } = this;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CONFIG_FIELDS, ConfigError, ENV_DEFAULTS, REFERENCE_DEFAULTS, integerFromText, numberFromText, resolveConfig, withoutSecrets, type TrainConfig } from './config.js';
+import { CONFIG_FIELDS, ConfigError, ENV_DEFAULTS, ENV_MODE_DEFAULTS, REFERENCE_DEFAULTS, integerFromText, numberFromText, resolveConfig, withoutSecrets, type TrainConfig } from './config.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
@@ -134,4 +134,20 @@ test('a transport needs a run name and an asynchronous mode; the trainer then ru
 test('the defaults are frozen and every env default resolves', () => {
   assert.ok(Object.isFrozen(REFERENCE_DEFAULTS));
   for (const env of Object.keys(ENV_DEFAULTS)) assert.equal(resolveConfig({ env }).env, env);
+});
+
+test("an env's mode-specific defaults apply over the mode's and under files and flags", () => {
+  assert.equal(resolveConfig({ env: 'Pendulum-v1' }).lr, 7e-4);
+  const hogwild = resolveConfig({ env: 'Pendulum-v1', mode: 'hogwild' });
+  assert.equal(hogwild.lr, ENV_MODE_DEFAULTS['Pendulum-v1'].hogwild!.lr);
+  assert.equal(hogwild.maxGradNorm, 40, "hogwild's own default still applies");
+  assert.equal(resolveConfig({ env: 'Pendulum-v1', mode: 'hogwild' }, { lr: 0.005 }).lr, 0.005);
+  assert.equal(resolveConfig({ env: 'MountainCarContinuous-v0', mode: 'hogwild' }).lr, 7e-4);
+  for (const env of Object.keys(ENV_MODE_DEFAULTS)) assert.equal(resolveConfig({ env }).env, env);
+});
+
+test('boolean keys take true or false, from flags too', () => {
+  assert.equal(resolveConfig({ normalizeObs: true }).normalizeObs, true);
+  assert.equal(CONFIG_FIELDS.normalizeReward.kind.parse!('false'), false);
+  assert.throws(() => CONFIG_FIELDS.normalizeObs.kind.parse!('yes'), { message: '"yes" is not true or false.' });
 });

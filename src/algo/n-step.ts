@@ -52,6 +52,9 @@ interface HistoryStep {
  * V(s_{t+n}) comes from the next step's action forward pass, so the network runs once per step;
  * windows waiting for it are held back until then.
  *
+ * Box actions: the env steps with the policy's samples clipped into its Box, and the transitions
+ * keep the samples themselves, whose log-density the loss takes (SB3's collect_rollouts).
+ *
  * Finished episodes are what the env reports in `info.episode` (makeVectorEnv's envs do), not the
  * training episodes: an Atari game with lives is one episode with its raw score, though training
  * ends an episode at each lost life and learns from clipped rewards.

@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { saveCheckpoint, type Checkpoint } from '../io/checkpoint.js';
+import { BEST_SNAPSHOT } from '../io/checkpoint-store.js';
 import type { TrainConfig } from './config.js';
 import { playCheckpoint } from './play.js';
 import type { RunStats } from './run-stats.js';
 import type { EvalSummary, TrainCallbacks } from './trainer.js';
 
-/** In a checkpoint folder: the snapshot of the best evaluation, a checkpoint like the others. */
-export const BEST_CHECKPOINT = 'best';
 /** Evaluation episode e resets with this + e: seeds apart from the training envs' (run seed + agent). */
 const EVAL_SEED = 1_000_000;
 
@@ -42,7 +41,7 @@ export function periodicEvaluation(options: PeriodicEvaluationOptions): { callba
       const isBest = best === null || played.meanReward > best;
       if (isBest) {
         best = played.meanReward;
-        if (config.checkpoint !== null) saveCheckpoint(join(config.checkpoint, BEST_CHECKPOINT), options.snapshot(best));
+        if (config.checkpoint !== null) saveCheckpoint(join(config.checkpoint, BEST_SNAPSHOT), options.snapshot(best));
       }
       options.onEval({ meanReward: played.meanReward, meanLength, episodes: played.episodes, best: isBest }, stats);
     },

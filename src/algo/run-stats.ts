@@ -100,6 +100,11 @@ export class RunStats {
     return this.episodes >= REWARD_WINDOW && this.meanReward100 >= bound;
   }
 
+  /** Seconds since this process started the run (a resumed run's time budget counts from here). */
+  get sessionSeconds(): number {
+    return (performance.now() - this.startMs) / 1000;
+  }
+
   get seconds(): number {
     return this.priorSeconds + (performance.now() - this.startMs) / 1000;
   }

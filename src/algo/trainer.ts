@@ -48,7 +48,7 @@ export function stopReason(ctx: TrainingContext): StopReason | null {
   const { config, stats } = ctx;
   if (ctx.stopReward !== null && stats.solved(ctx.stopReward)) return 'solved';
   if (config.maxSteps !== null && stats.envSteps >= config.maxSteps) return 'max-steps';
-  if (config.maxSeconds !== null && stats.seconds >= config.maxSeconds) return 'max-seconds';
+  if (config.maxSeconds !== null && stats.sessionSeconds >= config.maxSeconds) return 'max-seconds';
   if (ctx.interrupted()) return 'interrupted';
   return null;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { Command, Option } from 'commander';
 import { A3C } from '../algo/a3c.js';
 import { CONFIG_FIELDS, ENV_DEFAULTS, MODE_DEFAULTS, type Field, type TrainConfig } from '../algo/config.js';
@@ -78,13 +79,15 @@ async function train(opts: Record<string, unknown>): Promise<void> {
       },
     },
   });
+  // Ctrl-C, and what `docker stop`, systemd, `timeout` and a closed terminal send, all save first.
+  const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) process.exit(130);
-    process.stderr.write('\nstopping: finishing the current update and saving the checkpoint (Ctrl-C again to quit now)\n');
+  const onSigint = (signal: NodeJS.Signals) => {
+    if (++interrupts > 1) process.exit(128 + os.constants.signals[signal]);
+    process.stderr.write(`\nstopping (${signal}): finishing the current update and saving the checkpoint (Ctrl-C again to quit now)\n`);
     a3c.stop();
   };
-  process.on('SIGINT', onSigint);
+  for (const signal of stopSignals) process.on(signal, onSigint);
   try {
     const hint = learnerFallbackHint();
     if (hint !== null) process.stderr.write(`${hint}\n`);
@@ -111,7 +114,7 @@ async function train(opts: Record<string, unknown>): Promise<void> {
     if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   } finally {
     progress.current?.stop();
-    process.off('SIGINT', onSigint);
+    for (const signal of stopSignals) process.off(signal, onSigint);
   }
 }
 
@@ -126,7 +129,10 @@ async function evaluate(opts: { checkpoint: string; episodes: number; seed: numb
   }
 }
 
-const program = new Command('a3c').description('Asynchronous Advantage Actor-Critic for TypeScript');
+const PACKAGE_JSON = new URL('../../../package.json', import.meta.url);
+const program = new Command('a3c')
+  .description('Asynchronous Advantage Actor-Critic for TypeScript')
+  .version((JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { version: string }).version);
 addTrainFlags(program.command('train').description('train an agent (CartPole-v1 with A3C by default)')).action(commandAction(train));
 program
   .command('eval')

@@ -222,3 +222,14 @@ registerEnv({
   rewardThreshold: -100.0,
   entryPoint: () => new AcrobotEnv('Acrobot-v1'),
 });
+
+/** The ids this module registers itself: every thread that imports the registry has them. */
+const BUILT_IN_IDS: ReadonlySet<string> = new Set(registrations.keys());
+
+/**
+ * True for an id registered at run time in this thread (not one of the built-in ids): other
+ * threads and processes know it only if they import the module that registers it.
+ */
+export function registeredInThisThreadOnly(id: string): boolean {
+  return registrations.has(id) && !BUILT_IN_IDS.has(id);
+}

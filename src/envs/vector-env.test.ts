@@ -112,3 +112,22 @@ test('misuse gets one clear error', () => {
   const mixed = (i: number): Env => make(i === 0 ? 'CartPole-v1' : 'Acrobot-v1');
   assert.throws(() => new SyncVectorEnv(2, mixed), /^Error: SyncVectorEnv: copy 1 \(Acrobot-v1\) has spaces .* copy 0 \(CartPole-v1\) has .*; all copies must match$/);
 });
+
+test('a non-finite reward or an observation of the wrong length, at any step, is one line naming the env', () => {
+  const broken = (fault: 'reward' | 'length') => {
+    const env = new ScriptedEnv([10], 'Broken-v0');
+    const step = env.step.bind(env);
+    env.step = (action) => {
+      const result = step(action);
+      if (env.actions.length < 3) return result;
+      return fault === 'reward' ? { ...result, reward: NaN } : { ...result, obs: Float32Array.of(1, 2, 3) };
+    };
+    const vector = new SyncVectorEnv(1, () => env);
+    vector.reset();
+    vector.step([0]);
+    vector.step([0]);
+    return () => vector.step([0]);
+  };
+  assert.throws(broken('reward'), { message: 'env "Broken-v0": step() returned reward NaN; expected a finite number' });
+  assert.throws(broken('length'), { message: 'env "Broken-v0": step() returned an observation of length 3; its observation space Box(-inf, inf, (2,), float32) holds 2' });
+});

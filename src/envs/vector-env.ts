@@ -1,4 +1,4 @@
-import type { Action, Env, Info, Obs, ResetOptions, VectorEnv, VectorStepResult } from './core.js';
+import type { Action, Env, Info, Obs, ResetOptions, StepResult, VectorEnv, VectorStepResult } from './core.js';
 import { actionProblem } from './env-checks.js';
 import type { Box, Space } from './spaces.js';
 
@@ -58,6 +58,7 @@ export class SyncVectorEnv implements VectorEnv {
     const infos: Info[] = [];
     this.envs.forEach((env, i) => {
       const result = env.reset(options.seed === undefined ? {} : { seed: options.seed + i });
+      checkObs(env, 'reset', result.obs, this.singleObservationSpace.size);
       obs.set(result.obs, i * this.singleObservationSpace.size);
       infos.push(result.info);
     });
@@ -94,6 +95,7 @@ export class SyncVectorEnv implements VectorEnv {
     for (let i = 0; i < this.numEnvs; i++) {
       const env = this.envs[i];
       const result = env.step(perCopy[i]);
+      checkStep(env, result, obsSize);
       rewards[i] = result.reward;
       terminated[i] = result.terminated ? 1 : 0;
       truncated[i] = result.truncated ? 1 : 0;
@@ -101,6 +103,7 @@ export class SyncVectorEnv implements VectorEnv {
       if (result.terminated || result.truncated) {
         finalObs[i] = result.obs;
         const reset = env.reset();
+        checkObs(env, 'reset', reset.obs, obsSize);
         result.info.resetInfo = reset.info;
         next = reset.obs;
       }
@@ -129,5 +132,27 @@ export class SyncVectorEnv implements VectorEnv {
 
   toString(): string {
     return `SyncVectorEnv(${this.envs[0].id}, numEnvs=${this.numEnvs})`;
+  }
+}
+
+/**
+ * What the env checker checks on the first step only, checked on every one where it is cheap and
+ * would otherwise surface far away (an offset error in a batch, a NaN loss many updates later):
+ * the observation's length and finiteness, the reward's finiteness.
+ * @throws Error naming the env, the method and the value.
+ */
+function checkStep(env: Env, result: StepResult, obsSize: number): void {
+  if (!Number.isFinite(result.reward)) throw new Error(`env "${env.id}": step() returned reward ${result.reward}; expected a finite number`);
+  checkObs(env, 'step', result.obs, obsSize);
+}
+
+function checkObs(env: Env, method: 'reset' | 'step', obs: Obs, obsSize: number): void {
+  if (obs.length !== obsSize) {
+    throw new Error(`env "${env.id}": ${method}() returned an observation of length ${obs.length}; its observation space ${env.observationSpace} holds ${obsSize}`);
+  }
+  if (obs instanceof Float32Array) {
+    for (let k = 0; k < obs.length; k++) {
+      if (!Number.isFinite(obs[k])) throw new Error(`env "${env.id}": ${method}() returned an observation with ${obs[k]} at index ${k}; expected finite numbers`);
+    }
   }
 }

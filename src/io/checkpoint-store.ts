@@ -1,5 +1,5 @@
-import { readdirSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { LATEST, SNAPSHOT_NAME, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 
 const STEP_DIGITS = 12;
@@ -27,4 +27,26 @@ export function saveToStore(dir: string, checkpoint: Checkpoint, keep: number): 
     if (old !== name) rmSync(join(dir, old), { recursive: true, force: true });
   }
   return path;
+}
+
+/** In a checkpoint folder: the snapshot of the best periodic evaluation (periodic-evaluation.ts). */
+export const BEST_SNAPSHOT = 'best';
+
+/** The snapshot path `latest` names in store `dir`, or null where there is none. */
+export function latestSnapshot(dir: string): string | null {
+  const latest = join(dir, LATEST);
+  return existsSync(latest) ? resolve(dir, readFileSync(latest, 'utf8').trim()) : null;
+}
+
+/** True when `dir` already holds a run's checkpoints: a `latest` pointer, `step-<N>/` snapshots or `best/`. */
+export function holdsRun(dir: string): boolean {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return false;
+  return readdirSync(dir).some((name) => name === LATEST || name === BEST_SNAPSHOT || SNAPSHOT_NAME.test(name));
+}
+
+/** The store a snapshot path (`<store>/step-<N>` or `<store>/best`) belongs to, or null for a lone checkpoint. */
+export function storeOf(snapshotPath: string): string | null {
+  const name = basename(snapshotPath);
+  const parent = dirname(resolve(snapshotPath));
+  return (SNAPSHOT_NAME.test(name) || name === BEST_SNAPSHOT) && existsSync(join(parent, LATEST)) ? parent : null;
 }

@@ -12,11 +12,11 @@ interface EchoBody {
   restart: number;
 }
 
-function echoTransport(failToStart = false): ThreadTransport {
+function echoTransport(failToStart = false, failAtStep?: number): ThreadTransport {
   return new ThreadTransport({
     agentModule: ECHO_AGENT,
     agents: 2,
-    agentInit: (_agentId, restart): EchoAgentInit => ({ restart, failToStart }),
+    agentInit: (_agentId, restart): EchoAgentInit => ({ restart, failToStart, failAtStep }),
     numParams: 3,
     maxQueuedPerAgent: 1,
   });
@@ -88,5 +88,16 @@ test('an agent that cannot start fails the run with one line', async () => {
   void transport.start(handlers);
   await until(() => failures.length > 0, 'the failure');
   assert.match(failures[0].message, /^agent [01] failed to start: no env for this agent$/);
+  await transport.stop();
+});
+
+test('an agent that crashes the same way after its replacement fails the run instead of crashing on', async () => {
+  const transport = echoTransport(false, 3);
+  const { handlers, logs, failures } = recording();
+  transport.publish(new Float32Array(3));
+  await transport.start(handlers);
+  await until(() => failures.length > 0, 'the failure');
+  assert.match(failures[0].message, /^agent [01] crashed twice with the same error: the env broke$/);
+  assert.ok(logs.some((l) => /^agent [01] crashed \(the env broke\); starting a replacement$/.test(l)), logs.join('\n'));
   await transport.stop();
 });

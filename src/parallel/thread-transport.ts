@@ -66,6 +66,7 @@ export class ThreadTransport implements TrainerTransport {
   private readonly workers: (Worker | null)[];
   private readonly restarts: number[];
   private readonly descriptions: (string | null)[];
+  private readonly lastCrash: (string | null)[];
   private readonly sharedArrays: Record<string, SharedArrayBuffer> = {};
   private handlers: TransportHandlers | null = null;
   private allReady: (() => void) | null = null;
@@ -79,6 +80,7 @@ export class ThreadTransport implements TrainerTransport {
     this.workers = Array.from({ length: options.agents }, () => null);
     this.restarts = Array.from({ length: options.agents }, () => 0);
     this.descriptions = Array.from({ length: options.agents }, () => null);
+    this.lastCrash = Array.from({ length: options.agents }, () => null);
   }
 
   get version(): number {
@@ -151,6 +153,13 @@ export class ThreadTransport implements TrainerTransport {
     void worker.terminate();
     if (this.descriptions[agentId] === null) {
       this.handlers?.onFailure(new Error(`agent ${agentId} failed to start: ${err.message}`));
+      return;
+    }
+    // The same error twice in a row is the agent's code or env failing every time, not bad luck.
+    const again = this.lastCrash[agentId] === err.message;
+    this.lastCrash[agentId] = err.message;
+    if (again) {
+      this.handlers?.onFailure(new Error(`agent ${agentId} crashed twice with the same error: ${err.message}`));
       return;
     }
     if (++this.restarts[agentId] > MAX_RESTARTS_PER_AGENT) {

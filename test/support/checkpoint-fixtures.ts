@@ -7,6 +7,8 @@ import { createNet, type AtariSpec } from '../../src/nn/networks.js';
 
 /** Enough A2C steps for a checkpoint whose greedy CartPole episodes differ from seed to seed. */
 const SMALL_TRAINING_STEPS = 2000;
+/** Enough Pendulum steps for normalisation statistics far from their start and a policy that is not the initial one. */
+const SMALL_PENDULUM_STEPS = 20_000;
 /** Pong's DQN-wrapped observations and action count. */
 const ATARI_INPUT_SHAPE: [number, number, number] = [4, 84, 84];
 const PONG_ACTIONS = 6;
@@ -14,6 +16,11 @@ const PONG_ACTIONS = 6;
 /** A CartPole-v1 checkpoint after a second or so of synchronous A2C. */
 export async function trainSmallCartPoleCheckpoint(path: string, seed: number): Promise<void> {
   await new A3C({ env: 'CartPole-v1', mode: 'a2c', maxSteps: SMALL_TRAINING_STEPS, seed, checkpoint: path }).learn();
+}
+
+/** A Pendulum-v1 checkpoint (Gaussian policy, normalised observations: its preset) after a few seconds of synchronous A2C. */
+export async function trainSmallPendulumCheckpoint(path: string, seed: number): Promise<void> {
+  await new A3C({ env: 'Pendulum-v1', mode: 'a2c', maxSteps: SMALL_PENDULUM_STEPS, seed, checkpoint: path }).learn();
 }
 
 /**

@@ -7,16 +7,19 @@ import { runAgentThread } from '../../src/parallel/thread-agent.js';
 export interface EchoAgentInit {
   restart: number;
   failToStart: boolean;
+  /** Throw at this step of every start (an env that always breaks), if set. */
+  failAtStep?: number;
 }
 
 runAgentThread(async (init, link) => {
-  const { restart, failToStart } = init as EchoAgentInit;
+  const { restart, failToStart, failAtStep } = init as EchoAgentInit;
   if (failToStart) throw new Error('no env for this agent');
   const params = new Float32Array(3);
   let sent = 0;
   return {
     description: `echo agent ${link.agentId} (start ${restart})`,
     step() {
+      if (sent === failAtStep) throw new Error('the env broke');
       const paramsVersion = link.pull(params);
       return link.send({ agentId: link.agentId, paramsVersion, envSteps: 1, body: { params: params.slice(), sent: sent++, restart } });
     },
