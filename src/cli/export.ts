@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -54,6 +54,7 @@ export function exportPolicyPage(checkpointPath: string, outDir: string): Export
 }
 
 function prepareOutDir(outDir: string): void {
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new Error(`export: ${outDir} is a file; --out takes a folder`);
   if (existsSync(outDir) && readdirSync(outDir).length > 0) {
     if (!existsSync(join(outDir, POLICY_PAGE_FILES.info))) {
       throw new Error(`export: ${outDir} is neither empty nor an earlier export (no ${POLICY_PAGE_FILES.info}); choose a new or empty folder`);

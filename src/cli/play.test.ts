@@ -106,3 +106,18 @@ test('play reports a missing checkpoint in one line', (t) => {
     assert.equal(run.stderr.trim().split('\n').length, 1);
   }
 });
+
+test('play --record makes the GIF\'s folder and refuses a name that is not a .gif before playing', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-play-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const checkpoint = join(dir, 'ckpt');
+  await trainSmallCartPoleCheckpoint(checkpoint, SEED);
+  const wrong = a3cPlay('--checkpoint', checkpoint, '--record', join(dir, 'episode.png'));
+  assert.equal(wrong.code, 1);
+  assert.equal(wrong.stdout, '', 'nothing was played');
+  assert.equal(wrong.stderr.trim(), `a3c: --record writes a GIF file; give it a name ending in .gif, got ${join(dir, 'episode.png')}`);
+  const nested = join(dir, 'new', 'folder', 'episode.gif');
+  const run = a3cPlay('--checkpoint', checkpoint, '--record', nested);
+  assert.equal(run.code, 0, run.stderr);
+  assert.ok(summariseGif(readFileSync(nested)).frameDelaysCs.length > 0);
+});

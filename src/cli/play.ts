@@ -9,7 +9,7 @@ import { GifRecorder } from '../io/render/gif-recorder.js';
 import { classicControlScene, renderFrame } from '../io/render/render-frame.js';
 import { initBackend } from '../nn/kernels/backend.js';
 import { commandAction } from './command-action.js';
-import { parseInteger } from './options.js';
+import { parseInteger, prepareOutputFile } from './options.js';
 
 interface PlayFlags {
   checkpoint: string;
@@ -44,6 +44,7 @@ async function play(flags: PlayFlags): Promise<void> {
   const envId = config.env;
   const isAtari = ATARI_FAMILY.matches(envId);
   await prepareEnvs(config);
+  if (flags.record !== undefined) prepareOutputFile('--record', flags.record, '.gif');
   const recording = flags.record === undefined ? null : { path: flags.record, recorder: null as GifRecorder | null };
   await initBackend({});
   const result = playCheckpoint(checkpoint, {

@@ -7,7 +7,7 @@ import { plotRewardCurves } from '../io/plot.js';
 import { loadRunRewards } from '../io/run-rewards.js';
 import { RUN_CONFIG_FILE } from '../algo/a3c.js';
 import { commandAction } from './command-action.js';
-import { parseNumber } from './options.js';
+import { parseNumber, prepareOutputFile } from './options.js';
 
 
 
@@ -44,6 +44,7 @@ export function registerPlotCommand(program: Command): void {
       commandAction(async (opts: PlotFlags) => {
         const runs = runDirs.map((dir) => loadRunRewards(dir));
         const solvedBound = opts.solvedBound ?? commonSolvedBound(runDirs);
+        prepareOutputFile('--out', opts.out, '.png');
         await plotRewardCurves(runs, { out: opts.out, solvedBound, title: opts.title });
         process.stdout.write(`wrote ${opts.out} (${runs.map((r) => `${r.name}: ${r.rewards.length} episodes`).join(', ')})\n`);
       })(flags),
