@@ -21,7 +21,7 @@ import { make } from '../src/envs/registry.js';
 import { loadCheckpoint } from '../src/io/checkpoint.js';
 import { renderFrame } from '../src/io/render/render-frame.js';
 import type { PolicyPageInfo } from '../src/io/policy-page.js';
-import { trainSmallCartPoleCheckpoint, trainSmallPendulumCheckpoint, writeAtariStubCheckpoint } from './support/checkpoint-fixtures.js';
+import { trainSmallCartPoleCheckpoint, trainSmallContinuousCheckpoint, writeAtariStubCheckpoint } from './support/checkpoint-fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** No internet here: without the background-networking flags Chromium floods refused connections. */
@@ -152,7 +152,7 @@ test(
     const dir = mkdtempSync(join(tmpdir(), 'a3c-export-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const checkpoint = join(dir, 'ckpt');
-    await trainSmallPendulumCheckpoint(checkpoint, TRAINING_SEED);
+    await trainSmallContinuousCheckpoint(checkpoint, 'Pendulum-v1', TRAINING_SEED);
     const pageDir = join(dir, 'page');
     exportPolicyPage(checkpoint, pageDir);
     const info = JSON.parse(readFileSync(join(pageDir, 'policy.json'), 'utf8')) as PolicyPageInfo;

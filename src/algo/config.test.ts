@@ -137,12 +137,12 @@ test('the defaults are frozen and every env default resolves', () => {
 });
 
 test("an env's mode-specific defaults apply over the mode's and under files and flags", () => {
-  assert.equal(resolveConfig({ env: 'Pendulum-v1' }).lr, 7e-4);
+  assert.equal(resolveConfig({ env: 'Pendulum-v1' }).lr, ENV_DEFAULTS['Pendulum-v1'].lr);
   const hogwild = resolveConfig({ env: 'Pendulum-v1', mode: 'hogwild' });
   assert.equal(hogwild.lr, ENV_MODE_DEFAULTS['Pendulum-v1'].hogwild!.lr);
   assert.equal(hogwild.maxGradNorm, 40, "hogwild's own default still applies");
   assert.equal(resolveConfig({ env: 'Pendulum-v1', mode: 'hogwild' }, { lr: 0.005 }).lr, 0.005);
-  assert.equal(resolveConfig({ env: 'MountainCarContinuous-v0', mode: 'hogwild' }).lr, 7e-4);
+  assert.equal(resolveConfig({ env: 'MountainCarContinuous-v0', mode: 'hogwild' }).lr, ENV_DEFAULTS['MountainCarContinuous-v0'].lr);
   for (const env of Object.keys(ENV_MODE_DEFAULTS)) assert.equal(resolveConfig({ env }).env, env);
 });
 

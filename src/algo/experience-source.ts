@@ -24,6 +24,7 @@ export class ExperienceSource {
   private readonly buffer: TransitionBatch;
   private reportedSteps = 0;
 
+  /** @throws Error when the network's policy head does not act in the env's action space. */
   constructor(
     readonly env: VectorEnv,
     readonly net: ActorCriticNet,

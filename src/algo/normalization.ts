@@ -7,7 +7,9 @@
  *   previous report (observations, discounted returns).
  * - The trainer merges those increments into one RunningMeanStd each (Chan et al.'s parallel
  *   merge, order-free) and publishes them after the network's parameters in the same vector, so
- *   agents at one parameter version normalise alike, on every transport.
+ *   agents at one parameter version normalise alike, on every transport. In the lock-free mode,
+ *   where agents write the parameters themselves, it writes them in place after the parameters in
+ *   the shared memory (runner.ts).
  * - Checkpoints save the merged statistics (count, mean, var); resume continues them and eval,
  *   play and export normalise observations with them.
  */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { evaluateCheckpoint } from '../algo/evaluate.js';
 import { classicControlScene } from '../io/render/render-frame.js';
 import { summariseGif } from '../../test/support/gif-summary.js';
-import { trainSmallCartPoleCheckpoint, writeUntrainedAtariCheckpoint } from '../../test/support/checkpoint-fixtures.js';
+import { trainSmallCartPoleCheckpoint, trainSmallContinuousCheckpoint, writeUntrainedAtariCheckpoint } from '../../test/support/checkpoint-fixtures.js';
 
 /** The ALE's screen: 160 x 210 RGB. */
 const ALE_SCREEN_WIDTH_PX = 160;
@@ -77,6 +77,26 @@ test('play prints each episode and the mean, and --record writes one GIF frame p
     gif: null,
     gif_frames: 0,
   });
+});
+
+test('play --record draws continuous-control episodes as Gymnasium does: Pendulum-v1 and MountainCarContinuous-v0', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-play-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const env of ['Pendulum-v1', 'MountainCarContinuous-v0'] as const) {
+    const checkpoint = join(dir, env);
+    await trainSmallContinuousCheckpoint(checkpoint, env, SEED);
+    const gifPath = join(dir, `${env}.gif`);
+    const run = a3cPlay('--checkpoint', checkpoint, '--seed', String(SEED), '--record', gifPath, '--json');
+    assert.equal(run.code, 0, run.stderr);
+    const summary = JSON.parse(run.stdout.trim());
+    const expected = await evaluateCheckpoint(checkpoint, { episodes: 1, seed: SEED });
+    assert.deepEqual(summary.rewards, expected.rewards, `${env}: the mean actions a3c eval takes`);
+    assert.equal(summary.gif_frames, summary.lengths[0] + 1);
+    const { widthPx, heightPx } = classicControlScene(env);
+    const gif = summariseGif(readFileSync(gifPath));
+    assert.deepEqual([gif.widthPx, gif.heightPx], [widthPx, heightPx]);
+    assert.equal(gif.frameDelaysCs.length, summary.gif_frames);
+  }
 });
 
 test('play --record on Atari writes the emulator\'s RGB frames, one per reset and step', async (t) => {

@@ -29,7 +29,9 @@ export {
 } from './registry.js';
 export { ClipAction, PassiveEnvChecker, RecordEpisodeStatistics, TimeLimit, Wrapper, type EpisodeStatistics } from './wrappers.js';
 export { SyncVectorEnv } from './vector-env.js';
-export { checkAction, EnvCheckError, rngForReset, stepBeforeResetError } from './env-checks.js';
+export { VecNormalize, normalizeObs, type NormalizationIncrements, type VecNormalizeOptions } from './vec-normalize.js';
+export { RunningMeanStd, type Moments } from './running-mean-std.js';
+export { actionProblem, checkAction, EnvCheckError, rngForReset, stepBeforeResetError } from './env-checks.js';
 export { AcrobotEnv } from './classic-control/acrobot.js';
 export { CartPoleEnv, type CartPoleOptions } from './classic-control/cart-pole.js';
 export { MountainCarEnv, type MountainCarOptions } from './classic-control/mountain-car.js';

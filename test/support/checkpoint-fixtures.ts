@@ -7,8 +7,8 @@ import { createNet, type AtariSpec } from '../../src/nn/networks.js';
 
 /** Enough A2C steps for a checkpoint whose greedy CartPole episodes differ from seed to seed. */
 const SMALL_TRAINING_STEPS = 2000;
-/** Enough Pendulum steps for normalisation statistics far from their start and a policy that is not the initial one. */
-const SMALL_PENDULUM_STEPS = 20_000;
+/** Enough steps for normalisation statistics far from their start and a policy that is not the initial one. */
+const SMALL_CONTINUOUS_STEPS = 20_000;
 /** Pong's DQN-wrapped observations and action count. */
 const ATARI_INPUT_SHAPE: [number, number, number] = [4, 84, 84];
 const PONG_ACTIONS = 6;
@@ -18,9 +18,12 @@ export async function trainSmallCartPoleCheckpoint(path: string, seed: number): 
   await new A3C({ env: 'CartPole-v1', mode: 'a2c', maxSteps: SMALL_TRAINING_STEPS, seed, checkpoint: path }).learn();
 }
 
-/** A Pendulum-v1 checkpoint (Gaussian policy, normalised observations: its preset) after a few seconds of synchronous A2C. */
-export async function trainSmallPendulumCheckpoint(path: string, seed: number): Promise<void> {
-  await new A3C({ env: 'Pendulum-v1', mode: 'a2c', maxSteps: SMALL_PENDULUM_STEPS, seed, checkpoint: path }).learn();
+/**
+ * A checkpoint of a continuous-control env (Gaussian policy, normalised observations: the env's
+ * preset) after a few seconds of synchronous A2C.
+ */
+export async function trainSmallContinuousCheckpoint(path: string, env: 'Pendulum-v1' | 'MountainCarContinuous-v0', seed: number): Promise<void> {
+  await new A3C({ env, mode: 'a2c', maxSteps: SMALL_CONTINUOUS_STEPS, seed, checkpoint: path }).learn();
 }
 
 /**
