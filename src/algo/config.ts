@@ -259,8 +259,9 @@ export const ENV_DEFAULTS: Readonly<Record<string, Partial<TrainConfig>>> = Obje
   'MountainCar-v0': { ...CONTINUOUS, gamma: 0.99, nSteps: 32, noiseHoldSteps: 8, entCoef: 0.01, batchSize: 256, microBatch: 64, gradBatch: 128, trainBatch: 2 },
   // MuJoCo through the bridge; Gymnasium's thresholds, which the bridge does not report.
   'gym:InvertedPendulum-v5': { ...CONTINUOUS, gamma: 0.99, nSteps: 8, stopReward: 950 },
-  // HalfCheetah: at lr 7e-4 the return reaches ~1300 in 80 s, then sigma collapses and the loss
-  // turns non-finite (update 73044); at 3e-4 it climbs steadily (2100 at 200 s).
+  // HalfCheetah: at lr 7e-4 mean-100 reaches ~1300 in 80 s, then falls to -600 and the loss turns
+  // non-finite; at 3e-4 it peaks at 2286 after 18 minutes before the means drift out of the Box
+  // (README, Results).
   'gym:HalfCheetah-v5': { ...CONTINUOUS, lr: 3e-4, gamma: 0.99, nSteps: 8, stopReward: 4800 },
 });
 
