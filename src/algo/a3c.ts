@@ -21,7 +21,7 @@ import { actionSizeOf } from './transition-batch.js';
 import { modeNamed, type Mode } from './modes/index.js';
 import { Normalizer, publishedStatsSize } from './normalization.js';
 import { actionLayoutOf, netSpecFor, obsShapeOf } from './policy.js';
-import { periodicEvaluation } from './periodic-evaluation.js';
+import { nextMultiple, periodicEvaluation } from './periodic-evaluation.js';
 import { runTraining } from './runner.js';
 import { combineCallbacks, runLogCallbacks } from './run-logger.js';
 import { RunStats } from './run-stats.js';
@@ -182,13 +182,12 @@ export class A3C {
     }
     const runDir = this.runDir();
     const log = runDir === null ? null : new RunLog(runDir);
-    const nextSave = (steps: number) => (config.saveEvery === null ? Infinity : (Math.floor(steps / config.saveEvery) + 1) * config.saveEvery);
-    let nextSaveAt = nextSave(stats.envSteps);
+    let nextSaveAt = nextMultiple(stats.envSteps, config.saveEvery);
     const periodicSave: TrainCallbacks = {
       onUpdate: () => {
         if (stats.envSteps < nextSaveAt) return;
         saveToStore(config.checkpoint!, this.checkpoint(runDir), config.keepCheckpoints);
-        nextSaveAt = nextSave(stats.envSteps);
+        nextSaveAt = nextMultiple(stats.envSteps, config.saveEvery);
       },
     };
     const logCallbacks = log === null ? {} : runLogCallbacks(log);

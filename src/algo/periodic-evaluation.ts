@@ -9,6 +9,11 @@ import type { EvalSummary, TrainCallbacks } from './trainer.js';
 /** Evaluation episode e resets with this + e: seeds apart from the training envs' (run seed + agent). */
 const EVAL_SEED = 1_000_000;
 
+/** The first multiple of `every` env steps after `steps`: when a periodic save or evaluation is due; never when `every` is null. */
+export function nextMultiple(steps: number, every: number | null): number {
+  return every === null ? Infinity : (Math.floor(steps / every) + 1) * every;
+}
+
 export interface PeriodicEvaluationOptions {
   config: Pick<TrainConfig, 'evalEvery' | 'evalEpisodes' | 'checkpoint'>;
   stats: RunStats;
@@ -30,12 +35,11 @@ export interface PeriodicEvaluationOptions {
 export function periodicEvaluation(options: PeriodicEvaluationOptions): { callbacks: TrainCallbacks; best(): number | null } {
   const { config, stats } = options;
   let best = options.bestEvalReward;
-  const next = (steps: number) => (config.evalEvery === null ? Infinity : (Math.floor(steps / config.evalEvery) + 1) * config.evalEvery);
-  let nextAt = next(stats.envSteps);
+  let nextAt = nextMultiple(stats.envSteps, config.evalEvery);
   const callbacks: TrainCallbacks = {
     onUpdate: () => {
       if (stats.envSteps < nextAt) return;
-      nextAt = next(stats.envSteps);
+      nextAt = nextMultiple(stats.envSteps, config.evalEvery);
       const played = playCheckpoint(options.snapshot(best), { episodes: config.evalEpisodes, seed: EVAL_SEED }, 'the running training');
       const meanLength = played.lengths.reduce((a, b) => a + b, 0) / played.lengths.length;
       const isBest = best === null || played.meanReward > best;
