@@ -196,10 +196,10 @@ export class A3C {
       stats,
       snapshot: (bestEvalReward) => ({ ...this.checkpoint(runDir), bestEvalReward }),
       bestEvalReward: saved?.bestEvalReward ?? null,
+      // Through the combined hooks: the user's and the run log's.
       onEval: (result, evalStats) => {
-        this.callbacks.onEval?.(result, evalStats);
-        logCallbacks.onEval?.(result, evalStats);
-        this.callbacks.onLog?.(
+        ctx.callbacks.onEval?.(result, evalStats);
+        ctx.callbacks.onLog?.(
           `eval at ${evalStats.envSteps} steps: mean reward ${result.meanReward.toFixed(2)} over ${result.episodes} episodes` +
             `${result.best ? (config.checkpoint === null ? ' (best so far)' : ` (best so far, saved to ${join(config.checkpoint, BEST_SNAPSHOT)})`) : ''}`,
         );
