@@ -16,7 +16,7 @@ import type { TrainerTransport } from '../parallel/transport.js';
 import { agentSeed, createAgent, type AgentInit } from './agent-loop.js';
 import { checkpointConfig } from './checkpoint-config.js';
 import { resolveConfig, withoutSecrets, type TrainConfig } from './config.js';
-import { Learner } from './learner.js';
+import { createOptimizer, Learner } from './learner.js';
 import { actionSizeOf } from './transition-batch.js';
 import { modeNamed, type Mode } from './modes/index.js';
 import { Normalizer, publishedStatsSize } from './normalization.js';
@@ -168,10 +168,11 @@ export class A3C {
     const obsSize = obsShapeOf(netSpec).reduce((a, b) => a * b, 1);
     const mode = modeNamed(config.mode);
     const { transport, agentsLabel } = this.transportFor(mode, netSpec, net.numParams + publishedStatsSize(config, obsSize), backend);
-    const optimizer = mode.optimizer?.(net.numParams, config, (name, length) => {
-      if (!transport.shareArray) throw new Error(`mode ${mode.name} needs a transport with shared memory`);
-      return transport.shareArray(name, length);
-    });
+    const optimizer =
+      mode.optimizer?.(net.numParams, config, (name, length) => {
+        if (!transport.shareArray) throw new Error(`mode ${mode.name} needs a transport with shared memory`);
+        return transport.shareArray(name, length);
+      }) ?? createOptimizer(config, net.numParams);
     const learner = new Learner(net, { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm }, optimizer);
     const normalizer = publishedStatsSize(config, obsSize) === 0 ? null : new Normalizer(obsSize, saved?.normalization ?? null);
     const stats = new RunStats(saved?.counters.seconds ?? 0);

@@ -22,15 +22,20 @@ const INVALID: Record<keyof TrainConfig, unknown> = {
   envsPerWorker: 2.5,
   seed: -1,
   gamma: 1.5,
+  optimizer: 'sgd',
   lr: 'fast',
   adamEps: 0,
+  rmspropAlpha: 1.01,
+  rmspropEps: 0,
   entCoef: -0.01,
+  valueCoef: -1,
   nSteps: null,
   maxGradNorm: Infinity,
   microBatch: '32',
   batchSize: -128,
   gradBatch: 0,
   trainBatch: 1.5,
+  atariNet: 'nature',
   hidden: [],
   policyStd: 'softplus',
   logStdInit: 'small',
@@ -96,7 +101,8 @@ test('layers merge as defaults < env defaults < file < flags; undefined values a
   assert.deepEqual(resolveConfig(), { ...REFERENCE_DEFAULTS, ...ENV_DEFAULTS['CartPole-v1'] });
   const pong = resolveConfig({ env: 'PongNoFrameskip-v4' });
   assert.equal(pong.maxQueuedPerWorker, 2);
-  assert.equal(pong.lr, REFERENCE_DEFAULTS.lr);
+  assert.equal(pong.lr, 7e-4);
+  assert.equal(pong.gamma, REFERENCE_DEFAULTS.gamma);
   const file = { env: 'PongNoFrameskip-v4', lr: 0.01, gamma: 0.9, maxQueuedPerWorker: 3 };
   const flags = { lr: 0.02, gamma: undefined };
   const config = resolveConfig(file, flags);

@@ -5,12 +5,15 @@
  * fails with one clear line.
  */
 
+import { ATARI_ARCHS, type AtariArch } from '../nn/net-spec.js';
 import { RUN_NAME_PATTERN } from '../parallel/run-name.js';
 
 export const MODES = ['data', 'grad', 'a2c', 'hogwild'] as const;
 export type ModeName = (typeof MODES)[number];
 /** StdParameterization (src/nn/net-spec.ts): how a Gaussian policy's sigma is learned. */
 export const POLICY_STDS = ['state-independent', 'state-dependent'] as const;
+/** The trainer's optimiser (nn/optimizers.ts); in hogwild mode its statistics are shared by the agents. */
+export const OPTIMIZERS = ['adam', 'rmsprop'] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -128,12 +131,23 @@ export const CONFIG_FIELDS = {
   seed: field<number>({ default: 0, kind: nonNegativeInteger, arg: '<n>', help: 'run seed' }),
   /** Discount factor (reference GAMMA). */
   gamma: field<number>({ default: 0.99, kind: unitInterval, arg: '<x>', help: 'discount' }),
-  /** Adam learning rate (reference LEARNING_RATE). */
-  lr: field<number>({ default: 0.001, kind: positiveNumber, arg: '<x>', help: 'Adam learning rate' }),
+  /** adam (the reference's) or rmsprop (Mnih et al. 2016; OpenAI Baselines' and SB3's A2C). */
+  optimizer: field<(typeof OPTIMIZERS)[number]>({ default: 'adam', kind: oneOf(OPTIMIZERS), arg: '<name>', help: 'adam or rmsprop (hogwild: statistics shared by the agents)' }),
+  /** Learning rate (reference LEARNING_RATE). */
+  lr: field<number>({ default: 0.001, kind: positiveNumber, arg: '<x>', help: 'learning rate' }),
   /** Adam epsilon; the reference uses 1e-3, far above Adam's usual 1e-8. */
   adamEps: field<number>({ default: 1e-3, kind: positiveNumber, arg: '<x>', help: 'Adam epsilon' }),
+  /** RMSProp's decay of the mean squared gradient (Mnih et al. 2016, sec. 8: 0.99). */
+  rmspropAlpha: field<number>({ default: 0.99, kind: unitInterval, arg: '<x>', help: 'RMSProp decay of the mean squared gradient' }),
+  /**
+   * RMSProp epsilon, inside the square root as in the paper and TensorFlow: OpenAI Baselines'
+   * 1e-5; hogwild's default is 0.1 (MODE_DEFAULTS).
+   */
+  rmspropEps: field<number>({ default: 1e-5, kind: positiveNumber, arg: '<x>', help: 'RMSProp epsilon (inside the square root)' }),
   /** Entropy bonus coefficient (reference ENTROPY_BETA). */
   entCoef: field<number>({ default: 0.01, kind: nonNegativeNumber, arg: '<x>', help: 'entropy bonus' }),
+  /** Weight of the value loss, mean((target - V)^2); the reference adds it unweighted. */
+  valueCoef: field<number>({ default: 1, kind: nonNegativeNumber, arg: '<x>', help: 'value loss weight' }),
   /** n of the n-step first-last returns (reference REWARD_STEPS). */
   nSteps: field<number>({ default: 4, kind: positiveInteger, arg: '<n>', help: 'n-step return length' }),
   /** Global gradient norm bound (reference CLIP_GRAD). */
@@ -146,6 +160,8 @@ export const CONFIG_FIELDS = {
   gradBatch: field<number>({ default: 64, kind: positiveInteger, arg: '<n>', help: 'grad mode: transitions per agent gradient' }),
   /** grad mode: gradient sets summed per optimiser step (reference TRAIN_BATCH). */
   trainBatch: field<number>({ default: 2, kind: positiveInteger, arg: '<n>', help: 'grad mode: gradients summed per update' }),
+  /** The network for stacked frames (nn/net-spec.ts ATARI_ARCHS): Lapan's AtariA2C or the A3C paper's. */
+  atariNet: field<AtariArch>({ default: 'lapan', kind: oneOf(ATARI_ARCHS), arg: '<arch>', help: 'network for frames: lapan (AtariA2C) or a3c-paper (Mnih et al. 2016, 4x less compute)' }),
   /** Hidden layer sizes of the MLP for vector observations (the reference's CartPole MlpA2C). */
   hidden: field<number[]>({ default: [128], kind: positiveIntegers, arg: '<sizes>', help: 'MLP hidden sizes, comma-separated' }),
   /**
@@ -239,8 +255,21 @@ const CONTINUOUS: Readonly<Partial<TrainConfig>> = Object.freeze({
 export const ENV_DEFAULTS: Readonly<Record<string, Partial<TrainConfig>>> = Object.freeze({
   'CartPole-v1': { workers: 2, envsPerWorker: 8, lr: 0.003, maxGradNorm: 0.5, nSteps: 8, entCoef: 0.01 },
   // Two queued messages per agent keep both cores busy while the learner trains: +9% env steps/s
-  // in data mode on this 2-core machine (878 -> 958, 55 s runs).
-  'PongNoFrameskip-v4': { workers: 4, envsPerWorker: 8, stopReward: 18, maxQueuedPerWorker: 2 },
+  // in data mode on this 2-core machine (878 -> 958, 55 s runs). The A3C paper's network and
+  // OpenAI Baselines' A2C optimisation (RMSProp lr 7e-4, clip 0.5, value weight 0.5, 5-step
+  // returns) in place of the reference's, which sat at -19.3 after 3.4M steps (README, Results).
+  'PongNoFrameskip-v4': {
+    workers: 4,
+    envsPerWorker: 8,
+    stopReward: 18,
+    maxQueuedPerWorker: 2,
+    atariNet: 'a3c-paper',
+    optimizer: 'rmsprop',
+    lr: 7e-4,
+    maxGradNorm: 0.5,
+    valueCoef: 0.5,
+    nSteps: 5,
+  },
   // Continuous control after rl-baselines3-zoo's A2C (hyperparams/a2c.yml): normalised observations
   // and rewards, no entropy bonus, clip 0.5, lr 7e-4, 64x64 MLP; our n-step first-last returns in
   // place of its GAE. Measured in bench/continuous-suite.ts (README, Results).
@@ -272,7 +301,7 @@ export const ENV_DEFAULTS: Readonly<Record<string, Partial<TrainConfig>>> = Obje
  * modes' 0.1-0.5: CartPole-v1 solved in 12-14 s at 0.5 -> unsolved after 120 s.
  */
 export const MODE_DEFAULTS: Readonly<Partial<Record<ModeName, Partial<TrainConfig>>>> = Object.freeze({
-  hogwild: { maxGradNorm: 40 },
+  hogwild: { maxGradNorm: 40, optimizer: 'rmsprop', rmspropEps: 0.1 },
 });
 
 /**
@@ -328,6 +357,7 @@ export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
     check(config.mode !== 'a2c', 'mode a2c runs its one agent in the trainer\'s thread; a transport needs mode data or grad');
     check(config.mode !== 'hogwild', 'mode hogwild shares parameter memory between agent threads; a transport needs mode data or grad');
   }
+  check(config.mode !== 'hogwild' || config.optimizer === 'rmsprop', 'mode hogwild steps with the paper\'s shared RMSProp; optimizer adam is for modes data, grad and a2c');
   return config;
 }
 

@@ -14,12 +14,12 @@ test('a non-finite loss stops the update with its number and the loss terms, lea
   await initBackend({});
   const learner = learnerOf();
   const batch = { size: 2, obsSize: 2, obs: Float32Array.of(0.1, 0.2, 0.3, 0.4), actions: Int32Array.of(0, 1), valueTargets: Float32Array.of(1, 2) };
-  learner.train(batch, [2], 0.01);
-  learner.train(batch, [2], 0.01);
+  learner.train(batch, [2], { entCoef: 0.01, valueCoef: 1 });
+  learner.train(batch, [2], { entCoef: 0.01, valueCoef: 1 });
   const before = learner.params.slice();
   const poisoned = { ...batch, valueTargets: Float32Array.of(1, NaN) };
   assert.throws(
-    () => learner.train(poisoned, [2], 0.01),
+    () => learner.train(poisoned, [2], { entCoef: 0.01, valueCoef: 1 }),
     (err: Error) =>
       err instanceof NonFiniteUpdateError &&
       /^update 3: non-finite gradient norm \(loss NaN, policy NaN, value NaN, entropy [0-9.]+, grad norm NaN\)$/.test(err.message),

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ActorCriticNet } from '../nn/networks.js';
 import { flatGradients, clipGradNorm } from '../nn/gradients.js';
-import { Adam, type Optimizer } from '../nn/optimizers.js';
-import { actorCriticLoss, type LossStats } from './loss.js';
+import { Adam, RmsProp, type Optimizer } from '../nn/optimizers.js';
+import type { TrainConfig } from './config.js';
+import { actorCriticLoss, type LossCoefs, type LossStats } from './loss.js';
 import { obsTensor } from './policy.js';
 import type { TransitionArrays } from './transition-batch.js';
 
@@ -21,11 +22,11 @@ function actionsTensor(batch: TransitionArrays): tf.Tensor {
  * Gradients of the actor-critic loss (loss.ts) on `batch` (`obs` `[size, ...obsShape]`), flat in
  * the net's parameter order, with the loss terms as numbers.
  */
-export function lossGradients(net: ActorCriticNet, batch: TransitionArrays, obsShape: readonly number[], entCoef: number): GradientResult {
+export function lossGradients(net: ActorCriticNet, batch: TransitionArrays, obsShape: readonly number[], coefs: LossCoefs): GradientResult {
   let stats: LossStats | undefined;
   const grads = flatGradients(net, () => {
     const out = net.forward(obsTensor(batch.obs, batch.size, obsShape));
-    const terms = actorCriticLoss(out, actionsTensor(batch), tf.tensor1d(batch.valueTargets), entCoef);
+    const terms = actorCriticLoss(out, actionsTensor(batch), tf.tensor1d(batch.valueTargets), coefs);
     stats = {
       total: terms.total.dataSync()[0],
       policy: terms.policy.dataSync()[0],
@@ -50,6 +51,13 @@ export interface LearnerOptions {
   lr: number;
   adamEps: number;
   maxGradNorm: number;
+}
+
+/** The trainer's optimiser `config.optimizer` over `numParams` parameters, with its own statistics. */
+export function createOptimizer(config: Pick<TrainConfig, 'optimizer' | 'lr' | 'adamEps' | 'rmspropAlpha' | 'rmspropEps'>, numParams: number): Optimizer {
+  return config.optimizer === 'rmsprop'
+    ? new RmsProp(numParams, { lr: config.lr, alpha: config.rmspropAlpha, eps: config.rmspropEps })
+    : new Adam(numParams, { lr: config.lr, eps: config.adamEps });
 }
 
 export class NonFiniteUpdateError extends Error {
@@ -128,8 +136,8 @@ export class Learner {
   }
 
   /** data and a2c modes: the learner computes the gradient of the loss on `batch` itself. */
-  train(batch: TransitionArrays, obsShape: readonly number[], entCoef: number): UpdateStats {
-    const { grads, stats } = lossGradients(this.net, batch, obsShape, entCoef);
+  train(batch: TransitionArrays, obsShape: readonly number[], coefs: LossCoefs): UpdateStats {
+    const { grads, stats } = lossGradients(this.net, batch, obsShape, coefs);
     return this.apply(grads, stats, batch.size);
   }
 }

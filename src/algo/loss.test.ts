@@ -11,6 +11,8 @@ const VALUES = [0.5, -1];
 const ACTIONS = [1, 2];
 const TARGETS = [2, 1];
 const ENT_COEF = 0.01;
+/** Not 1, so that the tests see the weight applied. */
+const VALUE_COEF = 0.5;
 
 function logSoftmaxRow(row: number[]): number[] {
   const max = Math.max(...row);
@@ -30,11 +32,11 @@ function handLoss(logits: number[][], values: number[]) {
     value += (TARGETS[i] - values[i]) ** 2 / n;
     entropy -= lp.reduce((s, l) => s + Math.exp(l) * l, 0) / n;
   }
-  return { policy, value, entropy, total: policy + value - ENT_COEF * entropy };
+  return { policy, value, entropy, total: policy + VALUE_COEF * value - ENT_COEF * entropy };
 }
 
 function tfLoss(logits: tf.Tensor2D, values: tf.Tensor1D) {
-  return actorCriticLoss({ logits, value: values }, tf.tensor1d(ACTIONS, 'int32'), tf.tensor1d(TARGETS), ENT_COEF);
+  return actorCriticLoss({ logits, value: values }, tf.tensor1d(ACTIONS, 'int32'), tf.tensor1d(TARGETS), { entCoef: ENT_COEF, valueCoef: VALUE_COEF });
 }
 
 test('actor-critic loss terms equal hand-computed values', async () => {
@@ -53,7 +55,7 @@ test('the advantage is detached: the value gradient comes from the MSE term only
   const values = tf.tensor1d(VALUES);
   const gradValues = tf.grad((v: tf.Tensor) => tfLoss(tf.tensor2d(LOGITS), v as tf.Tensor1D).total)(values).dataSync();
   const n = VALUES.length;
-  VALUES.forEach((v, i) => assert.ok(Math.abs(gradValues[i] - (2 * (v - TARGETS[i])) / n) < 1e-5));
+  VALUES.forEach((v, i) => assert.ok(Math.abs(gradValues[i] - (VALUE_COEF * 2 * (v - TARGETS[i])) / n) < 1e-5));
 });
 
 test('logit gradients equal central finite differences of the hand-computed loss', async () => {
@@ -101,11 +103,11 @@ function handGaussianLoss(means: number[][], logStds: number[][], values: number
     policy -= ((TARGETS[i] - values[i]) * logProb) / n;
     value += (TARGETS[i] - values[i]) ** 2 / n;
   }
-  return { policy, value, entropy, total: policy + value - ENT_COEF * entropy };
+  return { policy, value, entropy, total: policy + VALUE_COEF * value - ENT_COEF * entropy };
 }
 
 function tfGaussianLoss(mean: tf.Tensor2D, logStd: tf.Tensor2D, values: tf.Tensor1D) {
-  return actorCriticLoss({ mean, logStd, value: values }, tf.tensor2d(SAMPLES), tf.tensor1d(TARGETS), ENT_COEF);
+  return actorCriticLoss({ mean, logStd, value: values }, tf.tensor2d(SAMPLES), tf.tensor1d(TARGETS), { entCoef: ENT_COEF, valueCoef: VALUE_COEF });
 }
 
 test('Gaussian actor-critic loss terms equal hand-computed values', async () => {

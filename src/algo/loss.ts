@@ -10,7 +10,7 @@ const detach = tf.customGrad(((x: tf.Tensor) => ({
 
 /** The terms of the actor-critic loss, each a scalar tensor. */
 export type LossTerms = {
-  /** policy + value - entCoef * entropy: what the gradients are taken of. */
+  /** policy + valueCoef * value - entCoef * entropy: what the gradients are taken of. */
   total: tf.Scalar;
   /** -mean(A * log pi(a|s)), with the advantage A = target - V(s) detached. */
   policy: tf.Scalar;
@@ -34,20 +34,26 @@ export function policyTerms(out: ActorCriticOutput, actions: tf.Tensor): { logPr
   return { logProb: categoricalLogProb(out.logits, actions as tf.Tensor1D), entropy: categoricalEntropy(out.logits) };
 }
 
+/** The weights of the loss terms: entropy bonus (ENTROPY_BETA) and value loss (1 in the reference). */
+export interface LossCoefs {
+  entCoef: number;
+  valueCoef: number;
+}
+
 /**
- * The A3C loss of Mnih et al. 2016 as Lapan's Chapter 13 writes it: value MSE + policy gradient
- * with a detached advantage + an entropy bonus weighted by `entCoef` (ENTROPY_BETA), for a
- * categorical or a diagonal Gaussian policy (policyTerms).
+ * The A3C loss of Mnih et al. 2016 as Lapan's Chapter 13 writes it: value MSE weighted by
+ * `valueCoef` + policy gradient with a detached advantage + an entropy bonus weighted by
+ * `entCoef`, for a categorical or a diagonal Gaussian policy (policyTerms).
  * Shapes: the net's output for `[batch]` states, actions as policyTerms takes them, valueTargets `[batch]`.
  */
-export function actorCriticLoss(out: ActorCriticOutput, actions: tf.Tensor, valueTargets: tf.Tensor1D, entCoef: number): LossTerms {
+export function actorCriticLoss(out: ActorCriticOutput, actions: tf.Tensor, valueTargets: tf.Tensor1D, { entCoef, valueCoef }: LossCoefs): LossTerms {
   const values = out.value;
   const { logProb, entropy: entropies } = policyTerms(out, actions);
   const value = tf.losses.meanSquaredError(valueTargets, values) as tf.Scalar;
   const advantages = tf.sub(valueTargets, detach(values));
   const policy = tf.neg(tf.mean(tf.mul(advantages, logProb))) as tf.Scalar;
   const entropy = tf.mean(entropies) as tf.Scalar;
-  const total = tf.sub(tf.add(policy, value), tf.mul(entCoef, entropy)) as tf.Scalar;
+  const total = tf.sub(tf.add(policy, tf.mul(valueCoef, value)), tf.mul(entCoef, entropy)) as tf.Scalar;
   return { total, policy, value, entropy, advantageMean: tf.mean(advantages) as tf.Scalar, valueMean: tf.mean(values) as tf.Scalar };
 }
 

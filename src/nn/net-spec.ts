@@ -31,12 +31,24 @@ export interface MlpSpec {
   gaussian?: GaussianHeadSpec;
 }
 
-/** Lapan's AtariA2C: stacked frames, channels first, pixel values 0..255. */
+/**
+ * The convolutional actor-critics for stacked frames (atari-net.ts): 'lapan', Lapan's AtariA2C
+ * (the DQN convolutions of Mnih et al. 2015, then a 512-unit hidden layer per head); 'a3c-paper',
+ * the network of Mnih et al. 2016 (sec. 8, from Mnih et al. 2013: 16 8x8/4 and 32 4x4/2
+ * convolutions, one shared 256-unit layer), about a quarter of the compute and a fifth of the
+ * parameters.
+ */
+export const ATARI_ARCHS = ['lapan', 'a3c-paper'] as const;
+export type AtariArch = (typeof ATARI_ARCHS)[number];
+
+/** A convolutional actor-critic for stacked frames, channels first, pixel values 0..255. */
 export interface AtariSpec {
   kind: 'atari';
   /** [channels, height, width]: [4, 84, 84] for the DQN wrappers. */
   inputShape: [number, number, number];
   numActions: number;
+  /** Absent: 'lapan' (every network saved before the choice existed). */
+  arch?: AtariArch;
 }
 
 export type NetSpec = MlpSpec | AtariSpec;

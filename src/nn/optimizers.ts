@@ -103,23 +103,23 @@ export interface RmsPropArgs {
 export const DEFAULT_RMSPROP_ARGS = Object.freeze({ alpha: 0.99, eps: 0.1 });
 
 /**
- * The A3C paper's RMSProp with shared statistics (Mnih et al. 2016, sec. 4):
- * g = alpha g + (1 - alpha) grad^2, theta -= lr grad / sqrt(g + eps). Pass a Float32Array view of
- * a SharedArrayBuffer as `squareAvg` to share g between threads; updates are lock-free, as in
- * the paper.
+ * RMSProp as Mnih et al. 2016 (sec. 4) and TensorFlow write it, eps inside the square root:
+ * g = alpha g + (1 - alpha) grad^2, theta -= lr grad / sqrt(g + eps). OpenAI Baselines' A2C uses
+ * it with alpha 0.99, eps 1e-5. Pass a Float32Array view of a SharedArrayBuffer as `squareAvg` to
+ * share g between threads (SharedRmsProp).
  */
-export class SharedRmsProp implements Optimizer {
-  readonly name = 'shared-rmsprop';
+export class RmsProp implements Optimizer {
+  readonly name: string = 'rmsprop';
   lr: number;
   readonly alpha: number;
   readonly eps: number;
   readonly squareAvg: Float32Array;
-  /** Steps taken by this instance (the shared statistics do not count them). */
+  /** Steps taken by this instance (shared statistics do not count them). */
   private steps = 0;
 
   constructor(numParams: number, args: RmsPropArgs, squareAvg: Float32Array = new Float32Array(numParams)) {
     if (squareAvg.length !== numParams) {
-      throw new Error(`${this.name}: squareAvg has ${squareAvg.length} values; expected one per parameter (${numParams})`);
+      throw new Error(`rmsprop: squareAvg has ${squareAvg.length} values; expected one per parameter (${numParams})`);
     }
     this.lr = args.lr;
     this.alpha = args.alpha ?? DEFAULT_RMSPROP_ARGS.alpha;
@@ -147,6 +147,14 @@ export class SharedRmsProp implements Optimizer {
     loadBuffers(this.name, state, { squareAvg: this.squareAvg });
     this.steps = state.step;
   }
+}
+
+/**
+ * The A3C paper's RMSProp with shared statistics (Mnih et al. 2016, sec. 4): `squareAvg` a view
+ * of a SharedArrayBuffer that every agent thread steps with, lock-free, as in the paper.
+ */
+export class SharedRmsProp extends RmsProp {
+  override readonly name = 'shared-rmsprop';
 }
 
 function checkSizes(name: string, numParams: number, params: Float32Array, grads: Float32Array): void {

@@ -18,6 +18,6 @@ export const a2cMode: Mode<TransitionArrays> = {
   }),
   trainer: (learner, { config, obsShape }) => ({
     check: (work) => transitionsProblem(work, config.batchSize, obsShape.reduce((a, b) => a * b, 1), actionLayoutOf(learner.net.spec)),
-    receive: (rollout) => learner.train(rollout, obsShape, config.entCoef),
+    receive: (rollout) => learner.train(rollout, obsShape, config),
   }),
 };

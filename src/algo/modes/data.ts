@@ -28,7 +28,7 @@ export const dataMode: Mode<TransitionArrays> = {
         const batch = concatTransitions(pending);
         pending = [];
         pendingRows = 0;
-        return learner.train(batch, obsShape, config.entCoef);
+        return learner.train(batch, obsShape, config);
       },
     };
   },

@@ -22,7 +22,7 @@ export const gradMode: Mode<GradientWork> = {
   lockFree: false,
   agent: (net, { config, obsShape }) => ({
     rolloutSize: config.gradBatch,
-    process: (rollout) => ({ ...lossGradients(net, rollout, obsShape, config.entCoef), samples: rollout.size }),
+    process: (rollout) => ({ ...lossGradients(net, rollout, obsShape, config), samples: rollout.size }),
   }),
   trainer: (learner, { config }) => {
     const sum = new Float32Array(learner.params.length);

@@ -26,10 +26,14 @@ export function annealedLr(config: Pick<TrainConfig, 'lr' | 'maxSteps'>, updates
   return config.lr * Math.max(0, 1 - (updates * rolloutSize) / config.maxSteps);
 }
 
+function sharedRmsProp(numParams: number, config: TrainConfig, squareAvg: Float32Array): SharedRmsProp {
+  return new SharedRmsProp(numParams, { lr: config.lr, alpha: config.rmspropAlpha, eps: config.rmspropEps }, squareAvg);
+}
+
 /**
  * The A3C of Mnih et al. 2016 (Algorithm S3): each agent computes the gradient of the loss on its
  * rollout of `gradBatch` transitions, clips it, and applies it itself, without locks, to the
- * parameters every agent shares, with RMSProp statistics also shared (sec. 4: alpha 0.99, eps 0.1);
+ * parameters every agent shares, with RMSProp statistics also shared (sec. 4; MODE_DEFAULTS: eps 0.1);
  * no trainer sits in the update path. The trainer only counts the updates agents report and keeps
  * its copy of the shared parameters for checkpoints (its optimiser is the same shared RMSProp, so
  * checkpoints carry the shared statistics). Needs a transport with shared memory.
@@ -38,16 +42,16 @@ export const hogwildMode: Mode<HogwildWork> = {
   name: 'hogwild',
   synchronous: false,
   lockFree: true,
-  optimizer: (numParams, config, shareArray) => new SharedRmsProp(numParams, { lr: config.lr }, shareArray(SQUARE_AVG, numParams)),
+  optimizer: (numParams, config, shareArray) => sharedRmsProp(numParams, config, shareArray(SQUARE_AVG, numParams)),
   agent: (net, { config, obsShape, shared }) => {
     if (shared === null) throw new Error('hogwild mode needs shared memory: agents on threads of one process');
     const params = shared.params.subarray(0, net.numParams);
-    const rmsprop = new SharedRmsProp(net.numParams, { lr: config.lr }, shared.array(SQUARE_AVG));
+    const rmsprop = sharedRmsProp(net.numParams, config, shared.array(SQUARE_AVG));
     let updates = 0;
     return {
       rolloutSize: config.gradBatch,
       process(rollout) {
-        const { grads, stats } = lossGradients(net, rollout, obsShape, config.entCoef);
+        const { grads, stats } = lossGradients(net, rollout, obsShape, config);
         const gradNorm = clipFinite(grads, stats, config.maxGradNorm, updates + 1);
         rmsprop.lr = annealedLr(config, shared.bumpVersion() - 1, config.gradBatch);
         rmsprop.step(params, grads);

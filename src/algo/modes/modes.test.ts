@@ -147,7 +147,7 @@ test('hogwild: an agent applies its clipped gradient itself to the shared parame
 
   // By hand: the gradient of the loss, clipped, then RMSProp (alpha 0.99, eps 0.1) at the lr
   // annealed after the 3 updates made before this one.
-  const { grads } = lossGradients(net, batch, [SPEC.obsSize], config.entCoef);
+  const { grads } = lossGradients(net, batch, [SPEC.obsSize], config);
   const norm = clipGradNorm(grads, config.maxGradNorm);
   const lr = annealedLr(config, 3, BATCH);
   assert.ok(Math.abs(lr - 0.01 * 0.7) < 1e-12);
