@@ -221,6 +221,11 @@ describe('whole-net gradients on wasm match finite differences', () => {
     const rng = new Rng(22);
     checkNetGradients(netCase({ kind: 'atari', inputShape: [4, 36, 36], numActions: 3 }, 2, rng), 23, 1e-3, 5e-4);
   });
+
+  it('the A3C paper\'s Atari net on 20x20 frames (two conv layers, the shared layer, both outputs)', () => {
+    const rng = new Rng(24);
+    checkNetGradients(netCase({ kind: 'atari', inputShape: [4, 20, 20], numActions: 3, arch: 'a3c-paper' }, 2, rng), 25, 1e-3, 5e-4);
+  });
 });
 
 describe('flatGradients', () => {

@@ -30,9 +30,10 @@ describe('networks', () => {
     await initBackend();
   });
 
-  it('counts parameters as PyTorch does for MlpA2C and AtariA2C', () => {
+  it('counts parameters as PyTorch does for MlpA2C, AtariA2C and the A3C paper\'s net', () => {
     const mlp = createNet(MLP, 0);
     const atari = createNet(ATARI, 0);
+    const paper = createNet({ ...ATARI, arch: 'a3c-paper' }, 0);
     try {
       // Linear(4, 128) + Linear(128, 2) + Linear(128, 1), weights and biases.
       assert.equal(mlp.numParams, 4 * 128 + 128 + 128 * 2 + 2 + 128 + 1);
@@ -40,9 +41,13 @@ describe('networks', () => {
       const heads = 2 * (3136 * 512 + 512) + 512 * 6 + 6 + 512 + 1;
       assert.equal(atari.numParams, conv + heads);
       assert.equal(atari.variables.length, 14);
+      // Mnih et al. 2016's net: 84 -> 20 -> 9 pixels, 9 * 9 * 32 = 2592 features, one 256-unit layer.
+      assert.equal(paper.numParams, 8 * 8 * 4 * 16 + 16 + 4 * 4 * 16 * 32 + 32 + 2592 * 256 + 256 + 256 * 6 + 6 + 256 + 1);
+      assert.equal(paper.variables.length, 10);
     } finally {
       mlp.dispose();
       atari.dispose();
+      paper.dispose();
     }
   });
 
@@ -152,59 +157,88 @@ describe('networks', () => {
     }
   });
 
-  it('computes the Atari forward pass as its definition in plain JS (channels first, x / 256)', () => {
-    const net = createNet(SMALL_ATARI, 5);
-    const rng = new Rng(5);
-    try {
-      const [channels, size] = [4, 36];
-      const pixels = randomPixels(channels * size * size, rng);
-      const out = categorical(tf.tidy(() => net.forward(tf.tensor4d(pixels, [1, channels, size, size]))));
-      const logits = out.logits.dataSync();
-      const value = out.value.dataSync()[0];
-      tf.dispose([out.logits, out.value]);
-      const vars = net.variables.map((v) => v.dataSync());
-      // Feature maps as [channel][row][col], PyTorch's layout; filters are tfjs's [kh][kw][in][out].
-      let maps: number[][][] = Array.from({ length: channels }, (_, c) =>
-        Array.from({ length: size }, (_, y) => Array.from({ length: size }, (_, x) => pixels[(c * size + y) * size + x] / 256)),
-      );
-      const convs = [
+  /**
+   * Each arch's forward pass against its definition in plain JS, on the smallest frames its
+   * convolutions take (a 1x1 output, whose channels-last flatten is just the channels), and the
+   * layers after the flatten: 'lapan' [policy fc1, fc2, value fc1, fc2], 'a3c-paper' [shared, policy, value].
+   */
+  const FORWARD_CASES = [
+    {
+      spec: SMALL_ATARI,
+      convs: [
         { out: 32, k: 8, s: 4 },
         { out: 64, k: 4, s: 2 },
         { out: 64, k: 3, s: 1 },
-      ];
-      convs.forEach(({ out: outC, k, s }, layerIndex) => {
-        const filter = vars[2 * layerIndex];
-        const bias = vars[2 * layerIndex + 1];
-        const inC = maps.length;
-        const outSize = Math.floor((maps[0].length - k) / s) + 1;
-        maps = Array.from({ length: outC }, (_, o) =>
-          Array.from({ length: outSize }, (_, y) =>
-            Array.from({ length: outSize }, (_, x) => {
-              let sum = bias[o];
-              for (let ky = 0; ky < k; ky++)
-                for (let kx = 0; kx < k; kx++)
-                  for (let c = 0; c < inC; c++) sum += maps[c][y * s + ky][x * s + kx] * filter[((ky * k + kx) * inC + c) * outC + o];
-              return Math.max(0, sum);
-            }),
-          ),
+      ],
+    },
+    {
+      spec: { kind: 'atari', inputShape: [4, 20, 20], numActions: 3, arch: 'a3c-paper' } as AtariSpec,
+      convs: [
+        { out: 16, k: 8, s: 4 },
+        { out: 32, k: 4, s: 2 },
+      ],
+    },
+  ];
+  for (const { spec, convs } of FORWARD_CASES) {
+    it(`computes the ${spec.arch ?? 'lapan'} Atari forward pass as its definition in plain JS (channels first, x / 256)`, () => {
+      const net = createNet(spec, 5);
+      const rng = new Rng(5);
+      try {
+        const [channels, size] = [spec.inputShape[0], spec.inputShape[1]];
+        const pixels = randomPixels(channels * size * size, rng);
+        const out = categorical(tf.tidy(() => net.forward(tf.tensor4d(pixels, [1, channels, size, size]))));
+        const logits = out.logits.dataSync();
+        const value = out.value.dataSync()[0];
+        tf.dispose([out.logits, out.value]);
+        const vars = net.variables.map((v) => v.dataSync());
+        // Feature maps as [channel][row][col], PyTorch's layout; filters are tfjs's [kh][kw][in][out].
+        let maps: number[][][] = Array.from({ length: channels }, (_, c) =>
+          Array.from({ length: size }, (_, y) => Array.from({ length: size }, (_, x) => pixels[(c * size + y) * size + x] / 256)),
         );
-      });
-      // 1x1 spatial output: the channels-last flatten is just the 64 channels.
-      const features = maps.map((m) => m[0][0]);
-      const linear = (x: number[], w: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array, relu: boolean) =>
-        Array.from(b, (bj, j) => {
-          let sum = bj;
-          x.forEach((xi, i) => (sum += xi * w[i * b.length + j]));
-          return relu ? Math.max(0, sum) : sum;
+        convs.forEach(({ out: outC, k, s }, layerIndex) => {
+          const filter = vars[2 * layerIndex];
+          const bias = vars[2 * layerIndex + 1];
+          const inC = maps.length;
+          const outSize = Math.floor((maps[0].length - k) / s) + 1;
+          maps = Array.from({ length: outC }, (_, o) =>
+            Array.from({ length: outSize }, (_, y) =>
+              Array.from({ length: outSize }, (_, x) => {
+                let sum = bias[o];
+                for (let ky = 0; ky < k; ky++)
+                  for (let kx = 0; kx < k; kx++)
+                    for (let c = 0; c < inC; c++) sum += maps[c][y * s + ky][x * s + kx] * filter[((ky * k + kx) * inC + c) * outC + o];
+                return Math.max(0, sum);
+              }),
+            ),
+          );
         });
-      const expectedLogits = linear(linear(features, vars[6], vars[7], true), vars[8], vars[9], false);
-      const [expectedValue] = linear(linear(features, vars[10], vars[11], true), vars[12], vars[13], false);
-      expectedLogits.forEach((l, j) => assert.ok(Math.abs(logits[j] - l) < FORWARD_TOLERANCE, `logit ${j}: ${logits[j]} vs ${l}`));
-      assert.ok(Math.abs(value - expectedValue) < FORWARD_TOLERANCE, `value: ${value} vs ${expectedValue}`);
-    } finally {
-      net.dispose();
-    }
-  });
+        const features = maps.map((m) => m[0][0]);
+        const dense = vars.slice(2 * convs.length);
+        const linear = (x: number[], layer: number, relu: boolean) => {
+          const [w, b] = [dense[2 * layer], dense[2 * layer + 1]];
+          return Array.from(b, (bj, j) => {
+            let sum = bj;
+            x.forEach((xi, i) => (sum += xi * w[i * b.length + j]));
+            return relu ? Math.max(0, sum) : sum;
+          });
+        };
+        let expectedLogits: number[];
+        let expectedValue: number;
+        if (spec.arch === 'a3c-paper') {
+          const hidden = linear(features, 0, true);
+          expectedLogits = linear(hidden, 1, false);
+          [expectedValue] = linear(hidden, 2, false);
+        } else {
+          expectedLogits = linear(linear(features, 0, true), 1, false);
+          [expectedValue] = linear(linear(features, 2, true), 3, false);
+        }
+        expectedLogits.forEach((l, j) => assert.ok(Math.abs(logits[j] - l) < FORWARD_TOLERANCE, `logit ${j}: ${logits[j]} vs ${l}`));
+        assert.ok(Math.abs(value - expectedValue) < FORWARD_TOLERANCE, `value: ${value} vs ${expectedValue}`);
+      } finally {
+        net.dispose();
+      }
+    });
+  }
 
   it('rejects observations of the wrong shape and frames too small for the conv stack', () => {
     const net = createNet(MLP, 0);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Adam, DEFAULT_ADAM_ARGS, SharedRmsProp } from './optimizers.js';
+import { Adam, DEFAULT_ADAM_ARGS, RmsProp, SharedRmsProp } from './optimizers.js';
 import { loadOneDnn, oneDnnStatus } from './kernels/onednn-kernels.js';
 import { Rng } from '../utils/rng.js';
 
@@ -68,20 +68,26 @@ describe('Adam', () => {
   });
 });
 
-describe('SharedRmsProp', () => {
-  it('follows Mnih et al. 2016: g = alpha g + (1 - alpha) grad^2, theta -= lr grad / sqrt(g + eps)', () => {
-    const [lr, alpha, eps] = [0.01, 0.9, 0.1];
-    const rms = new SharedRmsProp(2, { lr, alpha, eps });
-    const params = new Float32Array([1, -1]);
-    rms.step(params, new Float32Array([2, -0.5]));
-    // g = 0.1 * [4, 0.25] = [0.4, 0.025]
-    const after1 = [1 - (lr * 2) / Math.sqrt(0.4 + eps), -1 - (lr * -0.5) / Math.sqrt(0.025 + eps)];
-    assertClose(params, after1, 'params after step 1');
-    rms.step(params, new Float32Array([1, 1]));
-    // g = 0.9 * [0.4, 0.025] + 0.1 * [1, 1] = [0.46, 0.1225]
-    const after2 = [after1[0] - lr / Math.sqrt(0.46 + eps), after1[1] - lr / Math.sqrt(0.1225 + eps)];
-    assertClose(params, after2, 'params after step 2');
-    assertClose(rms.squareAvg, [0.46, 0.1225], 'squareAvg');
+describe('RmsProp and SharedRmsProp', () => {
+  for (const Optimizer of [RmsProp, SharedRmsProp]) {
+    it(`${Optimizer.name} follows Mnih et al. 2016: g = alpha g + (1 - alpha) grad^2, theta -= lr grad / sqrt(g + eps)`, () => {
+      const [lr, alpha, eps] = [0.01, 0.9, 0.1];
+      const rms = new Optimizer(2, { lr, alpha, eps });
+      const params = new Float32Array([1, -1]);
+      rms.step(params, new Float32Array([2, -0.5]));
+      // g = 0.1 * [4, 0.25] = [0.4, 0.025]
+      const after1 = [1 - (lr * 2) / Math.sqrt(0.4 + eps), -1 - (lr * -0.5) / Math.sqrt(0.025 + eps)];
+      assertClose(params, after1, 'params after step 1');
+      rms.step(params, new Float32Array([1, 1]));
+      // g = 0.9 * [0.4, 0.025] + 0.1 * [1, 1] = [0.46, 0.1225]
+      const after2 = [after1[0] - lr / Math.sqrt(0.46 + eps), after1[1] - lr / Math.sqrt(0.1225 + eps)];
+      assertClose(params, after2, 'params after step 2');
+      assertClose(rms.squareAvg, [0.46, 0.1225], 'squareAvg');
+    });
+  }
+
+  it('names its state, so that a checkpoint of one does not load into the other', () => {
+    assert.throws(() => new RmsProp(2, { lr: 0.1 }).loadState(new SharedRmsProp(2, { lr: 0.1 }).state()), /cannot load shared-rmsprop state into rmsprop/);
   });
 
   it('shares its statistics through a SharedArrayBuffer', () => {
