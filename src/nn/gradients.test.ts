@@ -141,8 +141,12 @@ describe('layer gradients on wasm match finite differences', () => {
  * A smooth stand-in for the A3C loss (policy log-likelihood weighted by fixed advantages, value
  * regression, entropy), so that every output of the net reaches the loss.
  */
-function a3cShapedLoss(net: ActorCriticNet, obs: tf.Tensor, actions: Int32Array, targets: Float32Array): tf.Scalar {
-  const { logits, value } = net.forward(obs) as CategoricalOutput;
+function a3cShapedLoss(net: ActorCriticNet, obs: tf.Tensor, actions: Int32Array, targets: Float32Array, recurrent?: RecurrentCase): tf.Scalar {
+  const recurrentInput =
+    recurrent === undefined
+      ? undefined
+      : { state: tf.tensor2d(recurrent.state, [recurrent.state.length / (2 * net.lstmCells), 2 * net.lstmCells]), episodeStarts: tf.tensor1d(recurrent.episodeStarts), steps: recurrent.steps };
+  const { logits, value } = net.forward(obs, recurrentInput) as CategoricalOutput;
   const logProbs = tf.logSoftmax(logits);
   const taken = tf.sum(tf.mul(logProbs, tf.oneHot(tf.tensor1d(actions, 'int32'), logits.shape[1])), 1);
   const advantages = tf.sub(tf.tensor1d(targets), value);
@@ -152,20 +156,37 @@ function a3cShapedLoss(net: ActorCriticNet, obs: tf.Tensor, actions: Int32Array,
   return tf.add(tf.add(policyLoss, valueLoss), tf.mul(-0.01, entropy)) as tf.Scalar;
 }
 
+/** A recurrent net's rows as `steps` steps of sequences, its initial state and episode starts. */
+interface RecurrentCase {
+  state: Float32Array;
+  episodeStarts: Float32Array;
+  steps: number;
+}
+
 interface NetCase {
   spec: NetSpec;
   obs: Float32Array;
   obsShape: number[];
   actions: Int32Array;
   targets: Float32Array;
+  recurrent?: RecurrentCase;
 }
 
-function netCase(spec: NetSpec, batch: number, rng: Rng): NetCase {
+/**
+ * `batch` rows; for a net with `spec.lstmCells`, `steps` steps of batch / steps sequences from a
+ * random state, with one episode starting inside the rollout (the state is reset there).
+ */
+function netCase(spec: NetSpec, batch: number, rng: Rng, steps = 1): NetCase {
   const obsShape = spec.kind === 'mlp' ? [batch, spec.obsSize] : [batch, ...spec.inputShape];
   const size = obsShape.reduce((p, d) => p * d, 1);
   const obs = spec.kind === 'mlp' ? randomArray(size, rng, -2, 2) : Float32Array.from({ length: size }, () => rng.integer(256));
   const actions = Int32Array.from({ length: batch }, () => rng.integer(spec.numActions));
-  return { spec, obs, obsShape, actions, targets: randomArray(batch, rng) };
+  const cells = spec.lstmCells ?? 0;
+  if (cells === 0) return { spec, obs, obsShape, actions, targets: randomArray(batch, rng) };
+  const episodeStarts = new Float32Array(batch);
+  episodeStarts[batch - 1] = 1;
+  const recurrent = { state: randomArray((batch / steps) * 2 * cells, rng), episodeStarts, steps };
+  return { spec, obs, obsShape, actions, targets: randomArray(batch, rng), recurrent };
 }
 
 /**
@@ -178,10 +199,10 @@ function checkNetGradients(c: NetCase, seed: number, h: number, atol: number): v
   try {
     const lossAt = (params: Float32Array): number => {
       net.setParams(params);
-      return tf.tidy(() => a3cShapedLoss(net, tf.tensor(c.obs, c.obsShape), c.actions, c.targets).dataSync()[0]);
+      return tf.tidy(() => a3cShapedLoss(net, tf.tensor(c.obs, c.obsShape), c.actions, c.targets, c.recurrent).dataSync()[0]);
     };
     const params = net.getParams();
-    const grads = flatGradients(net, () => a3cShapedLoss(net, tf.tensor(c.obs, c.obsShape), c.actions, c.targets));
+    const grads = flatGradients(net, () => a3cShapedLoss(net, tf.tensor(c.obs, c.obsShape), c.actions, c.targets, c.recurrent));
     let offset = 0;
     for (const [k, variable] of net.variables.entries()) {
       const local = sampleIndices(variable.size, CHECKED_PER_TENSOR / 4, () => rng.random());
@@ -220,6 +241,16 @@ describe('whole-net gradients on wasm match finite differences', () => {
   it('Atari actor-critic on 36x36 frames (its three conv layers, both heads)', () => {
     const rng = new Rng(22);
     checkNetGradients(netCase({ kind: 'atari', inputShape: [4, 36, 36], numActions: 3 }, 2, rng), 23, 1e-3, 5e-4);
+  });
+
+  it('MLP with an LSTM over 3 steps of 2 sequences, an episode starting in the last step (4 -> 8 -> LSTM 6)', () => {
+    const rng = new Rng(26);
+    checkNetGradients(netCase({ kind: 'mlp', obsSize: 4, numActions: 3, hidden: [8], lstmCells: 6 }, 6, rng, 3), 27, 1e-3, 5e-4);
+  });
+
+  it('the A3C paper\'s Atari net with an LSTM on 20x20 frames, 2 steps of 2 sequences', () => {
+    const rng = new Rng(28);
+    checkNetGradients(netCase({ kind: 'atari', inputShape: [4, 20, 20], numActions: 3, arch: 'a3c-paper', lstmCells: 5 }, 4, rng, 2), 29, 1e-3, 5e-4);
   });
 
   it('the A3C paper\'s Atari net on 20x20 frames (two conv layers, the shared layer, both outputs)', () => {

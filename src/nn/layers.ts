@@ -27,7 +27,7 @@ export interface Conv2dParams {
  * a = sqrt(5), whose bound gain * sqrt(3 / fanIn) reduces to this) and the biases of Linear and
  * Conv2d (their reset_parameters()). Seeded by `rng`.
  */
-function torchDefaultVariable(shape: number[], fanIn: number, rng: Rng): tf.Variable {
+export function torchDefaultVariable(shape: number[], fanIn: number, rng: Rng): tf.Variable {
   const bound = 1 / Math.sqrt(fanIn);
   return tf.tidy(() => tf.variable(tf.randomUniform(shape, -bound, bound, 'float32', rng.fork())));
 }

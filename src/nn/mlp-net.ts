@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../utils/rng.js';
 import { createDense, dense, type DenseParams } from './layers.js';
-import { checkPositiveIntegers, type ActorCriticNet, type ActorCriticOutput, type GaussianHeadSpec, type MlpSpec } from './net-spec.js';
+import { createLstm, lstmSequence, lstmVariables, type LstmParams } from './lstm.js';
+import { checkPositiveIntegers, missingRecurrentInput, type ActorCriticNet, type ActorCriticOutput, type GaussianHeadSpec, type MlpSpec, type RecurrentInput } from './net-spec.js';
 import { ParameterList } from './parameter-list.js';
 
 /**
@@ -17,49 +18,69 @@ type StdParams = { kind: 'state-independent'; logStd: tf.Variable } | { kind: 's
  * The reference MlpA2C: ReLU hidden layers shared by a linear policy head and a linear value head.
  * With a Gaussian head (`spec.gaussian`) the policy head gives the mean, and the standard
  * deviation comes from a learned log sigma `[actDim]` or a softplus layer (see StdParameterization).
- * Variables: each hidden layer's weight and bias, then the policy head's, then the log sigma
- * vector or the softplus layer's weight and bias (Gaussian only), then the value head's.
+ * With `spec.lstmCells`, an LSTM (lstm.ts) sits between the hidden layers and the heads.
+ * Variables: each hidden layer's weight and bias, then the LSTM's kernel, recurrent kernel and
+ * bias, then the policy head's, then the log sigma vector or the softplus layer's weight and bias
+ * (Gaussian only), then the value head's.
  */
 export class MlpNet extends ParameterList implements ActorCriticNet {
+  readonly lstmCells: number;
   private readonly hidden: DenseParams[];
+  private readonly lstm: LstmParams | null;
   private readonly policy: DenseParams;
   private readonly std: StdParams | null;
   private readonly valueHead: DenseParams;
 
   constructor(readonly spec: MlpSpec, seed: number) {
-    checkPositiveIntegers('mlp obsSize, numActions and hidden sizes', [spec.obsSize, spec.numActions, ...spec.hidden]);
+    const lstmCells = spec.lstmCells ?? 0;
+    checkPositiveIntegers('mlp obsSize, numActions, hidden sizes and lstmCells', [spec.obsSize, spec.numActions, ...spec.hidden, ...(lstmCells > 0 ? [lstmCells] : [])]);
     const rng = new Rng(seed);
     const sizes = [spec.obsSize, ...spec.hidden];
     const hidden = spec.hidden.map((units, i) => createDense(sizes[i], units, rng));
-    const bodySize = sizes[sizes.length - 1];
+    const lstm = lstmCells > 0 ? createLstm(sizes[sizes.length - 1], lstmCells, rng) : null;
+    const bodySize = lstm === null ? sizes[sizes.length - 1] : lstmCells;
     const policy = createDense(bodySize, spec.numActions, rng);
     const std = spec.gaussian === undefined ? null : createStd(spec.gaussian, bodySize, spec.numActions, rng);
     const valueHead = createDense(bodySize, 1, rng);
     const stdVariables = std === null ? [] : std.kind === 'state-independent' ? [std.logStd] : [std.layer.weight, std.layer.bias];
-    super([...[...hidden, policy].flatMap((layer) => [layer.weight, layer.bias]), ...stdVariables, valueHead.weight, valueHead.bias]);
+    super([
+      ...hidden.flatMap((layer) => [layer.weight, layer.bias]),
+      ...(lstm === null ? [] : lstmVariables(lstm)),
+      policy.weight,
+      policy.bias,
+      ...stdVariables,
+      valueHead.weight,
+      valueHead.bias,
+    ]);
+    this.lstmCells = lstmCells;
     this.hidden = hidden;
+    this.lstm = lstm;
     this.policy = policy;
     this.std = std;
     this.valueHead = valueHead;
   }
 
-  /** obs: [batch, obsSize] */
-  forward(obs: tf.Tensor): ActorCriticOutput {
+  /** obs: [batch, obsSize]; `recurrent` for an LSTM net (ActorCriticNet.forward). */
+  forward(obs: tf.Tensor, recurrent?: RecurrentInput): ActorCriticOutput {
     if (obs.rank !== 2 || obs.shape[1] !== this.spec.obsSize) {
       throw new Error(`mlp forward: expected observations [batch, ${this.spec.obsSize}]; got [${obs.shape.join(', ')}]`);
     }
+    if (this.lstm !== null && recurrent === undefined) throw missingRecurrentInput('mlp');
     return tf.tidy(() => {
       let h = obs.toFloat() as tf.Tensor2D;
       for (const layer of this.hidden) h = dense(h, layer, 'relu');
+      let state: tf.Tensor2D | undefined;
+      if (this.lstm !== null) ({ output: h, state } = lstmSequence(h, this.lstm, recurrent!));
       const head = dense(h, this.policy, 'linear');
       const value = tf.reshape(dense(h, this.valueHead, 'linear'), [obs.shape[0]]) as tf.Tensor1D;
+      const recurrentState = state === undefined ? {} : { state };
       const std = this.std;
-      if (std === null) return { logits: head, value };
+      if (std === null) return { logits: head, value, ...recurrentState };
       const logStd: tf.Tensor2D =
         std.kind === 'state-independent'
           ? tf.add(tf.zerosLike(head), std.logStd)
           : tf.mul(0.5, tf.log(tf.add(tf.softplus(dense(h, std.layer, 'linear')), MIN_VARIANCE)));
-      return { mean: head, logStd, value };
+      return { mean: head, logStd, value, ...recurrentState };
     });
   }
 }

@@ -24,6 +24,8 @@ export interface MlpSpec {
   numActions: number;
   /** Units per shared hidden layer, input side first. */
   hidden: number[];
+  /** Cells of an LSTM between the hidden layers and the heads (the A3C paper's A3C-LSTM); absent: feed-forward. */
+  lstmCells?: number;
   /**
    * A Gaussian head for Box actions; absent, a categorical head over `numActions` actions (as
    * every network saved before continuous actions existed).
@@ -49,9 +51,23 @@ export interface AtariSpec {
   numActions: number;
   /** Absent: 'lapan' (every network saved before the choice existed). */
   arch?: AtariArch;
+  /** Cells of an LSTM after the shared hidden layer ('a3c-paper' only: Mnih et al. 2016's A3C-LSTM, 256 cells); absent: feed-forward. */
+  lstmCells?: number;
 }
 
 export type NetSpec = MlpSpec | AtariSpec;
+
+/**
+ * What a recurrent net needs besides the observations: the rows are `steps` consecutive steps of
+ * `S` sequences, time-major (row t * S + i is step t of sequence i).
+ */
+export type RecurrentInput = {
+  /** [S, 2 cells]: each sequence's LSTM state (h, then c) before its first row. */
+  state: tf.Tensor2D;
+  /** [steps * S]: 1 where the row's observation begins an episode (the state is reset to zeros there), else 0. */
+  episodeStarts: tf.Tensor1D;
+  steps: number;
+};
 
 /** Type aliases, not interfaces, so that they are tf.TensorContainers that tf.tidy can return. */
 export type CategoricalOutput = {
@@ -59,6 +75,8 @@ export type CategoricalOutput = {
   logits: tf.Tensor2D;
   /** [batch] state values. */
   value: tf.Tensor1D;
+  /** Recurrent nets: [S, 2 cells], the LSTM state after the last step. */
+  state?: tf.Tensor2D;
 };
 
 export type GaussianOutput = {
@@ -68,6 +86,8 @@ export type GaussianOutput = {
   logStd: tf.Tensor2D;
   /** [batch] state values. */
   value: tf.Tensor1D;
+  /** Recurrent nets: [S, 2 cells], the LSTM state after the last step. */
+  state?: tf.Tensor2D;
 };
 
 export type ActorCriticOutput = CategoricalOutput | GaussianOutput;
@@ -82,8 +102,15 @@ export interface ActorCriticNet {
   /** Trainable variables in a fixed order, the order of getParams. */
   readonly variables: tf.Variable[];
   readonly numParams: number;
-  /** obs: [batch, obsSize] for MLPs, [batch, ...inputShape] for the Atari net; a Gaussian output when `spec.gaussian` is set. */
-  forward(obs: tf.Tensor): ActorCriticOutput;
+  /** Cells of the net's LSTM; 0 for a feed-forward net. */
+  readonly lstmCells: number;
+  /**
+   * obs: [batch, obsSize] for MLPs, [batch, ...inputShape] for the Atari net; a Gaussian output
+   * when `spec.gaussian` is set. A recurrent net (lstmCells > 0) needs `recurrent` (its rows
+   * time-major) and returns the state after the last step; a feed-forward net ignores it.
+   * @throws Error for a recurrent net called without `recurrent`.
+   */
+  forward(obs: tf.Tensor, recurrent?: RecurrentInput): ActorCriticOutput;
   /** Every parameter in one flat array, variable after variable. */
   getParams(out?: Float32Array): Float32Array;
   setParams(flat: Float32Array): void;
@@ -95,4 +122,9 @@ export function checkPositiveIntegers(what: string, values: readonly number[]): 
   if (!values.every((v) => Number.isInteger(v) && v > 0)) {
     throw new Error(`${what} must be positive integers; got [${values.join(', ')}]`);
   }
+}
+
+/** A recurrent net's forward pass needs the LSTM state. */
+export function missingRecurrentInput(kind: string): Error {
+  return new Error(`${kind} forward: a recurrent net (lstmCells) needs its LSTM state and episode starts`);
 }

@@ -240,6 +240,57 @@ describe('networks', () => {
     });
   }
 
+  it('runs its LSTM as PyTorch defines one (gates i, f, g, o), time-major, resetting the state where an episode starts', () => {
+    const cells = 3;
+    const [steps, sequences, obsSize] = [2, 2, 2];
+    const net = createNet({ kind: 'mlp', obsSize, numActions: 2, hidden: [], lstmCells: cells }, 7);
+    const rng = new Rng(7);
+    try {
+      const obs = Float32Array.from({ length: steps * sequences * obsSize }, () => rng.uniform(-1, 1));
+      const state0 = Float32Array.from({ length: sequences * 2 * cells }, () => rng.uniform(-1, 1));
+      // Row 3 (step 1 of sequence 1) begins an episode.
+      const starts = [0, 0, 0, 1];
+      const out = categorical(
+        tf.tidy(() => net.forward(tf.tensor2d(obs, [steps * sequences, obsSize]), { state: tf.tensor2d(state0, [sequences, 2 * cells]), episodeStarts: tf.tensor1d(starts), steps })),
+      );
+      const [logits, state] = [out.logits.dataSync(), out.state!.dataSync()];
+      tf.dispose([out.logits, out.value, out.state!]);
+      const [kernel, recurrentKernel, bias, policyW, policyB] = net.variables.map((v) => v.dataSync());
+      const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+      const g4 = 4 * cells;
+      const h = [0, 1].map((i) => Array.from(state0.subarray(i * 2 * cells, i * 2 * cells + cells)));
+      const c = [0, 1].map((i) => Array.from(state0.subarray(i * 2 * cells + cells, (i + 1) * 2 * cells)));
+      for (let t = 0; t < steps; t++) {
+        for (let i = 0; i < sequences; i++) {
+          const row = t * sequences + i;
+          if (starts[row] === 1) [h[i], c[i]] = [h[i].map(() => 0), c[i].map(() => 0)];
+          const gate = (k: number) => {
+            let sum = bias[k];
+            for (let j = 0; j < obsSize; j++) sum += obs[row * obsSize + j] * kernel[j * g4 + k];
+            for (let j = 0; j < cells; j++) sum += h[i][j] * recurrentKernel[j * g4 + k];
+            return sum;
+          };
+          const next = Array.from({ length: cells }, (_, u) => {
+            const [ig, fg, gg, og] = [0, 1, 2, 3].map((q) => gate(q * cells + u));
+            const cell = sigmoid(fg) * c[i][u] + sigmoid(ig) * Math.tanh(gg);
+            return { cell, out: sigmoid(og) * Math.tanh(cell) };
+          });
+          [h[i], c[i]] = [next.map((n) => n.out), next.map((n) => n.cell)];
+          for (let a = 0; a < 2; a++) {
+            let logit = policyB[a];
+            for (let u = 0; u < cells; u++) logit += h[i][u] * policyW[u * 2 + a];
+            assert.ok(Math.abs(logits[row * 2 + a] - logit) < FORWARD_TOLERANCE, `row ${row} logit ${a}: ${logits[row * 2 + a]} vs ${logit}`);
+          }
+        }
+      }
+      const expectedState = [0, 1].flatMap((i) => [...h[i], ...c[i]]);
+      expectedState.forEach((v, k) => assert.ok(Math.abs(state[k] - v) < FORWARD_TOLERANCE, `state ${k}: ${state[k]} vs ${v}`));
+      assert.throws(() => net.forward(tf.zeros([2, obsSize])), /needs its LSTM state/);
+    } finally {
+      net.dispose();
+    }
+  });
+
   it('rejects observations of the wrong shape and frames too small for the conv stack', () => {
     const net = createNet(MLP, 0);
     try {
@@ -248,6 +299,7 @@ describe('networks', () => {
       net.dispose();
     }
     assert.throws(() => createNet({ kind: 'atari', inputShape: [4, 30, 30], numActions: 2 }, 0), /too small/);
+    assert.throws(() => createNet({ kind: 'atari', inputShape: [4, 84, 84], numActions: 2, lstmCells: 8 }, 0), /no shared hidden layer to put an LSTM after/);
     assert.throws(() => createNet({ kind: 'mlp', obsSize: 4, numActions: 2, hidden: [0] }, 0), /positive integers/);
   });
 
