@@ -118,6 +118,7 @@ async function main(): Promise<void> {
       return;
     }
     episode = new Episode(env, seed);
+    policy.resetState();
     pendingSteps = 0;
     const url = new URL(location.href);
     url.searchParams.set('seed', String(seed));

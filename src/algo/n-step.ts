@@ -13,9 +13,14 @@ export interface PolicyStep {
   values: Float32Array;
 }
 
+/** A policy a collector acts with (NetPolicy); recurrent ones keep an LSTM state per env copy. */
 export interface ActingPolicy {
-  act(obs: Obs, count: number): PolicyStep;
-  values(obs: Obs, count: number): Float32Array;
+  /** `episodeStarts` `[count]`: 1 for the copies whose observation is the first of an episode. */
+  act(obs: Obs, count: number, episodeStarts?: ArrayLike<number>): PolicyStep;
+  /** V of `count` observations of env copies `copies` (default: copy k for row k). */
+  values(obs: Obs, count: number, copies?: readonly number[]): Float32Array;
+  /** The LSTM state `[numEnvs, 2 cells]` the next `act` starts from; null for a feed-forward policy. */
+  recurrentState?(): Float32Array | null;
 }
 
 /** A whole episode as the env reported it in `info.episode` (raw return, length in steps). */

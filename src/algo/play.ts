@@ -62,14 +62,18 @@ export function playCheckpoint(checkpoint: Checkpoint, options: PlayOptions, pat
     try {
       net.setParams(checkpoint.params);
       const policy = new NetPolicy(net, env.observationSpace.shape, new Rng(options.seed), !options.stochastic);
+      // A recurrent policy starts each episode (each life of an Atari game, as in training) from a zero state.
+      let episodeStart = 1;
       const act = (obs: Obs): Action => {
-        const { actions } = policy.act(observe(obs), 1);
+        const { actions } = policy.act(observe(obs), 1, [episodeStart]);
+        episodeStart = 0;
         return actionSpace.kind === 'box' ? actionSpace.clip(actions) : actions[0];
       };
       const rewards: number[] = [];
       const lengths: number[] = [];
       for (let e = 0; e < options.episodes; e++) {
         let { obs } = env.reset({ seed: options.seed + e });
+        episodeStart = 1;
         options.onEnv?.(env);
         for (;;) {
           const step = env.step(act(obs));
@@ -82,7 +86,10 @@ export function playCheckpoint(checkpoint: Checkpoint, options: PlayOptions, pat
             break;
           }
           // A training episode that is not a whole one (a lost life): the game goes on.
-          if (step.terminated || step.truncated) obs = env.reset().obs;
+          if (step.terminated || step.truncated) {
+            obs = env.reset().obs;
+            episodeStart = 1;
+          }
         }
       }
       const meanReward = rewards.reduce((a, b) => a + b, 0) / rewards.length;

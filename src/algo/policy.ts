@@ -52,6 +52,8 @@ export function argmax(logits: Float32Array, offset: number, n: number): number 
 export class NetPolicy implements ActingPolicy {
   private noise = new Float64Array(0);
   private calls = 0;
+  /** A recurrent net's LSTM state `[count, 2 cells]` after the last `act`, zeros before the first. */
+  private state: Float32Array = new Float32Array(0);
 
   constructor(
     private readonly net: ActorCriticNet,
@@ -63,12 +65,20 @@ export class NetPolicy implements ActingPolicy {
     if (!Number.isInteger(noiseHoldSteps) || noiseHoldSteps < 1) throw new Error(`NetPolicy: noiseHoldSteps must be a positive integer, got ${noiseHoldSteps}`);
   }
 
-  /** Actions `[count]` (discrete) or `[count, actDim]` (Gaussian) and values `[count]` for observations `[count, ...obsShape]`. */
-  act(obs: Obs, count: number): PolicyStep {
+  /**
+   * Actions `[count]` (discrete) or `[count, actDim]` (Gaussian) and values `[count]` for
+   * observations `[count, ...obsShape]`. A recurrent net steps its LSTM state, reset to zeros for
+   * the copies whose `episodeStarts` entry is 1 (their observation is the first of an episode).
+   */
+  act(obs: Obs, count: number, episodeStarts?: ArrayLike<number>): PolicyStep {
+    const cells = this.net.lstmCells;
+    if (cells > 0 && this.state.length !== count * 2 * cells) this.state = new Float32Array(count * 2 * cells);
     const outputs = tf.tidy(() => {
-      const out = this.net.forward(obsTensor(obs, count, this.obsShape));
-      return isGaussianOutput(out) ? [out.value, out.mean, out.logStd] : [out.value, out.logits];
+      const out = this.net.forward(obsTensor(obs, count, this.obsShape), this.recurrentInput(count, episodeStarts));
+      const tensors = isGaussianOutput(out) ? [out.value, out.mean, out.logStd] : [out.value, out.logits];
+      return out.state === undefined ? tensors : [...tensors, out.state];
     });
+    if (cells > 0) this.state = outputs.pop()!.dataSync() as Float32Array;
     const [values, head, logStd] = outputs.map((t) => t.dataSync() as Float32Array);
     tf.dispose(outputs);
     const n = this.net.spec.numActions;
@@ -90,8 +100,35 @@ export class NetPolicy implements ActingPolicy {
     return this.noise;
   }
 
-  values(obs: Obs, count: number): Float32Array {
-    const valuesT = tf.tidy(() => this.net.forward(obsTensor(obs, count, this.obsShape)).value);
+  /** The LSTM state `[count, 2 cells]` the next `act` starts from (a copy); null for a feed-forward net. */
+  recurrentState(): Float32Array | null {
+    return this.net.lstmCells > 0 ? this.state.slice() : null;
+  }
+
+  /**
+   * One step from the LSTM state of each of `count` copies (rows `copies` of the state, all by
+   * default), for a recurrent net; undefined for a feed-forward one.
+   */
+  private recurrentInput(count: number, episodeStarts?: ArrayLike<number>, copies?: readonly number[]) {
+    const cells = this.net.lstmCells;
+    if (cells === 0) return undefined;
+    const width = 2 * cells;
+    let state = this.state;
+    if (copies !== undefined) {
+      state = new Float32Array(copies.length * width);
+      copies.forEach((copy, row) => state.set(this.state.subarray(copy * width, (copy + 1) * width), row * width));
+    }
+    const starts = episodeStarts === undefined ? new Float32Array(count) : Float32Array.from(episodeStarts);
+    return { state: tf.tensor2d(state, [count, width]), episodeStarts: tf.tensor1d(starts), steps: 1 };
+  }
+
+  /**
+   * V of observations `[count, ...obsShape]`, e.g. final observations to bootstrap from. A
+   * recurrent net reads them from the current LSTM state of the copies they belong to (`copies`,
+   * default all), which stays as it is.
+   */
+  values(obs: Obs, count: number, copies?: readonly number[]): Float32Array {
+    const valuesT = tf.tidy(() => this.net.forward(obsTensor(obs, count, this.obsShape), this.recurrentInput(count, undefined, copies)).value);
     const values = valuesT.dataSync() as Float32Array;
     valuesT.dispose();
     return values;

@@ -71,3 +71,26 @@ test('Gaussian heads: PlainMlpPolicy acts with the mean MlpNet gives, for either
     }
   }
 });
+
+test('an LSTM PlainMlpPolicy steps through an episode as MlpNet runs it, and starts again from zeros after resetState', async () => {
+  await initBackend({});
+  const spec: MlpSpec = { kind: 'mlp', obsSize: 2, numActions: 2, hidden: [8], lstmCells: 6 };
+  const steps = 12;
+  const net = createNet(spec, NET_SEED);
+  assert.deepEqual(mlpParameterShapes(spec), net.variables.map((v) => v.shape));
+  const policy = new PlainMlpPolicy(spec, net.getParams());
+  const rng = new Rng(3);
+  const obs = Float32Array.from({ length: steps * 2 }, () => rng.normal());
+  const starts = Float32Array.from({ length: steps }, (_, t) => (t === 0 ? 1 : 0));
+  const out = tf.tidy(() => net.forward(tf.tensor2d(obs, [steps, 2]), { state: tf.zeros([1, 12]), episodeStarts: tf.tensor1d(starts), steps }) as CategoricalOutput);
+  const expected = out.logits.dataSync();
+  tf.dispose([out.logits, out.value, out.state!]);
+  net.dispose();
+  for (const pass of ['first episode', 'after resetState']) {
+    for (let t = 0; t < steps; t++) {
+      const logits = policy.policyOutput(obs.subarray(2 * t, 2 * t + 2));
+      logits.forEach((l, j) => assert.ok(Math.abs(l - expected[2 * t + j]) <= LOGIT_TOLERANCE, `${pass}, step ${t}, logit ${j}: ${l} vs ${expected[2 * t + j]}`));
+    }
+    policy.resetState();
+  }
+});
