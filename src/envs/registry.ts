@@ -5,7 +5,7 @@ import { MountainCarEnv, type MountainCarOptions } from './classic-control/mount
 import { PendulumEnv, type PendulumOptions } from './classic-control/pendulum.js';
 import type { Env, VectorEnv } from './core.js';
 import { SyncVectorEnv } from './vector-env.js';
-import { PassiveEnvChecker, RecordEpisodeStatistics, TimeLimit } from './wrappers.js';
+import { MaskVelocity, PassiveEnvChecker, RecordEpisodeStatistics, TimeLimit } from './wrappers.js';
 
 /** What Gymnasium's `EnvSpec` says about an id that agents need. */
 export interface EnvSpec {
@@ -195,6 +195,15 @@ registerEnv({
   rewardThreshold: 475.0,
   optionKinds: { suttonBartoReward: 'boolean' },
   entryPoint: (options) => new CartPoleEnv('CartPole-v1', options as CartPoleOptions),
+});
+// rl-baselines3-zoo's CartPoleNoVel-v1 (import_envs.py): CartPole-v1 with the cart and pole
+// velocities (entries 1 and 3) zeroed, a benchmark for recurrent policies (sb3-contrib's RecurrentPPO).
+registerEnv({
+  id: 'CartPoleNoVel-v1',
+  maxEpisodeSteps: 500,
+  rewardThreshold: 475.0,
+  optionKinds: { suttonBartoReward: 'boolean' },
+  entryPoint: (options) => new MaskVelocity(new CartPoleEnv('CartPoleNoVel-v1', options as CartPoleOptions), [1, 3]),
 });
 registerEnv({
   id: 'MountainCar-v0',

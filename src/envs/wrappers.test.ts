@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Action, StepResult } from './core.js';
+import type { Action, Obs, StepResult } from './core.js';
 import { PendulumEnv } from './classic-control/pendulum.js';
 import type { EpisodeStatistics } from './wrappers.js';
-import { ClipAction, RecordEpisodeStatistics, TimeLimit, Wrapper } from './wrappers.js';
+import { ClipAction, MaskVelocity, RecordEpisodeStatistics, TimeLimit, Wrapper } from './wrappers.js';
+import { make } from './registry.js';
 import { ScriptedEnv } from '../../test/support/scripted-env.js';
 
 function stepUntilDone(env: { step(action: Action): StepResult }): StepResult[] {
@@ -107,4 +108,17 @@ test('ClipAction clips into the Box and accepts any real action', () => {
   assert.deepEqual(clipped.step(Float32Array.of(3)), reference.step(Float32Array.of(2)));
   assert.throws(() => clipped.step([1, 2]), /ClipAction\(Pendulum-v1\)\.step: action \[1, 2\] must have 1 elements/);
   assert.throws(() => new ClipAction(new ScriptedEnv([1])), /needs a Box action space, got Discrete\(2\)/);
+});
+
+test('CartPoleNoVel-v1 is CartPole-v1 with the velocities zeroed (MaskVelocity), step for step', () => {
+  const [plain, masked] = [make('CartPole-v1'), make('CartPoleNoVel-v1')];
+  const expectMasked = (full: Obs, got: Obs, when: string) => assert.deepEqual(Array.from(got), [full[0], 0, full[2], 0], when);
+  expectMasked(plain.reset({ seed: 3 }).obs, masked.reset({ seed: 3 }).obs, 'reset');
+  for (let t = 0; t < 30; t++) {
+    const [a, b] = [plain.step(t % 3 === 0 ? 0 : 1), masked.step(t % 3 === 0 ? 0 : 1)];
+    expectMasked(a.obs, b.obs, `step ${t}`);
+    assert.deepEqual([b.reward, b.terminated, b.truncated], [a.reward, a.terminated, a.truncated]);
+    if (a.terminated) break;
+  }
+  assert.throws(() => new MaskVelocity(new PendulumEnv('Pendulum-v1'), [3]), /index 3 is outside the observation's 3 entries/);
 });

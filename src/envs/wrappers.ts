@@ -1,4 +1,4 @@
-import type { Action, Env, ResetOptions, ResetResult, StepResult } from './core.js';
+import type { Action, Env, Obs, ResetOptions, ResetResult, StepResult } from './core.js';
 import { checkEnvShape, checkResetResult, checkStepResult, formatAction } from './env-checks.js';
 import { Box, type Space } from './spaces.js';
 
@@ -101,6 +101,41 @@ export class TimeLimit<E extends Env = Env> extends Wrapper<E> {
     this.elapsedSteps += 1;
     if (this.elapsedSteps >= this.maxEpisodeSteps) result.truncated = true;
     return result;
+  }
+}
+
+/**
+ * Zeroes the observation entries `velocityIndices` (rl-baselines3-zoo's MaskVelocityWrapper, which
+ * registers `<Env>NoVel-v<N>`): a task only a policy with memory can solve, as its state can no
+ * longer be read from one observation. The observation space stays the env's.
+ */
+export class MaskVelocity<E extends Env = Env> extends Wrapper<E> {
+  /** @throws Error for an index outside the observation. */
+  constructor(
+    env: E,
+    readonly velocityIndices: readonly number[],
+  ) {
+    super(env);
+    const size = env.observationSpace.size;
+    for (const i of velocityIndices) {
+      if (!Number.isInteger(i) || i < 0 || i >= size) throw new Error(`MaskVelocity(${env.id}): index ${i} is outside the observation's ${size} entries`);
+    }
+  }
+
+  override reset(options?: ResetOptions): ResetResult {
+    const result = this.env.reset(options);
+    return { ...result, obs: this.masked(result.obs) };
+  }
+
+  override step(action: Action): StepResult {
+    const result = this.env.step(action);
+    return { ...result, obs: this.masked(result.obs) };
+  }
+
+  private masked(obs: Obs): Obs {
+    const out = obs.slice();
+    for (const i of this.velocityIndices) out[i] = 0;
+    return out;
   }
 }
 
