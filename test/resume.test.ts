@@ -11,7 +11,7 @@ import { readEvents, listEventFiles } from '../src/io/tensorboard.js';
 
 const LOGGED_TAGS = [
   'reward', 'reward_100', 'steps_per_s', 'episode_steps',
-  'loss_total', 'loss_policy', 'loss_value', 'entropy', 'grad_norm', 'adv_mean', 'values_mean', 'staleness_mean', 'staleness_max',
+  'loss_total', 'loss_policy', 'loss_value', 'entropy', 'grad_norm', 'lr', 'adv_mean', 'values_mean', 'staleness_mean', 'staleness_max',
 ];
 
 test('periodic saves keep the last K snapshots; resume continues counters, optimiser, rewards and the TensorBoard run', async () => {

@@ -173,7 +173,7 @@ export class A3C {
         if (!transport.shareArray) throw new Error(`mode ${mode.name} needs a transport with shared memory`);
         return transport.shareArray(name, length);
       }) ?? createOptimizer(config, net.numParams);
-    const learner = new Learner(net, { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm }, optimizer);
+    const learner = new Learner(net, config, optimizer);
     const normalizer = publishedStatsSize(config, obsSize) === 0 ? null : new Normalizer(obsSize, saved?.normalization ?? null);
     const stats = new RunStats(saved?.counters.seconds ?? 0);
     if (saved) {

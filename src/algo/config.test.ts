@@ -2,7 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CONFIG_FIELDS, ConfigError, ENV_DEFAULTS, ENV_MODE_DEFAULTS, REFERENCE_DEFAULTS, integerFromText, numberFromText, resolveConfig, withoutSecrets, type TrainConfig } from './config.js';
+import {
+  CONFIG_FIELDS,
+  ConfigError,
+  ENV_DEFAULTS,
+  ENV_MODE_DEFAULTS,
+  REFERENCE_DEFAULTS,
+  integerFromText,
+  numberFromText,
+  resolveConfig,
+  withoutSecrets,
+  type TrainConfig,
+} from './config.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
@@ -24,6 +35,7 @@ const INVALID: Record<keyof TrainConfig, unknown> = {
   gamma: 1.5,
   optimizer: 'sgd',
   lr: 'fast',
+  lrSchedule: 'cosine',
   adamEps: 0,
   rmspropAlpha: 1.01,
   rmspropEps: 0,
@@ -156,4 +168,21 @@ test('boolean keys take true or false, from flags too', () => {
   assert.equal(resolveConfig({ normalizeObs: true }).normalizeObs, true);
   assert.equal(CONFIG_FIELDS.normalizeReward.kind.parse!('false'), false);
   assert.throws(() => CONFIG_FIELDS.normalizeObs.kind.parse!('yes'), { message: '"yes" is not true or false.' });
+});
+
+const LINEAR_NEEDS_MAX_STEPS =
+  'lrSchedule linear anneals lr to 0 at maxSteps env steps and needs maxSteps: give --max-steps N (again on --resume, which does not inherit it) or --lr-schedule constant';
+
+test('lrSchedule linear needs maxSteps when asked for; from hogwild\'s default it stays constant without', () => {
+  assert.throws(() => resolveConfig({ lrSchedule: 'linear' }), { name: 'ConfigError', message: LINEAR_NEEDS_MAX_STEPS });
+  assert.equal(resolveConfig({ lrSchedule: 'linear', maxSteps: 1000 }).lrSchedule, 'linear');
+  assert.equal(resolveConfig({ mode: 'hogwild' }).lrSchedule, 'constant');
+  assert.equal(resolveConfig({ mode: 'hogwild', maxSteps: 1000 }).lrSchedule, 'linear');
+  assert.equal(resolveConfig({ mode: 'hogwild', maxSteps: 1000, lrSchedule: 'constant' }).lrSchedule, 'constant');
+});
+
+test('the CLI refuses --lr-schedule linear without --max-steps in one line', () => {
+  const r = a3c('train', '--lr-schedule', 'linear');
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim(), `a3c: ${LINEAR_NEEDS_MAX_STEPS}`);
 });

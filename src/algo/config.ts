@@ -14,6 +14,8 @@ export type ModeName = (typeof MODES)[number];
 export const POLICY_STDS = ['state-independent', 'state-dependent'] as const;
 /** The trainer's optimiser (nn/optimizers.ts); in hogwild mode its statistics are shared by the agents. */
 export const OPTIMIZERS = ['adam', 'rmsprop'] as const;
+/** How the learning rate changes over the run (lr-schedule.ts). */
+export const LR_SCHEDULES = ['constant', 'linear'] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -117,9 +119,9 @@ export const CONFIG_FIELDS = {
   /**
    * data: agents send transitions; grad: agents send gradients; a2c: synchronous, one thread;
    * hogwild: agents apply their gradients themselves to shared parameters with shared RMSProp
-   * (Mnih et al. 2016), lr annealed linearly to 0 over maxSteps.
+   * (Mnih et al. 2016), by default with the lr annealed linearly to 0 over maxSteps (lrSchedule).
    */
-  mode: field<ModeName>({ default: 'data', kind: oneOf(MODES), arg: '<mode>', help: 'data: agents send transitions; grad: agents send gradients; a2c: synchronous; hogwild: agents apply gradients to shared parameters (shared RMSProp, lr annealed to 0 over --max-steps)' }),
+  mode: field<ModeName>({ default: 'data', kind: oneOf(MODES), arg: '<mode>', help: 'data: agents send transitions; grad: agents send gradients; a2c: synchronous; hogwild: agents apply gradients to shared parameters (shared RMSProp, lr annealed to 0 over --max-steps by default)' }),
   /**
    * Agent threads, ignored by a2c (reference --processes on Pong). With a transport: agent threads
    * the trainer runs itself besides the agents that join from other hosts; 0 unless given.
@@ -135,6 +137,13 @@ export const CONFIG_FIELDS = {
   optimizer: field<(typeof OPTIMIZERS)[number]>({ default: 'adam', kind: oneOf(OPTIMIZERS), arg: '<name>', help: 'adam or rmsprop (hogwild: statistics shared by the agents)' }),
   /** Learning rate (reference LEARNING_RATE). */
   lr: field<number>({ default: 0.001, kind: positiveNumber, arg: '<x>', help: 'learning rate' }),
+  /**
+   * constant: `lr` throughout (the reference's). linear: annealed from `lr` to 0 at maxSteps env
+   * steps of the run, a resumed run's earlier steps counted (Mnih et al. 2016, sec. 8; OpenAI
+   * Baselines' lrschedule 'linear'; SB3's linear_schedule). linear needs maxSteps; where it comes
+   * from a mode's default (hogwild) and maxSteps is not set, the lr stays constant.
+   */
+  lrSchedule: field<(typeof LR_SCHEDULES)[number]>({ default: 'constant', kind: oneOf(LR_SCHEDULES), arg: '<name>', help: "constant, or linear: lr annealed to 0 over --max-steps, which it needs (a mode's linear stays constant without it)" }),
   /** Adam epsilon; the reference uses 1e-3, far above Adam's usual 1e-8. */
   adamEps: field<number>({ default: 1e-3, kind: positiveNumber, arg: '<x>', help: 'Adam epsilon' }),
   /** RMSProp's decay of the mean squared gradient (Mnih et al. 2016, sec. 8: 0.99). */
@@ -295,13 +304,14 @@ export const ENV_DEFAULTS: Readonly<Record<string, Partial<TrainConfig>>> = Obje
 });
 
 /**
- * Per-mode defaults, applied over the per-env ones. hogwild: the paper's RMSProp (eps 0.1) makes
+ * Per-mode defaults, applied over the per-env ones. hogwild: the paper's lr annealed to 0 over the
+ * run (sec. 8), constant where the run has no maxSteps. The paper's RMSProp (eps 0.1) makes
  * steps proportional to the gradient, so the gradient is clipped at 40 as in the paper's
  * open-source reproductions (universe-starter-agent, ikostrikov/pytorch-a3c), not at the Adam
  * modes' 0.1-0.5: CartPole-v1 solved in 12-14 s at 0.5 -> unsolved after 120 s.
  */
 export const MODE_DEFAULTS: Readonly<Partial<Record<ModeName, Partial<TrainConfig>>>> = Object.freeze({
-  hogwild: { maxGradNorm: 40, optimizer: 'rmsprop', rmspropEps: 0.1 },
+  hogwild: { maxGradNorm: 40, optimizer: 'rmsprop', rmspropEps: 0.1, lrSchedule: 'linear' },
 });
 
 /**
@@ -330,7 +340,14 @@ function check(condition: boolean, message: string): void {
   if (!condition) throw new ConfigError(message);
 }
 
-/** Merges defaults < env defaults < mode defaults < env-and-mode defaults < file < flags, then validates. Layers' keys must be known; undefined values are skipped. */
+/**
+ * Merges defaults < env defaults < mode defaults < env-and-mode defaults < file < flags, then
+ * validates; the layers given are the file's and the flags' (or a saved config's), in order.
+ * A linear lrSchedule from a mode default becomes constant where maxSteps is not set.
+ * Layers' keys must be known; undefined values are skipped.
+ * @throws ConfigError with one line: an unknown key, an invalid value, or keys that do
+ *   not fit together.
+ */
 export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
   const known = Object.keys(CONFIG_FIELDS);
   for (const layer of layers) {
@@ -348,6 +365,13 @@ export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
   for (const [key, f] of Object.entries(CONFIG_FIELDS)) {
     const value: unknown = config[key as keyof TrainConfig];
     check(f.kind.is(value), f.kind.error(key, value));
+  }
+  if (config.lrSchedule === 'linear' && config.maxSteps === null) {
+    check(
+      merged.lrSchedule === undefined,
+      'lrSchedule linear anneals lr to 0 at maxSteps env steps and needs maxSteps: give --max-steps N (again on --resume, which does not inherit it) or --lr-schedule constant',
+    );
+    config.lrSchedule = 'constant';
   }
   check(config.saveEvery === null || config.checkpoint !== null, 'saveEvery needs a checkpoint folder to save to');
   if (config.transport === null) {
