@@ -118,6 +118,12 @@ export class A3C {
       if (config.env !== undefined && config.env !== savedConfig.env) {
         throw new CheckpointError(`checkpoint ${path}: trained on ${savedConfig.env}, cannot resume on ${config.env}`);
       }
+      // The saved values lie over any preset's, so another preset would change only the name.
+      if (config.preset !== undefined && config.preset !== savedConfig.preset) {
+        throw new CheckpointError(
+          `checkpoint ${path}: trained with preset ${savedConfig.preset ?? 'none'}, and a resumed run keeps its saved values; pass the keys to change as flags instead of --preset ${config.preset}`,
+        );
+      }
       this.resumed = { checkpoint, path };
       // Saves go to the folder resumed from (or --checkpoint), not to wherever the run first saved.
       const store = storeOf(path);
