@@ -11,7 +11,7 @@ import { readEvents, listEventFiles } from '../src/io/tensorboard.js';
 
 const LOGGED_TAGS = [
   'reward', 'reward_100', 'steps_per_s', 'episode_steps',
-  'loss_total', 'loss_policy', 'loss_value', 'entropy', 'grad_norm', 'adv_mean', 'values_mean', 'staleness_mean', 'staleness_max',
+  'loss_total', 'loss_policy', 'loss_value', 'entropy', 'grad_norm', 'lr', 'adv_mean', 'values_mean', 'staleness_mean', 'staleness_max',
 ];
 
 test('periodic saves keep the last K snapshots; resume continues counters, optimiser, rewards and the TensorBoard run', async () => {
@@ -84,6 +84,22 @@ test('a run never writes over another: resume saves into the folder resumed from
 
   assert.throws(() => new A3C({ resume: join(original, before[0]) }), /is not the latest of .*original/);
   assert.throws(() => new A3C({ resume: original, checkpoint: copy }), /^CheckpointError: checkpoint folder .*copy already holds another run/);
+});
+
+test("a run trained with a preset resumes with its saved values and schedule; another preset, or linear without --max-steps, is refused", async () => {
+  const store = join(mkdtempSync(join(tmpdir(), 'a3c-preset-')), 'ckpt');
+  const first = new A3C({ preset: 'baselines-a2c', maxSteps: 2_000, checkpoint: store });
+  await first.learn();
+  const resumed = new A3C({ resume: store, maxSteps: 4_000 });
+  assert.deepEqual(resumed.config, { ...first.config, maxSteps: 4_000 });
+  assert.equal(resumed.config.lrSchedule, 'linear');
+  assert.throws(() => new A3C({ resume: store }), /^ConfigError: lrSchedule linear anneals lr to 0 at maxSteps env steps and needs maxSteps: give --max-steps N \(again on --resume/);
+  assert.throws(
+    () => new A3C({ resume: store, preset: 'lapan', maxSteps: 4_000 }),
+    /^CheckpointError: checkpoint .*: trained with preset baselines-a2c, and a resumed run keeps its saved values; pass the keys to change as flags instead of --preset lapan$/,
+  );
+  const second = await resumed.learn();
+  assert.ok(second.steps >= 4_000);
 });
 
 test('resuming on another env or without a checkpoint gives one clear error', () => {

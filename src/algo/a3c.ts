@@ -118,6 +118,12 @@ export class A3C {
       if (config.env !== undefined && config.env !== savedConfig.env) {
         throw new CheckpointError(`checkpoint ${path}: trained on ${savedConfig.env}, cannot resume on ${config.env}`);
       }
+      // The saved values lie over any preset's, so another preset would change only the name.
+      if (config.preset !== undefined && config.preset !== savedConfig.preset) {
+        throw new CheckpointError(
+          `checkpoint ${path}: trained with preset ${savedConfig.preset ?? 'none'}, and a resumed run keeps its saved values; pass the keys to change as flags instead of --preset ${config.preset}`,
+        );
+      }
       this.resumed = { checkpoint, path };
       // Saves go to the folder resumed from (or --checkpoint), not to wherever the run first saved.
       const store = storeOf(path);
@@ -173,7 +179,7 @@ export class A3C {
         if (!transport.shareArray) throw new Error(`mode ${mode.name} needs a transport with shared memory`);
         return transport.shareArray(name, length);
       }) ?? createOptimizer(config, net.numParams);
-    const learner = new Learner(net, { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm }, optimizer);
+    const learner = new Learner(net, config, optimizer);
     const normalizer = publishedStatsSize(config, obsSize) === 0 ? null : new Normalizer(obsSize, saved?.normalization ?? null);
     const stats = new RunStats(saved?.counters.seconds ?? 0);
     if (saved) {

@@ -2,7 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CONFIG_FIELDS, ConfigError, ENV_DEFAULTS, ENV_MODE_DEFAULTS, REFERENCE_DEFAULTS, integerFromText, numberFromText, resolveConfig, withoutSecrets, type TrainConfig } from './config.js';
+import {
+  CONFIG_FIELDS,
+  ConfigError,
+  ENV_DEFAULTS,
+  ENV_MODE_DEFAULTS,
+  PRESET_NAMES,
+  PRESETS,
+  REFERENCE_DEFAULTS,
+  integerFromText,
+  numberFromText,
+  resolveConfig,
+  withoutSecrets,
+  type TrainConfig,
+} from './config.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
@@ -16,6 +29,7 @@ const kebabCase = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCas
 /** One invalid value per key; typed so that a new field cannot go without one. */
 const INVALID: Record<keyof TrainConfig, unknown> = {
   env: '',
+  preset: 'nature',
   envModule: 42,
   mode: 'fast',
   workers: 0,
@@ -24,6 +38,7 @@ const INVALID: Record<keyof TrainConfig, unknown> = {
   gamma: 1.5,
   optimizer: 'sgd',
   lr: 'fast',
+  lrSchedule: 'cosine',
   adamEps: 0,
   rmspropAlpha: 1.01,
   rmspropEps: 0,
@@ -156,4 +171,84 @@ test('boolean keys take true or false, from flags too', () => {
   assert.equal(resolveConfig({ normalizeObs: true }).normalizeObs, true);
   assert.equal(CONFIG_FIELDS.normalizeReward.kind.parse!('false'), false);
   assert.throws(() => CONFIG_FIELDS.normalizeObs.kind.parse!('yes'), { message: '"yes" is not true or false.' });
+});
+
+const LINEAR_NEEDS_MAX_STEPS =
+  'lrSchedule linear anneals lr to 0 at maxSteps env steps and needs maxSteps: give --max-steps N (again on --resume, which does not inherit it) or --lr-schedule constant';
+
+test('lrSchedule linear needs maxSteps when asked for; from hogwild\'s default or a preset it stays constant without', () => {
+  assert.throws(() => resolveConfig({ lrSchedule: 'linear' }), { name: 'ConfigError', message: LINEAR_NEEDS_MAX_STEPS });
+  assert.throws(() => resolveConfig({ preset: 'paper', lrSchedule: 'linear' }), { message: LINEAR_NEEDS_MAX_STEPS });
+  assert.equal(resolveConfig({ lrSchedule: 'linear', maxSteps: 1000 }).lrSchedule, 'linear');
+  assert.equal(resolveConfig({ mode: 'hogwild' }).lrSchedule, 'constant');
+  assert.equal(resolveConfig({ mode: 'hogwild', maxSteps: 1000 }).lrSchedule, 'linear');
+  assert.equal(resolveConfig({ mode: 'hogwild', maxSteps: 1000, lrSchedule: 'constant' }).lrSchedule, 'constant');
+  for (const preset of ['paper', 'baselines-a2c'] as const) {
+    assert.equal(resolveConfig({ preset }).lrSchedule, 'constant', preset);
+    assert.equal(resolveConfig({ preset, maxSteps: 1000 }).lrSchedule, 'linear', preset);
+  }
+});
+
+test('the CLI refuses --lr-schedule linear without --max-steps in one line', () => {
+  const r = a3c('train', '--lr-schedule', 'linear');
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim(), `a3c: ${LINEAR_NEEDS_MAX_STEPS}`);
+});
+
+test('every preset resolves for CartPole-v1 and PongNoFrameskip-v4, and a saved config resolves to itself', () => {
+  assert.deepEqual(Object.keys(PRESETS), [...PRESET_NAMES]);
+  for (const preset of PRESET_NAMES) {
+    for (const env of ['CartPole-v1', 'PongNoFrameskip-v4']) {
+      for (const maxSteps of [null, 1_000_000]) {
+        const config = resolveConfig({ env, preset, maxSteps });
+        assert.equal(config.preset, preset);
+        for (const [key, value] of Object.entries(PRESETS[preset])) {
+          if (key !== 'lrSchedule' || maxSteps !== null) assert.deepEqual(config[key as keyof TrainConfig], value, `${preset} ${env}: ${key}`);
+        }
+        // What a checkpoint saves and a resume or `eval` resolves again.
+        assert.deepEqual(resolveConfig(JSON.parse(JSON.stringify(config)) as TrainConfig), config, `${preset} ${env} maxSteps ${maxSteps}`);
+      }
+    }
+  }
+});
+
+test("lapan undoes Pong's tuning; paper and baselines-a2c are the published setups", () => {
+  const lapan = resolveConfig({ env: 'PongNoFrameskip-v4', preset: 'lapan' });
+  const reference = { optimizer: 'adam', lr: 1e-3, adamEps: 1e-3, entCoef: 0.01, nSteps: 4, maxGradNorm: 0.1, batchSize: 128, atariNet: 'lapan', valueCoef: 1 };
+  for (const [key, value] of Object.entries(reference)) assert.equal(lapan[key as keyof TrainConfig], value, key);
+  assert.equal(lapan.stopReward, 18, "the env's bound stays");
+  assert.equal(lapan.workers, 4, "the env's agents stay (the reference's 4 processes)");
+  const paper = resolveConfig({ env: 'PongNoFrameskip-v4', preset: 'paper', maxSteps: 1_000_000 });
+  assert.equal(paper.mode, 'hogwild');
+  assert.deepEqual([paper.envsPerWorker, paper.gradBatch, paper.nSteps], [1, 5, 5], 'one env per thread, t_max 5');
+  assert.deepEqual([paper.optimizer, paper.rmspropAlpha, paper.rmspropEps, paper.maxGradNorm], ['rmsprop', 0.99, 0.1, 40]);
+  const a2c = resolveConfig({ env: 'CartPole-v1', preset: 'baselines-a2c' });
+  assert.equal(a2c.mode, 'a2c');
+  assert.equal(a2c.workers * a2c.envsPerWorker, 16, '16 env copies');
+  assert.equal(a2c.batchSize, 16 * a2c.nSteps, 'one 5-step rollout of every copy per update');
+  assert.deepEqual([a2c.optimizer, a2c.lr, a2c.rmspropAlpha, a2c.rmspropEps, a2c.valueCoef, a2c.maxGradNorm], ['rmsprop', 7e-4, 0.99, 1e-5, 0.5, 0.5]);
+});
+
+test('a preset lies over the env and mode defaults and under the file and flags', () => {
+  const pong = { env: 'PongNoFrameskip-v4', preset: 'lapan' } as const;
+  assert.equal(resolveConfig(pong).lr, 1e-3, "over the env's lr 7e-4");
+  assert.equal(resolveConfig(pong, { lr: 0.02 }).lr, 0.02, 'under a flag');
+  assert.equal(resolveConfig({ ...pong, nSteps: 6 }, { lr: undefined }).nSteps, 6, 'under the file');
+  const hogwild = resolveConfig({ preset: 'lapan', mode: 'hogwild', optimizer: 'rmsprop' });
+  assert.equal(hogwild.maxGradNorm, 0.1, "over hogwild's clip 40");
+  const grad = resolveConfig({ preset: 'paper' }, { mode: 'grad' });
+  assert.equal(grad.mode, 'grad', "a flag's mode over the preset's");
+  assert.equal(grad.maxGradNorm, 40, "the preset's keys still apply");
+});
+
+test('an unknown preset is refused in one line naming the known ones, from files and flags', () => {
+  for (const name of ['nature', 'constructor']) {
+    assert.throws(() => resolveConfig({ preset: name as TrainConfig['preset'] }), {
+      name: 'ConfigError',
+      message: `unknown preset "${name}"; expected one of ${PRESET_NAMES.join(', ')}`,
+    });
+  }
+  const r = a3c('train', '--preset', 'nature');
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /option '--preset <name>' argument 'nature' is invalid\. Allowed choices are lapan, paper, baselines-a2c\./);
 });

@@ -14,6 +14,11 @@ export type ModeName = (typeof MODES)[number];
 export const POLICY_STDS = ['state-independent', 'state-dependent'] as const;
 /** The trainer's optimiser (nn/optimizers.ts); in hogwild mode its statistics are shared by the agents. */
 export const OPTIMIZERS = ['adam', 'rmsprop'] as const;
+/** How the learning rate changes over the run (lr-schedule.ts). */
+export const LR_SCHEDULES = ['constant', 'linear'] as const;
+/** Named sets of hyper-parameters from a published setup (PRESETS). */
+export const PRESET_NAMES = ['lapan', 'paper', 'baselines-a2c'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -110,6 +115,11 @@ export const CONFIG_FIELDS = {
   /** Gymnasium env id. */
   env: field<string>({ default: 'CartPole-v1', kind: envId, arg: '<id>', help: 'Gymnasium env id' }),
   /**
+   * A published setup's hyper-parameters (PRESETS), over the env's and the mode's defaults and
+   * under the config file and flags; null: the env's tuned defaults.
+   */
+  preset: field<PresetName | null>({ default: null, kind: orNull(oneOf(PRESET_NAMES)), arg: '<name>', help: "a published setup's hyper-parameters over the env's defaults (flags and --config still override): lapan (the reference, Lapan ch. 13), paper (Mnih et al. 2016's A3C), baselines-a2c (OpenAI Baselines' A2C)" }),
+  /**
    * The user's ES module that registers `env` (with `registerEnv`) when imported; every agent
    * thread imports it. A path or package name; `module#name` registers the export `name`.
    */
@@ -117,9 +127,9 @@ export const CONFIG_FIELDS = {
   /**
    * data: agents send transitions; grad: agents send gradients; a2c: synchronous, one thread;
    * hogwild: agents apply their gradients themselves to shared parameters with shared RMSProp
-   * (Mnih et al. 2016), lr annealed linearly to 0 over maxSteps.
+   * (Mnih et al. 2016), by default with the lr annealed linearly to 0 over maxSteps (lrSchedule).
    */
-  mode: field<ModeName>({ default: 'data', kind: oneOf(MODES), arg: '<mode>', help: 'data: agents send transitions; grad: agents send gradients; a2c: synchronous; hogwild: agents apply gradients to shared parameters (shared RMSProp, lr annealed to 0 over --max-steps)' }),
+  mode: field<ModeName>({ default: 'data', kind: oneOf(MODES), arg: '<mode>', help: 'data: agents send transitions; grad: agents send gradients; a2c: synchronous; hogwild: agents apply gradients to shared parameters (shared RMSProp, lr annealed to 0 over --max-steps by default)' }),
   /**
    * Agent threads, ignored by a2c (reference --processes on Pong). With a transport: agent threads
    * the trainer runs itself besides the agents that join from other hosts; 0 unless given.
@@ -135,6 +145,13 @@ export const CONFIG_FIELDS = {
   optimizer: field<(typeof OPTIMIZERS)[number]>({ default: 'adam', kind: oneOf(OPTIMIZERS), arg: '<name>', help: 'adam or rmsprop (hogwild: statistics shared by the agents)' }),
   /** Learning rate (reference LEARNING_RATE). */
   lr: field<number>({ default: 0.001, kind: positiveNumber, arg: '<x>', help: 'learning rate' }),
+  /**
+   * constant: `lr` throughout (the reference's). linear: annealed from `lr` to 0 at maxSteps env
+   * steps of the run, a resumed run's earlier steps counted (Mnih et al. 2016, sec. 8; OpenAI
+   * Baselines' lrschedule 'linear'; SB3's linear_schedule). linear needs maxSteps; where it comes
+   * from a mode's default or a preset (hogwild, paper) and maxSteps is not set, the lr stays constant.
+   */
+  lrSchedule: field<(typeof LR_SCHEDULES)[number]>({ default: 'constant', kind: oneOf(LR_SCHEDULES), arg: '<name>', help: "constant, or linear: lr annealed to 0 over --max-steps, which it needs (a mode's or preset's linear stays constant without it)" }),
   /** Adam epsilon; the reference uses 1e-3, far above Adam's usual 1e-8. */
   adamEps: field<number>({ default: 1e-3, kind: positiveNumber, arg: '<x>', help: 'Adam epsilon' }),
   /** RMSProp's decay of the mean squared gradient (Mnih et al. 2016, sec. 8: 0.99). */
@@ -295,13 +312,14 @@ export const ENV_DEFAULTS: Readonly<Record<string, Partial<TrainConfig>>> = Obje
 });
 
 /**
- * Per-mode defaults, applied over the per-env ones. hogwild: the paper's RMSProp (eps 0.1) makes
+ * Per-mode defaults, applied over the per-env ones. hogwild: the paper's lr annealed to 0 over the
+ * run (sec. 8), constant where the run has no maxSteps. The paper's RMSProp (eps 0.1) makes
  * steps proportional to the gradient, so the gradient is clipped at 40 as in the paper's
  * open-source reproductions (universe-starter-agent, ikostrikov/pytorch-a3c), not at the Adam
  * modes' 0.1-0.5: CartPole-v1 solved in 12-14 s at 0.5 -> unsolved after 120 s.
  */
 export const MODE_DEFAULTS: Readonly<Partial<Record<ModeName, Partial<TrainConfig>>>> = Object.freeze({
-  hogwild: { maxGradNorm: 40, optimizer: 'rmsprop', rmspropEps: 0.1 },
+  hogwild: { maxGradNorm: 40, optimizer: 'rmsprop', rmspropEps: 0.1, lrSchedule: 'linear' },
 });
 
 /**
@@ -312,6 +330,79 @@ export const MODE_DEFAULTS: Readonly<Partial<Record<ModeName, Partial<TrainConfi
  */
 export const ENV_MODE_DEFAULTS: Readonly<Record<string, Partial<Record<ModeName, Partial<TrainConfig>>>>> = Object.freeze({
   'Pendulum-v1': { hogwild: { lr: 0.02 } },
+});
+
+/** The reference's algorithm keys, which the `lapan` preset takes from the table's defaults. */
+const REFERENCE_KEYS = [
+  'envsPerWorker', 'gamma', 'optimizer', 'lr', 'lrSchedule', 'adamEps', 'entCoef', 'valueCoef', 'nSteps', 'maxGradNorm',
+  'microBatch', 'batchSize', 'gradBatch', 'trainBatch', 'atariNet', 'hidden', 'noiseHoldSteps', 'normalizeObs', 'normalizeReward',
+] as const satisfies readonly (keyof TrainConfig)[];
+
+/**
+ * Published setups, so that a comparison with one is a flag (`--preset NAME`). A preset applies
+ * over the env's and the mode's defaults and under the config file and flags; keys it leaves out
+ * (workers, stopReward, budgets, paths) keep the env's defaults. Checkpoints save the resolved
+ * config with the preset's name, so a resumed run keeps the values it trained with.
+ */
+export const PRESETS: Readonly<Record<PresetName, Readonly<Partial<TrainConfig>>>> = Object.freeze({
+  /**
+   * The reference, Lapan, Deep RL Hands-On 2nd ed., ch. 13 (01_a3c_data.py, 02_a3c_grad.py), as
+   * the table's defaults hold it: Adam lr 1e-3 eps 1e-3, entropy 0.01, 4-step returns, clip 0.1,
+   * data batches 32/128, gradient batches 64 x 2, 8 envs per process, AtariA2C, value loss
+   * unweighted; it undoes the per-env tuning (Pong's paper net and RMSProp, CartPole's lr 3e-3).
+   * Workers stay the env's: 4 processes on Pong and 2 on CartPole, as the reference runs them.
+   */
+  lapan: Object.fromEntries(REFERENCE_KEYS.map((key) => [key, REFERENCE_DEFAULTS[key]])),
+  /**
+   * A3C of Mnih et al. 2016, "Asynchronous Methods for Deep Reinforcement Learning": 16
+   * actor-learner threads of one env each (sec. 5) applying Hogwild updates every t_max = 5
+   * steps (sec. 8) with shared RMSProp, alpha 0.99 (sec. 8) and eps 0.1 (as chainerrl's
+   * RMSpropAsync, following muupan/async-rl's exchange with the authors), entropy 0.01, gamma
+   * 0.99, lr annealed linearly to 0 (sec. 8; constant without maxSteps), the paper's network
+   * (sec. 8). The gradient clip 40 and value weight 0.5 are those of its open reproductions
+   * (universe-starter-agent, ikostrikov/pytorch-a3c). The paper samples lr from LogUniform(1e-4,
+   * 1e-2) per run (sec. 8), so the env's default lr stays.
+   */
+  paper: {
+    mode: 'hogwild',
+    workers: 16,
+    envsPerWorker: 1,
+    gradBatch: 5,
+    nSteps: 5,
+    optimizer: 'rmsprop',
+    rmspropAlpha: 0.99,
+    rmspropEps: 0.1,
+    lrSchedule: 'linear',
+    entCoef: 0.01,
+    valueCoef: 0.5,
+    maxGradNorm: 40,
+    gamma: 0.99,
+    atariNet: 'a3c-paper',
+  },
+  /**
+   * OpenAI Baselines' A2C (baselines/a2c/a2c.py learn() defaults; run_atari.py: 16 envs): RMSProp lr
+   * 7e-4, alpha 0.99, eps 1e-5, lr annealed linearly to 0 (its lrschedule 'linear'; constant
+   * without maxSteps), value weight 0.5, entropy 0.01, clip 0.5, 5-step rollouts of 16 env copies
+   * (80 transitions per update). Frames go through the DQN convolutions its 'cnn' network uses
+   * ('lapan', which has a 512-unit layer per head where Baselines shares one).
+   */
+  'baselines-a2c': {
+    mode: 'a2c',
+    workers: 1,
+    envsPerWorker: 16,
+    batchSize: 80,
+    nSteps: 5,
+    optimizer: 'rmsprop',
+    lr: 7e-4,
+    rmspropAlpha: 0.99,
+    rmspropEps: 1e-5,
+    lrSchedule: 'linear',
+    valueCoef: 0.5,
+    entCoef: 0.01,
+    maxGradNorm: 0.5,
+    gamma: 0.99,
+    atariNet: 'lapan',
+  },
 });
 
 /** Over the env's defaults when a transport is given: the trainer runs no agents of its own unless told to. */
@@ -330,7 +421,14 @@ function check(condition: boolean, message: string): void {
   if (!condition) throw new ConfigError(message);
 }
 
-/** Merges defaults < env defaults < mode defaults < env-and-mode defaults < file < flags, then validates. Layers' keys must be known; undefined values are skipped. */
+/**
+ * Merges defaults < env defaults < mode defaults < env-and-mode defaults < preset < file < flags,
+ * then validates; the layers given are the file's and the flags' (or a saved config's), in order.
+ * A linear lrSchedule from a mode default or a preset becomes constant where maxSteps is not set.
+ * Layers' keys must be known; undefined values are skipped.
+ * @throws ConfigError with one line: an unknown key or preset, an invalid value, or keys that do
+ *   not fit together.
+ */
 export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
   const known = Object.keys(CONFIG_FIELDS);
   for (const layer of layers) {
@@ -340,14 +438,24 @@ export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
   }
   const merged: Partial<TrainConfig> = {};
   for (const layer of layers) Object.assign(merged, stripUndefined(layer));
+  const presetName = merged.preset ?? null;
+  check(CONFIG_FIELDS.preset.kind.is(presetName), CONFIG_FIELDS.preset.kind.error('preset', presetName));
+  const preset = presetName === null ? {} : PRESETS[presetName];
   const env = merged.env ?? REFERENCE_DEFAULTS.env;
   const transportDefaults = merged.transport ? TRANSPORT_DEFAULTS : {};
-  const mode = (merged.mode ?? ENV_DEFAULTS[env]?.mode ?? REFERENCE_DEFAULTS.mode) as ModeName;
+  const mode = (merged.mode ?? preset.mode ?? ENV_DEFAULTS[env]?.mode ?? REFERENCE_DEFAULTS.mode) as ModeName;
   const modeDefaults = { ...MODE_DEFAULTS[mode], ...ENV_MODE_DEFAULTS[env]?.[mode] };
-  const config: TrainConfig = { ...REFERENCE_DEFAULTS, ...ENV_DEFAULTS[env], ...modeDefaults, ...transportDefaults, ...merged, env } as TrainConfig;
+  const config: TrainConfig = { ...REFERENCE_DEFAULTS, ...ENV_DEFAULTS[env], ...modeDefaults, ...preset, ...transportDefaults, ...merged, env } as TrainConfig;
   for (const [key, f] of Object.entries(CONFIG_FIELDS)) {
     const value: unknown = config[key as keyof TrainConfig];
     check(f.kind.is(value), f.kind.error(key, value));
+  }
+  if (config.lrSchedule === 'linear' && config.maxSteps === null) {
+    check(
+      merged.lrSchedule === undefined,
+      'lrSchedule linear anneals lr to 0 at maxSteps env steps and needs maxSteps: give --max-steps N (again on --resume, which does not inherit it) or --lr-schedule constant',
+    );
+    config.lrSchedule = 'constant';
   }
   check(config.saveEvery === null || config.checkpoint !== null, 'saveEvery needs a checkpoint folder to save to');
   if (config.transport === null) {

@@ -2,12 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../nn/kernels/backend.js';
 import { createNet } from '../nn/networks.js';
-import { Learner, NonFiniteUpdateError } from './learner.js';
+import { Learner, NonFiniteUpdateError, type LearnerOptions } from './learner.js';
 
 const SPEC = { kind: 'mlp', obsSize: 2, numActions: 2, hidden: [4] } as const;
+const OPTIONS: LearnerOptions = { lr: 0.01, lrSchedule: 'constant', maxSteps: null, adamEps: 1e-3, maxGradNorm: 1 };
 
-function learnerOf(): Learner {
-  return new Learner(createNet({ ...SPEC, hidden: [...SPEC.hidden] }, 0), { lr: 0.01, adamEps: 1e-3, maxGradNorm: 1 });
+function learnerOf(options: Partial<LearnerOptions> = {}): Learner {
+  return new Learner(createNet({ ...SPEC, hidden: [...SPEC.hidden] }, 0), { ...OPTIONS, ...options });
 }
 
 test('a non-finite loss stops the update with its number and the loss terms, leaving the parameters', async () => {
@@ -53,4 +54,26 @@ test('each step is published and the learner net follows the parameters', async 
   assert.deepEqual(published[1], learner.params);
   assert.deepEqual(learner.net.getParams(), learner.params);
   learner.net.dispose();
+});
+
+test('under a linear schedule the step after k env steps is taken at lr * (1 - k / maxSteps), as a constant-rate learner at that rate takes it', async () => {
+  await initBackend({});
+  const maxSteps = 1000;
+  const k = 250;
+  const linear = learnerOf({ lrSchedule: 'linear', maxSteps });
+  const constant = learnerOf({ lr: OPTIONS.lr * (1 - k / maxSteps) });
+  linear.scheduleLr(k);
+  constant.scheduleLr(k);
+  assert.equal(linear.optimizer.lr, OPTIONS.lr * (1 - k / maxSteps));
+  assert.equal(constant.optimizer.lr, OPTIONS.lr * (1 - k / maxSteps), 'a constant schedule keeps its lr');
+  const grads = Float32Array.from({ length: linear.params.length }, (_, i) => ((i % 5) - 2) * 0.1);
+  const stats = { total: 1, policy: 0.5, value: 0.5, entropy: 0.69, advantageMean: 0, valueMean: 0 };
+  const update = linear.apply(grads.slice(), stats, 4);
+  constant.apply(grads.slice(), stats, 4);
+  assert.equal(update.lr, linear.optimizer.lr, 'the update reports its rate');
+  assert.deepEqual(linear.params, constant.params);
+  linear.scheduleLr(maxSteps + 10);
+  assert.equal(linear.optimizer.lr, 0, 'no negative rate past maxSteps');
+  linear.net.dispose();
+  constant.net.dispose();
 });

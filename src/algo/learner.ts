@@ -4,6 +4,7 @@ import { flatGradients, clipGradNorm } from '../nn/gradients.js';
 import { Adam, RmsProp, type Optimizer } from '../nn/optimizers.js';
 import type { TrainConfig } from './config.js';
 import { actorCriticLoss, type LossCoefs, type LossStats } from './loss.js';
+import { scheduledLr } from './lr-schedule.js';
 import { obsTensor } from './policy.js';
 import type { TransitionArrays } from './transition-batch.js';
 
@@ -43,15 +44,14 @@ export function lossGradients(net: ActorCriticNet, batch: TransitionArrays, obsS
 export interface UpdateStats extends LossStats {
   /** Global gradient norm before clipping. */
   gradNorm: number;
+  /** The learning rate of the step (lrSchedule). */
+  lr: number;
   /** Transitions behind this update. */
   samples: number;
 }
 
-export interface LearnerOptions {
-  lr: number;
-  adamEps: number;
-  maxGradNorm: number;
-}
+/** What the learner takes from the run's config: Adam's settings, the clip and the lr schedule. */
+export type LearnerOptions = Pick<TrainConfig, 'lr' | 'lrSchedule' | 'maxSteps' | 'adamEps' | 'maxGradNorm'>;
 
 /** The trainer's optimiser `config.optimizer` over `numParams` parameters, with its own statistics. */
 export function createOptimizer(config: Pick<TrainConfig, 'optimizer' | 'lr' | 'adamEps' | 'rmspropAlpha' | 'rmspropEps'>, numParams: number): Optimizer {
@@ -81,9 +81,10 @@ export function clipFinite(grads: Float32Array, stats: LossStats, maxGradNorm: n
 }
 
 /**
- * Owns the trained parameters and the optimiser (Adam): clips a gradient by global norm, steps, and publishes the
- * result (to the agents' transport). Its own network is brought up to date lazily, when `train`
- * needs it: in grad mode it only ever steps on the agents' gradients.
+ * Owns the trained parameters and the optimiser (Adam): sets its learning rate by the schedule,
+ * clips a gradient by global norm, steps, and publishes the result (to the agents' transport). Its
+ * own network is brought up to date lazily, when `train` needs it: in grad mode it only ever steps
+ * on the agents' gradients.
  */
 export class Learner {
   readonly params: Float32Array;
@@ -122,6 +123,14 @@ export class Learner {
   }
 
   /**
+   * Sets the optimiser's learning rate for the steps to come from the run's env steps so far, a
+   * resumed run's earlier ones included (`options.lrSchedule`, lr-schedule.ts).
+   */
+  scheduleLr(envSteps: number): void {
+    this.optimizer.lr = scheduledLr(this.options, envSteps);
+  }
+
+  /**
    * Steps on a gradient (summed over agents in grad mode), flat in the net's parameter order;
    * `grads` is clipped in place.
    * @throws NonFiniteUpdateError when the loss or the gradient norm is not finite, naming the
@@ -132,7 +141,7 @@ export class Learner {
     this.optimizer.step(this.params, grads);
     this.netStale = true;
     this.publish(this.params);
-    return { ...stats, gradNorm, samples };
+    return { ...stats, gradNorm, lr: this.optimizer.lr, samples };
   }
 
   /** data and a2c modes: the learner computes the gradient of the loss on `batch` itself. */

@@ -11,7 +11,7 @@ import type { TrainCallbacks } from './trainer.js';
  */
 const SUMMARY_INTERVAL_MS = 100;
 
-type UpdateScalars = LossStats & { gradNorm: number };
+type UpdateScalars = LossStats & { gradNorm: number; lr: number };
 
 /** TensorBoard tag of each averaged update statistic. */
 const UPDATE_TAGS: Record<keyof UpdateScalars, string> = {
@@ -20,6 +20,7 @@ const UPDATE_TAGS: Record<keyof UpdateScalars, string> = {
   value: 'loss_value',
   entropy: 'entropy',
   gradNorm: 'grad_norm',
+  lr: 'lr',
   advantageMean: 'adv_mean',
   valueMean: 'values_mean',
 };
@@ -31,8 +32,8 @@ const UPDATE_KEYS = Object.keys(UPDATE_TAGS) as (keyof UpdateScalars)[];
  * `messages_per_s`, `dropped_stale` and `rejected` (agent messages, counted since this process
  * started), `staleness_mean` and `staleness_max` (versions behind, over the last 100 agent
  * messages) and the update statistics
- * (`loss_total`, `loss_policy`, `loss_value`, `entropy`, `grad_norm`, `adv_mean`, `values_mean`,
- * each the mean over the updates since the last point) at most every 100 ms, and at the end;
+ * (`loss_total`, `loss_policy`, `loss_value`, `entropy`, `grad_norm`, `lr`, `adv_mean`,
+ * `values_mean`, each the mean over the updates since the last point) at most every 100 ms, and at the end;
  * `eval_reward` and `eval_episode_steps` after each periodic evaluation.
  */
 export function runLogCallbacks(log: RunLog, nowMs: () => number = () => performance.now()): TrainCallbacks {

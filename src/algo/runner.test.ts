@@ -27,7 +27,7 @@ for (const name of MODES) {
     const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 4 }, link, 'test'));
     const net = createNet(netSpec, 0);
     const optimizer = mode.optimizer?.(net.numParams, config, (n, length) => transport.shareArray(n, length));
-    const learner = new Learner(net, { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm }, optimizer);
+    const learner = new Learner(net, config, optimizer);
     const shared = mode.lockFree ? transport.sharedMemory() : null;
     const tensorsBefore = tf.memory().numTensors;
     const tensorsAtUpdate: number[] = [];
@@ -79,7 +79,7 @@ for (const name of MODES) {
     const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 4 }, link, 'test'));
     const net = createNet(netSpec, 0);
     const optimizer = mode.optimizer?.(net.numParams, config, (n, length) => transport.shareArray(n, length));
-    const learner = new Learner(net, { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm }, optimizer);
+    const learner = new Learner(net, config, optimizer);
     const shared = mode.lockFree ? transport.sharedMemory() : null;
     const normalizer = new Normalizer(3);
     const tensorsBefore = tf.memory().numTensors;
@@ -105,11 +105,38 @@ for (const name of MODES) {
   });
 }
 
+test("data mode under a linear schedule: every update's lr is lr * (1 - k / maxSteps) at the run's env step k, a resumed run's earlier steps counted", async () => {
+  await initBackend({});
+  const resumedAt = 1_000;
+  const config = resolveConfig({ env: 'CartPole-v1', mode: 'data', workers: 1, envsPerWorker: 4, microBatch: 8, batchSize: 16, lrSchedule: 'linear', maxSteps: 3_000, stopReward: null });
+  const netSpec = { kind: 'mlp' as const, obsSize: 4, numActions: 2, hidden: config.hidden };
+  const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 4 }, link, 'test'));
+  const learner = new Learner(createNet(netSpec, 0), config);
+  const stats = new RunStats();
+  stats.restore({ envSteps: resumedAt, updates: 0, trainedSamples: 0, episodes: 0, recentRewards: [] });
+  const seen: { lr: number; envSteps: number }[] = [];
+  const ctx: TrainingContext = {
+    config,
+    netSpec,
+    learner,
+    stats,
+    stopReward: null,
+    interrupted: () => false,
+    callbacks: { onUpdate: (update, { envSteps }) => seen.push({ lr: update.lr, envSteps }) },
+  };
+  await runTraining(ctx, { transport, trainer: modeNamed('data').trainer(learner, { config, obsShape: [4], shared: null }), agentsLabel: 'test' });
+  assert.ok(seen.length > 50, `${seen.length} updates`);
+  for (const { lr, envSteps } of seen) assert.equal(lr, config.lr * (1 - envSteps / config.maxSteps!), `at ${envSteps} env steps`);
+  assert.ok(seen[0].envSteps > resumedAt && seen[0].lr < config.lr * (1 - resumedAt / config.maxSteps!), 'the schedule goes on from the restored count');
+  assert.ok(seen.at(-1)!.lr < 0.01 * config.lr);
+  learner.net.dispose();
+});
+
 test('a failing update ends the run with its error after the agent has stopped', async () => {
   await initBackend({});
   const config = resolveConfig({ env: 'CartPole-v1', mode: 'a2c', workers: 1, envsPerWorker: 2, batchSize: 8, maxSteps: 10_000 });
   const netSpec = { kind: 'mlp' as const, obsSize: 4, numActions: 2, hidden: config.hidden };
-  const learner = new Learner(createNet(netSpec, 0), { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm });
+  const learner = new Learner(createNet(netSpec, 0), config);
   const tensorsBefore = tf.memory().numTensors;
   let updates = 0;
   const ctx: TrainingContext = { config, netSpec, learner, stats: new RunStats(), stopReward: null, interrupted: () => false, callbacks: {} };
@@ -131,7 +158,7 @@ test('malformed work is rejected and work staler than maxStaleness dropped, both
   await initBackend({});
   const config = resolveConfig({ env: 'CartPole-v1', mode: 'grad', gradBatch: 4, trainBatch: 1, maxStaleness: 1, maxSteps: 100, stopReward: null });
   const netSpec = { kind: 'mlp' as const, obsSize: 4, numActions: 2, hidden: [8] };
-  const learner = new Learner(createNet(netSpec, 0), { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm });
+  const learner = new Learner(createNet(netSpec, 0), config);
   const numParams = learner.params.length;
   const stats = new RunStats();
   const logs: string[] = [];

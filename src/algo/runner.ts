@@ -28,7 +28,8 @@ export interface RunOptions {
  * (followed by the merged normalisation statistics when `ctx.normalizer` is set, normalization.ts),
  * starts the agents, and for each message checks its report and work (a malformed one is counted
  * in `stats.rejected` and skipped), merges its normalisation increments, counts its env steps, episodes and staleness (versions
- * published since the parameters it was computed with), hands its work to the mode's trainer half
+ * published since the parameters it was computed with), sets the learner's learning rate for the
+ * env steps counted (lrSchedule), hands its work to the mode's trainer half
  * unless it is more than `config.maxStaleness` versions behind (then it counts in
  * `stats.droppedStale`), records the update that may result, and ends the run when a stop rule fires.
  * @throws the first failure of an agent, of the transport or of the trainer half (e.g. a
@@ -80,6 +81,8 @@ export async function runTraining(ctx: TrainingContext, { transport, trainer, ag
       }
       const tooStale = maxStaleness !== null && versionsBehind > maxStaleness;
       if (tooStale) stats.droppedStale++;
+      // The schedule follows the run's env steps, this message's and a resumed run's included.
+      learner.scheduleLr(stats.envSteps);
       const update = tooStale ? null : trainer.receive(report.work);
       if (update !== null) {
         stats.updates++;

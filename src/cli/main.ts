@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Command, Option } from 'commander';
 import { A3C } from '../algo/a3c.js';
-import { CONFIG_FIELDS, ENV_DEFAULTS, MODE_DEFAULTS, type Field, type TrainConfig } from '../algo/config.js';
+import { CONFIG_FIELDS, ENV_DEFAULTS, MODE_DEFAULTS, PRESETS, type Field, type TrainConfig } from '../algo/config.js';
 import { evaluateCheckpoint } from '../algo/evaluate.js';
 import { initBackend } from '../nn/kernels/backend.js';
 import { registerAgentCommand } from './agent.js';
@@ -30,10 +30,14 @@ function addTrainFlags(cmd: Command): Command {
     .option('--verbose', 'print stack traces of errors');
 }
 
-/** The reference default shown in help, then each env's own default where it differs. */
+/** The reference default shown in help, then each env's, mode's and preset's own where it differs. */
 function defaultNote(key: string, value: unknown): string {
   if (value === null) return '';
-  const perEnv = [...Object.entries(ENV_DEFAULTS), ...Object.entries(MODE_DEFAULTS).map(([mode, d]) => [`--mode ${mode}`, d] as const)].flatMap(([name, defaults]) => {
+  const perEnv = [
+    ...Object.entries(ENV_DEFAULTS),
+    ...Object.entries(MODE_DEFAULTS).map(([mode, d]) => [`--mode ${mode}`, d] as const),
+    ...Object.entries(PRESETS).map(([preset, d]) => [`--preset ${preset}`, d] as const),
+  ].flatMap(([name, defaults]) => {
     const own: unknown = (defaults as Record<string, unknown>)[key];
     return own === undefined || own === value ? [] : [`; ${name}: ${String(own)}`];
   });

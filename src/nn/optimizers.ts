@@ -13,6 +13,8 @@ export interface OptimizerState {
 
 export interface Optimizer {
   readonly name: string;
+  /** The learning rate of the next step; a schedule changes it between steps. */
+  lr: number;
   /** Updates `params` in place from `grads` (same length). */
   step(params: Float32Array, grads: Float32Array): void;
   /** Live views of the buffers (copy them to keep a snapshot). */

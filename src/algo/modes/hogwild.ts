@@ -3,6 +3,7 @@ import { SharedRmsProp } from '../../nn/optimizers.js';
 import type { TrainConfig } from '../config.js';
 import { clipFinite, lossGradients } from '../learner.js';
 import { lossStatsProblem, type LossStats } from '../loss.js';
+import { scheduledLr } from '../lr-schedule.js';
 import { describeValue } from '../transition-batch.js';
 
 /** The shared array of RMSProp's running mean of squared gradients (the paper's shared g). */
@@ -13,17 +14,10 @@ export interface HogwildWork {
   stats: LossStats;
   /** Global gradient norm before clipping. */
   gradNorm: number;
+  /** The learning rate the update was applied with. */
+  lr: number;
   /** Transitions behind the update. */
   samples: number;
-}
-
-/**
- * The learning rate after `updates` updates of `rolloutSize` transitions: annealed linearly to 0
- * over `maxSteps` env steps where the run has a step budget (Mnih et al. 2016, sec. 8), else `lr`.
- */
-export function annealedLr(config: Pick<TrainConfig, 'lr' | 'maxSteps'>, updates: number, rolloutSize: number): number {
-  if (config.maxSteps === null) return config.lr;
-  return config.lr * Math.max(0, 1 - (updates * rolloutSize) / config.maxSteps);
 }
 
 function sharedRmsProp(numParams: number, config: TrainConfig, squareAvg: Float32Array): SharedRmsProp {
@@ -33,8 +27,10 @@ function sharedRmsProp(numParams: number, config: TrainConfig, squareAvg: Float3
 /**
  * The A3C of Mnih et al. 2016 (Algorithm S3): each agent computes the gradient of the loss on its
  * rollout of `gradBatch` transitions, clips it, and applies it itself, without locks, to the
- * parameters every agent shares, with RMSProp statistics also shared (sec. 4; MODE_DEFAULTS: eps 0.1);
- * no trainer sits in the update path. The trainer only counts the updates agents report and keeps
+ * parameters every agent shares, with RMSProp statistics also shared (sec. 4; MODE_DEFAULTS: eps 0.1)
+ * at the rate of `lrSchedule` (MODE_DEFAULTS: linear where maxSteps is set); no trainer sits in
+ * the update path. A resumed run's schedule starts again from `lr`: the agents count only this
+ * process's updates. The trainer only counts the updates agents report and keeps
  * its copy of the shared parameters for checkpoints (its optimiser is the same shared RMSProp, so
  * checkpoints carry the shared statistics). Needs a transport with shared memory.
  */
@@ -53,10 +49,12 @@ export const hogwildMode: Mode<HogwildWork> = {
       process(rollout) {
         const { grads, stats } = lossGradients(net, rollout, obsShape, config);
         const gradNorm = clipFinite(grads, stats, config.maxGradNorm, updates + 1);
-        rmsprop.lr = annealedLr(config, shared.bumpVersion() - 1, config.gradBatch);
+        // The run's env steps so far, as the updates all agents counted in the shared version
+        // times the gradBatch env steps behind each (version 1: the trainer's first publish).
+        rmsprop.lr = scheduledLr(config, (shared.bumpVersion() - 1) * config.gradBatch);
         rmsprop.step(params, grads);
         updates++;
-        return { stats, gradNorm, samples: rollout.size };
+        return { stats, gradNorm, lr: rmsprop.lr, samples: rollout.size };
       },
     };
   },
@@ -69,11 +67,12 @@ export const hogwildMode: Mode<HogwildWork> = {
         const statsProblem = lossStatsProblem(w.stats);
         if (statsProblem !== null) return `hogwild update: ${statsProblem}`;
         if (typeof w.gradNorm !== 'number') return `hogwild update: gradNorm ${describeValue(w.gradNorm)}, expected a number`;
+        if (typeof w.lr !== 'number') return `hogwild update: lr ${describeValue(w.lr)}, expected a number`;
         return w.samples === config.gradBatch ? null : `hogwild update: samples ${describeValue(w.samples)}, expected ${config.gradBatch}`;
       },
       receive(work) {
         learner.load(shared.params.subarray(0, learner.params.length));
-        return { ...work.stats, gradNorm: work.gradNorm, samples: work.samples };
+        return { ...work.stats, gradNorm: work.gradNorm, lr: work.lr, samples: work.samples };
       },
     };
   },

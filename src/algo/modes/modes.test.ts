@@ -9,8 +9,9 @@ import type { TransitionArrays } from '../transition-batch.js';
 import { a2cMode } from './a2c.js';
 import { dataMode } from './data.js';
 import { gradMode } from './grad.js';
-import { annealedLr, hogwildMode, SQUARE_AVG } from './hogwild.js';
+import { hogwildMode, SQUARE_AVG } from './hogwild.js';
 import { lossGradients } from '../learner.js';
+import { scheduledLr } from '../lr-schedule.js';
 import { clipGradNorm } from '../../nn/gradients.js';
 import { DEFAULT_RMSPROP_ARGS } from '../../nn/optimizers.js';
 import type { SharedMemory } from '../../parallel/transport.js';
@@ -40,7 +41,7 @@ function slice(batch: TransitionArrays, from: number, to: number): TransitionArr
 
 function setUp(overrides: Partial<TrainConfig>): { learner: Learner; context: ModeContext; before: Float32Array } {
   const config = resolveConfig({ batchSize: BATCH, gradBatch: BATCH, trainBatch: 1, microBatch: BATCH / 3, maxGradNorm: 0.5, ...overrides });
-  const learner = new Learner(createNet(SPEC, NET_SEED), { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm });
+  const learner = new Learner(createNet(SPEC, NET_SEED), config);
   return { learner, context: { config, obsShape: [SPEC.obsSize], shared: null }, before: learner.params.slice() };
 }
 
@@ -149,7 +150,8 @@ test('hogwild: an agent applies its clipped gradient itself to the shared parame
   // annealed after the 3 updates made before this one.
   const { grads } = lossGradients(net, batch, [SPEC.obsSize], config);
   const norm = clipGradNorm(grads, config.maxGradNorm);
-  const lr = annealedLr(config, 3, BATCH);
+  assert.equal(config.lrSchedule, 'linear', "hogwild's default schedule where maxSteps is set");
+  const lr = scheduledLr(config, 3 * BATCH);
   assert.ok(Math.abs(lr - 0.01 * 0.7) < 1e-12);
   const { alpha, eps } = DEFAULT_RMSPROP_ARGS;
   const expectedAvg = squareAvg.map((g2, i) => alpha * g2 + (1 - alpha) * grads[i] * grads[i]);
@@ -160,10 +162,11 @@ test('hogwild: an agent applies its clipped gradient itself to the shared parame
   assert.ok(maxAbsDifference(params, expected) < 1e-6, `shared parameters step as RMSProp does (max difference ${maxAbsDifference(params, expected)})`);
   assert.ok(maxAbsDifference(squareAvg, expectedAvg) < 1e-9, 'the shared statistics are updated in place');
   assert.ok(Math.abs(work.gradNorm - norm) < 1e-4);
+  assert.equal(work.lr, lr);
   assert.equal(work.samples, BATCH);
 
   // The trainer half only takes the shared parameters into its learner and reports the update.
-  const learner = new Learner(createNet(SPEC, NET_SEED + 2), { lr: config.lr, adamEps: config.adamEps, maxGradNorm: config.maxGradNorm });
+  const learner = new Learner(createNet(SPEC, NET_SEED + 2), config);
   const trainer = hogwildMode.trainer(learner, context);
   assert.equal(trainer.check(work), null);
   assert.match(trainer.check({ ...work, samples: 3 })!, /samples 3, expected 12/);
