@@ -51,6 +51,8 @@ const INVALID: Record<keyof TrainConfig, unknown> = {
   gradBatch: 0,
   trainBatch: 1.5,
   atariNet: 'nature',
+  policy: 'gru',
+  lstmCells: 0,
   hidden: [],
   policyStd: 'softplus',
   logStdInit: 'small',
@@ -116,7 +118,7 @@ test('layers merge as defaults < env defaults < file < flags; undefined values a
   assert.deepEqual(resolveConfig(), { ...REFERENCE_DEFAULTS, ...ENV_DEFAULTS['CartPole-v1'] });
   const pong = resolveConfig({ env: 'PongNoFrameskip-v4' });
   assert.equal(pong.maxQueuedPerWorker, 2);
-  assert.equal(pong.lr, 7e-4);
+  assert.equal(pong.lr, 5e-4);
   assert.equal(pong.gamma, REFERENCE_DEFAULTS.gamma);
   const file = { env: 'PongNoFrameskip-v4', lr: 0.01, gamma: 0.9, maxQueuedPerWorker: 3 };
   const flags = { lr: 0.02, gamma: undefined };

@@ -14,6 +14,8 @@ export type ModeName = (typeof MODES)[number];
 export const POLICY_STDS = ['state-independent', 'state-dependent'] as const;
 /** The trainer's optimiser (nn/optimizers.ts); in hogwild mode its statistics are shared by the agents. */
 export const OPTIMIZERS = ['adam', 'rmsprop'] as const;
+/** feedforward, or an LSTM after the hidden layers (nn/lstm.ts). */
+export const POLICIES = ['feedforward', 'lstm'] as const;
 /** How the learning rate changes over the run (lr-schedule.ts). */
 export const LR_SCHEDULES = ['constant', 'linear'] as const;
 /** Named sets of hyper-parameters from a published setup (PRESETS). */
@@ -179,6 +181,15 @@ export const CONFIG_FIELDS = {
   trainBatch: field<number>({ default: 2, kind: positiveInteger, arg: '<n>', help: 'grad mode: gradients summed per update' }),
   /** The network for stacked frames (nn/net-spec.ts ATARI_ARCHS): Lapan's AtariA2C or the A3C paper's. */
   atariNet: field<AtariArch>({ default: 'lapan', kind: oneOf(ATARI_ARCHS), arg: '<arch>', help: 'network for frames: lapan (AtariA2C) or a3c-paper (Mnih et al. 2016, 4x less compute)' }),
+  /**
+   * feedforward, or lstm: Mnih et al. 2016's A3C-LSTM, an LSTM of `lstmCells` cells after the
+   * hidden layers (for frames: after the a3c-paper net's 256-unit layer), its state carried across
+   * steps per env copy and reset where an episode starts, trained on rollouts of nSteps
+   * consecutive steps per env copy (forward-view returns; truncated backpropagation through time).
+   */
+  policy: field<(typeof POLICIES)[number]>({ default: 'feedforward', kind: oneOf(POLICIES), arg: '<kind>', help: 'feedforward, or lstm (A3C-LSTM: rollouts of --n-steps consecutive steps per env copy)' }),
+  /** Cells of the LSTM of `policy` lstm (the paper's 256 on Atari). */
+  lstmCells: field<number>({ default: 128, kind: positiveInteger, arg: '<n>', help: 'LSTM cells of --policy lstm' }),
   /** Hidden layer sizes of the MLP for vector observations (the reference's CartPole MlpA2C). */
   hidden: field<number[]>({ default: [128], kind: positiveIntegers, arg: '<sizes>', help: 'MLP hidden sizes, comma-separated' }),
   /**
@@ -272,20 +283,26 @@ const CONTINUOUS: Readonly<Partial<TrainConfig>> = Object.freeze({
 export const ENV_DEFAULTS: Readonly<Record<string, Partial<TrainConfig>>> = Object.freeze({
   'CartPole-v1': { workers: 2, envsPerWorker: 8, lr: 0.003, maxGradNorm: 0.5, nSteps: 8, entCoef: 0.01 },
   // Two queued messages per agent keep both cores busy while the learner trains: +9% env steps/s
-  // in data mode on this 2-core machine (878 -> 958, 55 s runs). The A3C paper's network and
-  // OpenAI Baselines' A2C optimisation (RMSProp lr 7e-4, clip 0.5, value weight 0.5, 5-step
-  // returns) in place of the reference's, which sat at -19.3 after 3.4M steps (README, Results).
+  // in data mode on this 2-core machine (878 -> 958, 55 s runs). The A3C paper's network, 4x
+  // cheaper than the reference's (1,550 env steps/s here against ~1,000), with Adam at eps 1e-5,
+  // whose steps are normalised per parameter: the reference's eps 1e-3 and Baselines' RMSProp eps
+  // 1e-5 (inside the root) exceed these gradients' RMS (~2e-4), making both plain SGD steps
+  // that left the policy uniform (entropy 1.788 of ln 6 = 1.792 after 1.8M steps at RMSProp lr
+  // 7e-4; the reference: -19.3 after 3.4M). lr 5e-4 per 128 transitions matches PPO's per-sample
+  // rate (2.5e-4 per 64, CleanRL ppo_atari); 10-step returns, value weight 0.5, clip 0.5.
   'PongNoFrameskip-v4': {
     workers: 4,
     envsPerWorker: 8,
     stopReward: 18,
     maxQueuedPerWorker: 2,
     atariNet: 'a3c-paper',
-    optimizer: 'rmsprop',
-    lr: 7e-4,
+    lstmCells: 256,
+    optimizer: 'adam',
+    lr: 5e-4,
+    adamEps: 1e-5,
     maxGradNorm: 0.5,
     valueCoef: 0.5,
-    nSteps: 5,
+    nSteps: 10,
   },
   // Continuous control after rl-baselines3-zoo's A2C (hyperparams/a2c.yml): normalised observations
   // and rewards, no entropy bonus, clip 0.5, lr 7e-4, 64x64 MLP; our n-step first-last returns in

@@ -142,20 +142,22 @@ export class NetPolicy implements ActingPolicy {
  * @throws Error for observations that are neither a vector nor uint8 frames, for Box actions that
  *   are not a vector, or for Box actions with frames.
  */
-export function netSpecFor(observationSpace: Box, actionSpace: Discrete | Box, config: Pick<TrainConfig, 'hidden' | 'policyStd' | 'logStdInit' | 'atariNet'>): NetSpec {
+export function netSpecFor(observationSpace: Box, actionSpace: Discrete | Box, config: Pick<TrainConfig, 'hidden' | 'policyStd' | 'logStdInit' | 'atariNet' | 'policy' | 'lstmCells'>): NetSpec {
   const { hidden } = config;
   const shape = observationSpace.shape;
+  // Absent for feed-forward nets, as in every checkpoint saved before recurrent policies existed.
+  const lstm = config.policy === 'lstm' ? { lstmCells: config.lstmCells } : {};
   const continuous = actionSpace.kind === 'box';
   if (continuous && actionSpace.shape.length !== 1) throw new Error(`no policy for actions of shape [${actionSpace.shape.join(', ')}] (${actionSpace}); expected a vector Box`);
   if (shape.length === 3 && observationSpace.dtype === 'uint8') {
     if (continuous) throw new Error(`no network for uint8 frames [${shape.join(', ')}] with ${actionSpace} actions; the Atari net has a discrete head`);
     // 'lapan' stays implicit, as in every checkpoint saved before the choice existed.
     const arch = config.atariNet === 'lapan' ? {} : { arch: config.atariNet };
-    return { kind: 'atari', inputShape: [shape[0], shape[1], shape[2]], numActions: actionSpace.n, ...arch };
+    return { kind: 'atari', inputShape: [shape[0], shape[1], shape[2]], numActions: actionSpace.n, ...arch, ...lstm };
   }
   if (shape.length !== 1) throw new Error(`no network for observations of shape [${shape.join(', ')}]; expected a vector or uint8 frames [C, H, W]`);
-  if (continuous) return { kind: 'mlp', obsSize: shape[0], numActions: actionSpace.size, hidden, gaussian: { std: config.policyStd, logStdInit: config.logStdInit } };
-  return { kind: 'mlp', obsSize: shape[0], numActions: actionSpace.n, hidden };
+  if (continuous) return { kind: 'mlp', obsSize: shape[0], numActions: actionSpace.size, hidden, ...lstm, gaussian: { std: config.policyStd, logStdInit: config.logStdInit } };
+  return { kind: 'mlp', obsSize: shape[0], numActions: actionSpace.n, hidden, ...lstm };
 }
 
 /** How transitions of the network `spec` hold their actions: indices of its categorical head, or Gaussian samples. */
