@@ -1,11 +1,16 @@
 /**
- * `npm run bench [-- cartpole|pong] [options]`: runs a suite, prints its tables and progress on
+ * `npm run bench [-- cartpole|pong|...] [options]`: runs a suite, prints its tables and progress on
  * stderr and one JSON document on stdout (`npm run -s bench > bench.json`: -s keeps npm's banners off it).
  *
  *   cartpole (default): each mode to CartPole-v1's solved bound, median over seeds; learner samples/s.
  *     --seeds N (3)  --max-seconds S (120, per run)  --learner-seconds S (5)
  *   pong: data and grad on PongNoFrameskip-v4 over a fixed window; learner and env server samples/s.
  *     --warmup-seconds S (10)  --window-seconds S (60)  --learner-seconds S (5)
+ *   pong-learn: the default `a3c train --env PongNoFrameskip-v4` for hours; the env steps and minutes
+ *     at which reward_100 first reached -15, 0, 10 and 18, and the final figures. --from-csv reads a
+ *     finished run's metrics.csv instead of training.
+ *     --env ID (PongNoFrameskip-v4)  --seed N (0)  --max-seconds S (7200)  --preset NAME (none)
+ *     --logdir DIR  --checkpoint DIR (a temporary folder)  --from-csv PATH
  *   logging: what --logdir costs on CartPole-v1 (A2C, fixed steps, alternating arms).
  *     --pairs N (5)  --steps N (400000)
  *   multihost: env steps/s with 1, 2, 4 agent processes over a local Redis against as many agent
@@ -25,29 +30,37 @@ import { cartPoleTables, runCartPoleSuite } from './cartpole-suite.js';
 import { CONTINUOUS_ENVS, continuousTables, runContinuousSuite } from './continuous-suite.js';
 import { loggingTables, runLoggingSuite } from './logging-suite.js';
 import { multihostTables, runMultihostSuite } from './multihost-suite.js';
+import { PONG_LEARN_ENV, PONG_LEARN_SECONDS, pongLearnFromCsv, pongLearnTables, runPongLearnSuite } from './pong-learn-suite.js';
 import { pongTables, runPongSuite } from './pong-suite.js';
 
-const SUITES = ['cartpole', 'pong', 'logging', 'multihost', 'continuous'] as const;
+const SUITES = ['cartpole', 'pong', 'pong-learn', 'logging', 'multihost', 'continuous'] as const;
 const USAGE =
-  'usage: npm run bench -- [cartpole|pong|logging|multihost|continuous] [--seeds N] [--max-seconds S] [--warmup-seconds S] [--window-seconds S] [--learner-seconds S] [--pairs N] [--steps N] [--env ID] [--envs LIST] [--modes LIST] [--agents LIST] [--eval-episodes N] [--policy-std KIND] [--logdir DIR]';
+  'usage: npm run bench -- [cartpole|pong|pong-learn|logging|multihost|continuous] [--seeds N] [--seed N] [--max-seconds S] [--warmup-seconds S] [--window-seconds S] [--learner-seconds S] [--pairs N] [--steps N] [--env ID] [--envs LIST] [--modes LIST] [--agents LIST] [--eval-episodes N] [--policy-std KIND] [--preset NAME] [--logdir DIR] [--checkpoint DIR] [--from-csv PATH]';
 
 const MULTIHOST_MODES = 'data,grad';
+const MULTIHOST_ENV = 'CartPole-v1';
+/** Cap per training run of the cartpole and continuous suites. */
+const SOLVE_RUN_SECONDS = '120';
 
 const OPTIONS = {
   seeds: { type: 'string', default: '3' },
-  'max-seconds': { type: 'string', default: '120' },
+  seed: { type: 'string', default: '0' },
+  'max-seconds': { type: 'string' },
   'warmup-seconds': { type: 'string', default: '10' },
   'window-seconds': { type: 'string', default: '60' },
   'learner-seconds': { type: 'string', default: '5' },
   pairs: { type: 'string', default: '5' },
   steps: { type: 'string', default: '400000' },
-  env: { type: 'string', default: 'CartPole-v1' },
+  env: { type: 'string' },
   modes: { type: 'string' },
   agents: { type: 'string', default: '1,2,4' },
   envs: { type: 'string', default: CONTINUOUS_ENVS.join(',') },
   'eval-episodes': { type: 'string', default: '20' },
   'policy-std': { type: 'string' },
   logdir: { type: 'string' },
+  checkpoint: { type: 'string' },
+  preset: { type: 'string' },
+  'from-csv': { type: 'string' },
 } as const;
 
 function positive(name: string, text: string, integer = false): number {
@@ -84,7 +97,7 @@ async function main(argv: string[]): Promise<void> {
     throw new Error(`unknown suite "${positionals.join(' ')}"; expected one of ${SUITES.join(', ')}; ${USAGE}`);
   }
   const learnerSeconds = positive('learner-seconds', values['learner-seconds']);
-  const cartPoleOptions = { seeds: positive('seeds', values.seeds, true), maxSeconds: positive('max-seconds', values['max-seconds']), learnerSeconds };
+  const cartPoleOptions = { seeds: positive('seeds', values.seeds, true), maxSeconds: positive('max-seconds', values['max-seconds'] ?? SOLVE_RUN_SECONDS), learnerSeconds };
   const pongOptions = { warmupSeconds: positive('warmup-seconds', values['warmup-seconds']), windowSeconds: positive('window-seconds', values['window-seconds']), learnerSeconds };
   // The backend A3C.learn() selects too, initialised here for the learner figures.
   const backend = await initBackend({});
@@ -99,6 +112,24 @@ async function main(argv: string[]): Promise<void> {
   } else if (suite === 'pong') {
     const pong = await runPongSuite(pongOptions, log);
     [report, tables] = [pong, pongTables(pong)];
+  } else if (suite === 'pong-learn') {
+    const seed = Number(values.seed);
+    if (!/^\d+$/.test(values.seed)) throw new Error(`--seed must be a non-negative integer, got "${values.seed}"; ${USAGE}`);
+    const pongLearn =
+      values['from-csv'] !== undefined
+        ? pongLearnFromCsv(values['from-csv'])
+        : await runPongLearnSuite(
+            {
+              env: values.env ?? PONG_LEARN_ENV,
+              seed,
+              maxSeconds: positive('max-seconds', values['max-seconds'] ?? String(PONG_LEARN_SECONDS)),
+              preset: values.preset ?? null,
+              logdir: values.logdir ?? null,
+              checkpoint: values.checkpoint ?? null,
+            },
+            log,
+          );
+    [report, tables] = [pongLearn, pongLearnTables(pongLearn)];
   } else if (suite === 'continuous') {
     const modes = values.modes === undefined ? null : parseModes(values.modes, MODES);
     const policyStd = values['policy-std'];
@@ -119,7 +150,7 @@ async function main(argv: string[]): Promise<void> {
   } else if (suite === 'multihost') {
     const modes = parseModes(values.modes ?? MULTIHOST_MODES, ['data', 'grad']);
     const agentCounts = values.agents.split(',').map((n) => positive('agents', n.trim(), true));
-    const multihost = await runMultihostSuite({ env: values.env, modes, agentCounts, warmupSeconds: pongOptions.warmupSeconds, windowSeconds: pongOptions.windowSeconds }, log);
+    const multihost = await runMultihostSuite({ env: values.env ?? MULTIHOST_ENV, modes, agentCounts, warmupSeconds: pongOptions.warmupSeconds, windowSeconds: pongOptions.windowSeconds }, log);
     [report, tables] = [multihost, multihostTables(multihost)];
   } else {
     const logging = await runLoggingSuite({ pairs: positive('pairs', values.pairs, true), steps: positive('steps', values.steps, true) }, log);
