@@ -1,0 +1,72 @@
+/**
+ * Rollouts of a recurrent policy (policy lstm): each is `steps` consecutive steps of S env copies,
+ * time-major (row t * S + i is copy i's step t, the forward-view collector's order), with the LSTM
+ * state every copy started it from, so that the loss replays the steps through the LSTM as the
+ * agent took them (truncated backpropagation through time over the rollout).
+ */
+import type { TransitionArrays } from './transition-batch.js';
+import { describeValue } from './transition-batch.js';
+
+/** How a recurrent rollout's rows are laid out, and where its LSTM started. */
+export interface SequenceLayout {
+  /** Consecutive steps per env copy (nSteps). */
+  steps: number;
+  /** `[S, 2 cells]`: each copy's LSTM state (h, then c) before its first step. */
+  initialState: Float32Array;
+}
+
+/**
+ * Why `t`'s sequence layout does not fit `rows` rows of a network whose LSTM state is
+ * `stateWidth` numbers per copy (0 for a feed-forward net, which takes no layout), or null.
+ */
+export function sequencesProblem(t: Pick<TransitionArrays, 'sequences' | 'episodeStarts'>, rows: number, stateWidth: number): string | null {
+  const s = t.sequences as Partial<SequenceLayout> | undefined;
+  if (stateWidth === 0) return s === undefined ? null : 'transitions: sequences given to a feed-forward network';
+  if (typeof s !== 'object' || s === null) return `transitions: a recurrent network needs sequences {steps, initialState}, got ${describeValue(s)}`;
+  if (!Number.isInteger(s.steps) || s.steps! < 1 || rows % s.steps! !== 0) return `transitions: sequences.steps ${describeValue(s.steps)} does not divide ${rows} rows`;
+  const length = (rows / s.steps!) * stateWidth;
+  if (!(s.initialState instanceof Float32Array) || s.initialState.length !== length) {
+    return `transitions: sequences.initialState is ${describeValue(s.initialState)}, expected a Float32Array of ${length}`;
+  }
+  if (!s.initialState.every(Number.isFinite)) return 'transitions: sequences.initialState holds a non-finite value';
+  return t.episodeStarts === undefined ? 'transitions: a recurrent network needs episodeStarts' : null;
+}
+
+/**
+ * Rollouts of the same `steps` as one, time-major over all their env copies: step t of every
+ * part's copies, part after part, then step t + 1; the initial states side by side.
+ * @throws Error when the parts' steps differ or a part lacks its layout or episode starts.
+ */
+export function interleaveSequences(parts: readonly TransitionArrays[]): TransitionArrays {
+  const steps = parts[0].sequences?.steps;
+  if (steps === undefined || parts.some((p) => p.sequences?.steps !== steps || p.episodeStarts === undefined)) {
+    throw new Error('interleaveSequences: every part needs sequences of the same steps and episodeStarts');
+  }
+  const size = parts.reduce((n, p) => n + p.size, 0);
+  const { obsSize } = parts[0];
+  const actionSize = parts[0].actions.length / parts[0].size;
+  const obs = parts[0].obs instanceof Uint8Array ? new Uint8Array(size * obsSize) : new Float32Array(size * obsSize);
+  const actions = parts[0].actions instanceof Float32Array ? new Float32Array(size * actionSize) : new Int32Array(size);
+  const valueTargets = new Float32Array(size);
+  const episodeStarts = new Uint8Array(size);
+  let row = 0;
+  for (let t = 0; t < steps; t++) {
+    for (const p of parts) {
+      const copies = p.size / steps;
+      const [from, to] = [t * copies, (t + 1) * copies];
+      obs.set(p.obs.subarray(from * obsSize, to * obsSize), row * obsSize);
+      actions.set(p.actions.subarray(from * actionSize, to * actionSize), row * actionSize);
+      valueTargets.set(p.valueTargets.subarray(from, to), row);
+      episodeStarts.set(p.episodeStarts!.subarray(from, to), row);
+      row += copies;
+    }
+  }
+  const stateLength = parts.reduce((n, p) => n + p.sequences!.initialState.length, 0);
+  const initialState = new Float32Array(stateLength);
+  let offset = 0;
+  for (const p of parts) {
+    initialState.set(p.sequences!.initialState, offset);
+    offset += p.sequences!.initialState.length;
+  }
+  return { size, obsSize, obs, actions, valueTargets, episodeStarts, sequences: { steps, initialState } };
+}
