@@ -30,6 +30,8 @@ const INVALID: Record<keyof TrainConfig, unknown> = {
   entCoef: -0.01,
   valueCoef: -1,
   nSteps: null,
+  returns: 'backward-view',
+  gaeLambda: 1.5,
   maxGradNorm: Infinity,
   microBatch: '32',
   batchSize: -128,
@@ -156,4 +158,14 @@ test('boolean keys take true or false, from flags too', () => {
   assert.equal(resolveConfig({ normalizeObs: true }).normalizeObs, true);
   assert.equal(CONFIG_FIELDS.normalizeReward.kind.parse!('false'), false);
   assert.throws(() => CONFIG_FIELDS.normalizeObs.kind.parse!('yes'), { message: '"yes" is not true or false.' });
+});
+
+test('gaeLambda below 1 needs forward-view returns', () => {
+  assert.throws(() => resolveConfig({ gaeLambda: 0.95 }), {
+    name: 'ConfigError',
+    message: 'gaeLambda 0.95 needs returns forward-view; first-last n-step windows have no lambda (leave gaeLambda at 1)',
+  });
+  const config = resolveConfig({ returns: 'forward-view', gaeLambda: 0.95, nSteps: 5 });
+  assert.deepEqual([config.returns, config.gaeLambda, config.nSteps], ['forward-view', 0.95, 5]);
+  assert.equal(resolveConfig().returns, 'first-last', "the reference's returns by default");
 });
