@@ -7,7 +7,7 @@ import { ExperienceSource } from './experience-source.js';
 import type { TrainConfig } from './config.js';
 import { modeNamed } from './modes/index.js';
 import { adoptPublishedStats, publishedStatsSize } from './normalization.js';
-import type { EpisodeRecord } from './n-step.js';
+import type { EpisodeRecord } from './collector.js';
 
 /** What an agent starts from (structured-cloneable: it crosses to the agent's thread). */
 export interface AgentInit {
@@ -70,7 +70,7 @@ export function reportProblem(body: unknown): string | null {
 }
 
 /**
- * One A3C agent (DESIGN.md): its own network copy, its vector env and n-step collector, and the
+ * One A3C agent (DESIGN.md): its own network copy, its vector env and collector, and the
  * mode's agent half. Each `step` picks up newer parameters if there are any, collects one rollout,
  * lets the mode turn it into work and sends it with its provenance. Transports drive it: in a
  * worker thread, or in the trainer's thread for synchronous A2C.
@@ -94,7 +94,8 @@ export function createAgent(init: AgentInit, link: AgentLink, description: strin
       normalizer = new VecNormalize(inner, { obs: config.normalizeObs, reward: config.normalizeReward, gamma: config.gamma });
     }
     adopt();
-    experience = new ExperienceSource(normalizer ?? inner, net, { gamma: config.gamma, nSteps: config.nSteps, seed: init.seed, noiseHoldSteps: config.noiseHoldSteps });
+    const { gamma, nSteps, returns, gaeLambda, noiseHoldSteps } = config;
+    experience = new ExperienceSource(normalizer ?? inner, net, { gamma, nSteps, returns, gaeLambda, seed: init.seed, noiseHoldSteps });
   } catch (err) {
     inner.close();
     net.dispose();

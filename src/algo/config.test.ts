@@ -45,6 +45,8 @@ const INVALID: Record<keyof TrainConfig, unknown> = {
   entCoef: -0.01,
   valueCoef: -1,
   nSteps: null,
+  returns: 'backward-view',
+  gaeLambda: 1.5,
   maxGradNorm: Infinity,
   microBatch: '32',
   batchSize: -128,
@@ -233,7 +235,7 @@ test("lapan undoes Pong's tuning; paper and baselines-a2c are the published setu
 
 test('a preset lies over the env and mode defaults and under the file and flags', () => {
   const pong = { env: 'PongNoFrameskip-v4', preset: 'lapan' } as const;
-  assert.equal(resolveConfig(pong).lr, 1e-3, "over the env's lr 7e-4");
+  assert.equal(resolveConfig(pong).lr, 1e-3, "over the env's lr 5e-4");
   assert.equal(resolveConfig(pong, { lr: 0.02 }).lr, 0.02, 'under a flag');
   assert.equal(resolveConfig({ ...pong, nSteps: 6 }, { lr: undefined }).nSteps, 6, 'under the file');
   const hogwild = resolveConfig({ preset: 'lapan', mode: 'hogwild', optimizer: 'rmsprop' });
@@ -253,4 +255,14 @@ test('an unknown preset is refused in one line naming the known ones, from files
   const r = a3c('train', '--preset', 'nature');
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /option '--preset <name>' argument 'nature' is invalid\. Allowed choices are lapan, paper, baselines-a2c\./);
+});
+
+test('gaeLambda below 1 needs forward-view returns', () => {
+  assert.throws(() => resolveConfig({ gaeLambda: 0.95 }), {
+    name: 'ConfigError',
+    message: 'gaeLambda 0.95 needs returns forward-view; first-last n-step windows have no lambda (leave gaeLambda at 1)',
+  });
+  const config = resolveConfig({ returns: 'forward-view', gaeLambda: 0.95, nSteps: 5 });
+  assert.deepEqual([config.returns, config.gaeLambda, config.nSteps], ['forward-view', 0.95, 5]);
+  assert.equal(resolveConfig().returns, 'first-last', "the reference's returns by default");
 });

@@ -21,6 +21,12 @@ export const LR_SCHEDULES = ['constant', 'linear'] as const;
 /** Named sets of hyper-parameters from a published setup (PRESETS). */
 export const PRESET_NAMES = ['lapan', 'paper', 'baselines-a2c'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
+/**
+ * How value targets are computed: ptan's first-last n-step windows (n-step.ts), or the A3C
+ * paper's forward-view t_max rollouts with SB3's GAE(lambda) (forward-view.ts).
+ */
+export const RETURNS = ['first-last', 'forward-view'] as const;
+export type ReturnsName = (typeof RETURNS)[number];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -167,8 +173,22 @@ export const CONFIG_FIELDS = {
   entCoef: field<number>({ default: 0.01, kind: nonNegativeNumber, arg: '<x>', help: 'entropy bonus' }),
   /** Weight of the value loss, mean((target - V)^2); the reference adds it unweighted. */
   valueCoef: field<number>({ default: 1, kind: nonNegativeNumber, arg: '<x>', help: 'value loss weight' }),
-  /** n of the n-step first-last returns (reference REWARD_STEPS). */
-  nSteps: field<number>({ default: 4, kind: positiveInteger, arg: '<n>', help: 'n-step return length' }),
+  /**
+   * first-last: n of the n-step returns (reference REWARD_STEPS); forward-view: the rollout length
+   * t_max per env copy (Mnih et al. 2016, Algorithm S3; SB3's n_steps).
+   */
+  nSteps: field<number>({ default: 4, kind: positiveInteger, arg: '<n>', help: 'n-step return length (forward-view: rollout length t_max per env copy)' }),
+  /**
+   * first-last: ptan's n-step windows, one per step (the reference's); forward-view: rollouts of
+   * nSteps steps per env copy, each step's target its return to the rollout's end bootstrapped
+   * with V (Mnih et al. 2016, Algorithm S3), or GAE with gaeLambda < 1.
+   */
+  returns: field<ReturnsName>({ default: 'first-last', kind: oneOf(RETURNS), arg: '<kind>', help: 'first-last: n-step windows; forward-view: t_max rollouts of --n-steps with forward-view returns (GAE with --gae-lambda)' }),
+  /**
+   * forward-view: lambda of GAE, value targets A_t + V(s_t) as SB3's RolloutBuffer computes them;
+   * 1 gives the paper's forward-view returns (SB3 A2C's gae_lambda 1).
+   */
+  gaeLambda: field<number>({ default: 1, kind: unitInterval, arg: '<x>', help: 'forward-view: GAE lambda (1: plain forward-view returns)' }),
   /** Global gradient norm bound (reference CLIP_GRAD). */
   maxGradNorm: field<number>({ default: 0.1, kind: positiveNumber, arg: '<x>', help: 'gradient clipping by global norm' }),
   /** data mode: transitions per agent message (reference MICRO_BATCH). */
@@ -475,6 +495,7 @@ export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
     config.lrSchedule = 'constant';
   }
   check(config.saveEvery === null || config.checkpoint !== null, 'saveEvery needs a checkpoint folder to save to');
+  check(config.gaeLambda === 1 || config.returns === 'forward-view', `gaeLambda ${config.gaeLambda} needs returns forward-view; first-last n-step windows have no lambda (leave gaeLambda at 1)`);
   if (config.transport === null) {
     check(config.workers > 0, 'workers must be at least 1 without a transport (agents run as threads of this process)');
   } else {

@@ -1,13 +1,21 @@
 import type { VectorEnv } from '../envs/core.js';
 import { Rng } from '../utils/rng.js';
 import type { ActorCriticNet } from '../nn/networks.js';
-import { NStepCollector, type EpisodeRecord } from './n-step.js';
+import type { Collector, EpisodeRecord } from './collector.js';
+import type { ReturnsName } from './config.js';
+import { ForwardViewCollector } from './forward-view.js';
+import { NStepCollector } from './n-step.js';
 import { actionLayoutOf, NetPolicy } from './policy.js';
 import { TransitionBatch, type TransitionArrays } from './transition-batch.js';
 
 export interface ExperienceSourceOptions {
   gamma: number;
+  /** first-last: n of the n-step windows; forward-view: the rollout length t_max per env copy. */
   nSteps: number;
+  /** The collector: first-last n-step windows (NStepCollector) or forward-view rollouts (ForwardViewCollector). */
+  returns: ReturnsName;
+  /** forward-view: GAE's lambda (1: plain forward-view returns). */
+  gaeLambda: number;
   seed: number;
   /** Steps each draw of the policy's sampling noise is held for (NetPolicy). */
   noiseHoldSteps: number;
@@ -15,12 +23,14 @@ export interface ExperienceSourceOptions {
 
 /**
  * An agent's experience (ptan's experience source): its vector env, acting with its network copy
- * through the n-step collector, handed out in rollouts of a fixed number of transitions. Every
- * mode collects through this class (agent-loop.ts); modes differ only in what is done with them.
+ * through the collector `returns` names, handed out in rollouts of a fixed number of transitions
+ * (which need not line up with forward-view rollouts: a rollout may hold the end of one and the
+ * start of the next). Every mode collects through this class (agent-loop.ts); modes differ only
+ * in what is done with them.
  */
 export class ExperienceSource {
   readonly obsShape: readonly number[];
-  private readonly collector: NStepCollector;
+  private readonly collector: Collector;
   private readonly buffer: TransitionBatch;
   private reportedSteps = 0;
 
@@ -38,8 +48,10 @@ export class ExperienceSource {
     if (!fits) throw new Error(`the network acts in ${layout.kind === 'box' ? `Box actions of ${layout.size}` : `Discrete(${layout.n})`}; the env's action space is ${actionSpace}`);
     const rng = new Rng(options.seed);
     const policy = new NetPolicy(net, space.shape, rng, false, options.noiseHoldSteps);
-    this.collector = new NStepCollector(env, policy, options.gamma, options.nSteps, rng.fork() % 2 ** 31);
-    this.buffer = new TransitionBatch(space.size, space.dtype, layout);
+    const collectorSeed = rng.fork() % 2 ** 31;
+    const forwardView = options.returns === 'forward-view';
+    this.collector = forwardView ? new ForwardViewCollector(env, policy, options, collectorSeed) : new NStepCollector(env, policy, options.gamma, options.nSteps, collectorSeed);
+    this.buffer = new TransitionBatch(space.size, space.dtype, layout, { episodeStarts: forwardView });
   }
 
   /** Steps the envs until `count` transitions are ready and returns exactly that many. */

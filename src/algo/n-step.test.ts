@@ -1,50 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Box, Discrete } from '../envs/spaces.js';
-import { EnvProcessDiedError, type Obs, type ResetOptions, type VectorEnv, type VectorStepResult } from '../envs/core.js';
+import type { Obs, VectorEnv, VectorStepResult } from '../envs/core.js';
 import { makeVectorEnv } from '../envs/registry.js';
-import { NStepCollector, type ActingPolicy } from './n-step.js';
+import { boxActionEnv, CountingEnv, DyingEnv } from '../../test/support/counting-env.js';
+import type { ActingPolicy } from './collector.js';
+import { NStepCollector } from './n-step.js';
 import { TransitionBatch } from './transition-batch.js';
-
-/**
- * One env copy whose observation is the step index t and whose reward for the step taken at t is
- * t + 1; the episode ends after `length` steps, terminated or truncated, reported in `info.episode`
- * as a monitored env does.
- */
-class CountingEnv implements VectorEnv {
-  readonly numEnvs = 1;
-  readonly singleObservationSpace = new Box(-Infinity, Infinity, [1]);
-  readonly singleActionSpace = new Discrete(2);
-  private t = 0;
-
-  constructor(
-    private readonly length: number,
-    private readonly ending: 'terminated' | 'truncated',
-  ) {}
-
-  reset(_options?: ResetOptions) {
-    this.t = 0;
-    return { obs: Float32Array.of(0), infos: [{}] };
-  }
-
-  step(): VectorStepResult {
-    const reward = this.t + 1;
-    this.t++;
-    const ended = this.t === this.length;
-    const finalObs = ended ? Float32Array.of(this.t) : null;
-    if (ended) this.t = 0;
-    return {
-      obs: Float32Array.of(this.t),
-      rewards: Float64Array.of(reward),
-      terminated: Uint8Array.of(ended && this.ending === 'terminated' ? 1 : 0),
-      truncated: Uint8Array.of(ended && this.ending === 'truncated' ? 1 : 0),
-      finalObs: [finalObs],
-      infos: [ended ? { episode: { r: (this.length * (this.length + 1)) / 2, l: this.length } } : {}],
-    };
-  }
-
-  close(): void {}
-}
 
 /** V(s) = 10 + s, action always 0. */
 const policy: ActingPolicy = {
@@ -132,26 +93,6 @@ test('reported episodes are the whole ones in info.episode, not the training epi
   assert.deepEqual(Array.from(t.valueTargets.slice(0, 2)), [1 + 0.5 * 2, 2]);
 });
 
-/** A CountingEnv whose process "dies" on one step and can be restarted. */
-class DyingEnv extends CountingEnv {
-  steps = 0;
-  restarts = 0;
-
-  constructor(private readonly dieAtStep: number) {
-    super(100, 'terminated');
-  }
-
-  override step(): VectorStepResult {
-    if (++this.steps === this.dieAtStep) throw new EnvProcessDiedError('env server died');
-    return super.step();
-  }
-
-  restart() {
-    this.restarts++;
-    return this.reset();
-  }
-}
-
 test('an env whose process died is restarted and the unfinished windows are dropped', () => {
   const env = new DyingEnv(4);
   const collector = new NStepCollector(env, policy, GAMMA, N_STEPS);
@@ -178,17 +119,7 @@ test('other env errors are not swallowed', () => {
 
 test('Box actions: the env steps with the sample clipped into its bounds, the transition keeps the sample', () => {
   const received: number[][] = [];
-  const env: VectorEnv = {
-    numEnvs: 2,
-    singleObservationSpace: new Box(-Infinity, Infinity, [1]),
-    singleActionSpace: new Box([-1, 0], [1, 2], [2]),
-    reset: () => ({ obs: Float32Array.of(0, 1), infos: [{}, {}] }),
-    step(actions) {
-      received.push(Array.from(actions));
-      return { obs: Float32Array.of(0, 1), rewards: Float64Array.of(1, 1), terminated: Uint8Array.of(1, 1), truncated: Uint8Array.of(0, 0), finalObs: [Float32Array.of(0), Float32Array.of(1)], infos: [{}, {}] };
-    },
-    close() {},
-  };
+  const env = boxActionEnv(received);
   const samples = Float32Array.of(-3, 0.5, 0.25, 9);
   const gaussian: ActingPolicy = { act: (_obs, count) => ({ actions: samples, values: new Float32Array(count) }), values: (_obs, count) => new Float32Array(count) };
   const collector = new NStepCollector(env, gaussian, GAMMA, N_STEPS);

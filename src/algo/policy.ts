@@ -4,7 +4,7 @@ import type { Box, Discrete } from '../envs/spaces.js';
 import type { Rng } from '../utils/rng.js';
 import { isGaussianOutput, type ActorCriticNet, type NetSpec } from '../nn/networks.js';
 import type { TrainConfig } from './config.js';
-import type { ActingPolicy, PolicyStep } from './n-step.js';
+import type { ActingPolicy, PolicyStep } from './collector.js';
 import type { ActionLayout } from './transition-batch.js';
 
 /** A batch of observations `[count, ...obsShape]` as the float32 tensor networks take. */

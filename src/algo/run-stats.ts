@@ -1,4 +1,4 @@
-import type { EpisodeRecord } from './n-step.js';
+import type { EpisodeRecord } from './collector.js';
 
 /** Window of Gymnasium's / SB3's "mean reward over the last 100 episodes". */
 export const REWARD_WINDOW = 100;

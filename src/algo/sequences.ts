@@ -4,16 +4,7 @@
  * state every copy started it from, so that the loss replays the steps through the LSTM as the
  * agent took them (truncated backpropagation through time over the rollout).
  */
-import type { TransitionArrays } from './transition-batch.js';
-import { describeValue } from './transition-batch.js';
-
-/** How a recurrent rollout's rows are laid out, and where its LSTM started. */
-export interface SequenceLayout {
-  /** Consecutive steps per env copy (nSteps). */
-  steps: number;
-  /** `[S, 2 cells]`: each copy's LSTM state (h, then c) before its first step. */
-  initialState: Float32Array;
-}
+import { describeValue, type SequenceLayout, type TransitionArrays } from './transition-batch.js';
 
 /**
  * Why `t`'s sequence layout does not fit `rows` rows of a network whose LSTM state is

@@ -2,7 +2,7 @@ import type { NetSpec } from '../nn/networks.js';
 import type { TrainConfig } from './config.js';
 import type { Learner, UpdateStats } from './learner.js';
 import type { Normalizer } from './normalization.js';
-import type { EpisodeRecord } from './n-step.js';
+import type { EpisodeRecord } from './collector.js';
 import type { RunStats } from './run-stats.js';
 
 /** Hooks that extend the training loop without editing it (SB3's callbacks). */

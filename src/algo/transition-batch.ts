@@ -9,10 +9,11 @@ export type ObsDtype = 'float32' | 'uint8';
 export type ActionLayout = { kind: 'discrete'; n: number } | { kind: 'box'; size: number };
 
 /**
- * First-last n-step transitions ready for the actor-critic loss, in flat typed arrays that can be
- * transferred between threads: `obs` is `[size, obsSize]`, `actions` `[size]` (Int32Array,
- * discrete) or `[size, actDim]` (Float32Array, Box), `valueTargets` the n-step return already
- * bootstrapped with gamma^k V(s_k) (Lapan's `vals_ref`).
+ * Transitions ready for the actor-critic loss, in flat typed arrays that can be transferred
+ * between threads: `obs` is `[size, obsSize]`, `actions` `[size]` (Int32Array, discrete) or
+ * `[size, actDim]` (Float32Array, Box), `valueTargets` `[size]` the returns already bootstrapped
+ * with V: first-last n-step returns (Lapan's `vals_ref`), or forward-view returns / GAE advantages
+ * plus V(s_t) (forward-view.ts).
  */
 export interface TransitionArrays {
   size: number;
@@ -20,7 +21,32 @@ export interface TransitionArrays {
   obs: Obs;
   actions: Int32Array | Float32Array;
   valueTargets: Float32Array;
+  /**
+   * `[size]`: 1 where the row's observation is the first of an episode (after a reset), else 0
+   * (SB3's `episode_starts`). Forward-view rollouts carry it, time-major, for recurrent
+   * policies; first-last windows have no order and leave it out.
+   */
+  episodeStarts?: Uint8Array;
+  /** A recurrent policy's rollouts: their layout and the LSTM states they start from (sequences.ts). */
+  sequences?: SequenceLayout;
 }
+
+/** How a recurrent rollout's rows are laid out (sequences.ts), and where its LSTM started. */
+export interface SequenceLayout {
+  /** Consecutive steps per env copy (nSteps): rows are time-major, row t * S + i copy i's step t. */
+  steps: number;
+  /** `[S, 2 cells]`: each copy's LSTM state (h, then c) before its first step. */
+  initialState: Float32Array;
+}
+
+export interface TransitionBatchOptions {
+  /** Hold an episode-start flag per row (TransitionArrays.episodeStarts); default false. */
+  readonly episodeStarts?: boolean;
+  /** Rows allocated at first; the buffer doubles when full. Default DEFAULT_INITIAL_CAPACITY. */
+  readonly initialCapacity?: number;
+}
+
+const DEFAULT_INITIAL_CAPACITY = 64;
 
 /** Numbers per action row: 1 for a discrete index, the Box's size otherwise. */
 export function actionSizeOf(layout: ActionLayout): number {
@@ -34,6 +60,8 @@ export class TransitionBatch {
   private obs: Obs;
   private actions: Int32Array | Float32Array;
   private valueTargets: Float32Array;
+  /** Episode-start flags, or null where the batch holds none. */
+  private episodeStarts: Uint8Array | null;
   /** Numbers per action row. */
   private readonly actionSize: number;
 
@@ -41,13 +69,14 @@ export class TransitionBatch {
     readonly obsSize: number,
     readonly dtype: ObsDtype,
     readonly actionLayout: ActionLayout,
-    initialCapacity = 64,
+    { episodeStarts = false, initialCapacity = DEFAULT_INITIAL_CAPACITY }: TransitionBatchOptions = {},
   ) {
     this.capacity = initialCapacity;
     this.actionSize = actionSizeOf(actionLayout);
     this.obs = this.allocObs(initialCapacity);
     this.actions = this.allocActions(initialCapacity);
     this.valueTargets = new Float32Array(initialCapacity);
+    this.episodeStarts = episodeStarts ? new Uint8Array(initialCapacity) : null;
   }
 
   private allocObs(rows: number): Obs {
@@ -58,13 +87,22 @@ export class TransitionBatch {
     return this.actionLayout.kind === 'discrete' ? new Int32Array(rows) : new Float32Array(rows * this.actionSize);
   }
 
-  /** `action`: the index of a discrete action, or the `actDim` numbers of a Box action. */
-  push(obs: Obs, action: number | ArrayLike<number>, valueTarget: number): void {
+  /**
+   * `action`: the index of a discrete action, or the `actDim` numbers of a Box action;
+   * `episodeStart`: whether `obs` is the first of an episode, given exactly when the batch holds
+   * episode starts.
+   * @throws Error when `episodeStart` is given to a batch without episode starts, or missing from one with them.
+   */
+  push(obs: Obs, action: number | ArrayLike<number>, valueTarget: number, episodeStart?: boolean): void {
+    if ((episodeStart === undefined) !== (this.episodeStarts === null)) {
+      throw new Error(`TransitionBatch.push: the batch holds ${this.episodeStarts === null ? 'no episode starts; push none' : 'episode starts; push one per row'}`);
+    }
     if (this.size === this.capacity) this.grow();
     this.obs.set(obs, this.size * this.obsSize);
     if (typeof action === 'number') this.actions[this.size] = action;
     else this.actions.set(action, this.size * this.actionSize);
     this.valueTargets[this.size] = valueTarget;
+    if (this.episodeStarts !== null) this.episodeStarts[this.size] = episodeStart ? 1 : 0;
     this.size++;
   }
 
@@ -79,6 +117,11 @@ export class TransitionBatch {
     const valueTargets = new Float32Array(this.capacity);
     valueTargets.set(this.valueTargets);
     this.valueTargets = valueTargets;
+    if (this.episodeStarts !== null) {
+      const episodeStarts = new Uint8Array(this.capacity);
+      episodeStarts.set(this.episodeStarts);
+      this.episodeStarts = episodeStarts;
+    }
   }
 
   /** Removes the first `count` rows and returns them as fresh (transferable) arrays. */
@@ -96,6 +139,10 @@ export class TransitionBatch {
     this.obs.copyWithin(0, count * o, this.size * o);
     this.actions.copyWithin(0, count * a, this.size * a);
     this.valueTargets.copyWithin(0, count, this.size);
+    if (this.episodeStarts !== null) {
+      taken.episodeStarts = this.episodeStarts.slice(0, count);
+      this.episodeStarts.copyWithin(0, count, this.size);
+    }
     this.size -= count;
     return taken;
   }
@@ -109,8 +156,9 @@ export function describeValue(v: unknown): string {
 }
 
 /**
- * Why `work` is not `rows` transitions with observations of `obsSize` values (float32 or uint8)
- * and actions as `actions` lays them out (indices in [0, n), or finite Box samples), or null when it is.
+ * Why `work` is not `rows` transitions with observations of `obsSize` values (float32 or uint8),
+ * actions as `actions` lays them out (indices in [0, n), or finite Box samples) and, where it has
+ * them, `rows` episode-start flags of 0 or 1, or null when it is.
  */
 export function transitionsProblem(work: unknown, rows: number, obsSize: number, actions: ActionLayout): string | null {
   if (typeof work !== 'object' || work === null) return `transitions: expected an object, got ${describeValue(work)}`;
@@ -121,6 +169,11 @@ export function transitionsProblem(work: unknown, rows: number, obsSize: number,
     return `transitions: obs is ${describeValue(t.obs)}, expected a Float32Array or Uint8Array of ${rows * obsSize}`;
   }
   if (!(t.valueTargets instanceof Float32Array) || t.valueTargets.length !== rows) return `transitions: valueTargets is ${describeValue(t.valueTargets)}, expected a Float32Array of ${rows}`;
+  if (t.episodeStarts !== undefined) {
+    if (!(t.episodeStarts instanceof Uint8Array) || t.episodeStarts.length !== rows) return `transitions: episodeStarts is ${describeValue(t.episodeStarts)}, expected a Uint8Array of ${rows}`;
+    const bad = t.episodeStarts.findIndex((s) => s > 1);
+    if (bad >= 0) return `transitions: episodeStarts ${t.episodeStarts[bad]} in row ${bad} is not 0 or 1`;
+  }
   if (actions.kind === 'box') {
     const length = rows * actions.size;
     if (!(t.actions instanceof Float32Array) || t.actions.length !== length) return `transitions: actions is ${describeValue(t.actions)}, expected a Float32Array of ${length} (${rows} x ${actions.size})`;
@@ -132,7 +185,10 @@ export function transitionsProblem(work: unknown, rows: number, obsSize: number,
   return bad < 0 ? null : `transitions: action ${t.actions[bad]} in row ${bad} is outside [0, ${actions.n})`;
 }
 
-/** Concatenates batches of one obs size and dtype. */
+/**
+ * Concatenates batches of one obs size and dtype; the result has episode starts when every part
+ * has them.
+ */
 export function concatTransitions(parts: TransitionArrays[]): TransitionArrays {
   if (parts.length === 1) return parts[0];
   const size = parts.reduce((s, p) => s + p.size, 0);
@@ -141,12 +197,14 @@ export function concatTransitions(parts: TransitionArrays[]): TransitionArrays {
   const actionSize = parts[0].actions.length / parts[0].size;
   const actions = parts[0].actions instanceof Float32Array ? new Float32Array(size * actionSize) : new Int32Array(size);
   const valueTargets = new Float32Array(size);
+  const episodeStarts = parts.every((p) => p.episodeStarts !== undefined) ? new Uint8Array(size) : undefined;
   let row = 0;
   for (const p of parts) {
     obs.set(p.obs, row * obsSize);
     actions.set(p.actions, row * actionSize);
     valueTargets.set(p.valueTargets, row);
+    episodeStarts?.set(p.episodeStarts!, row);
     row += p.size;
   }
-  return { size, obsSize, obs, actions, valueTargets };
+  return { size, obsSize, obs, actions, valueTargets, ...(episodeStarts && { episodeStarts }) };
 }
