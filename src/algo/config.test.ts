@@ -129,7 +129,7 @@ test('layers merge as defaults < env defaults < file < flags; undefined values a
   assert.equal(config.gamma, 0.9);
   assert.equal(config.maxQueuedPerWorker, 3);
   assert.equal(config.stopReward, 18);
-  assert.equal(config.adamEps, REFERENCE_DEFAULTS.adamEps);
+  assert.equal(config.adamEps, 1e-5, "Pong's Adam eps");
 });
 
 test('unknown keys are rejected, naming the known ones', () => {
