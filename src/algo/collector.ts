@@ -19,8 +19,8 @@ export interface ActingPolicy {
   act(obs: Obs, count: number, episodeStarts?: ArrayLike<number>): PolicyStep;
   /** V of `count` observations of env copies `copies` (default: copy k for row k). */
   values(obs: Obs, count: number, copies?: readonly number[]): Float32Array;
-  /** The LSTM state `[numEnvs, 2 cells]` the next `act` starts from; null for a feed-forward policy. */
-  recurrentState?(): Float32Array | null;
+  /** The LSTM state `[count, 2 cells]` the next `act` on `count` copies starts from; null for a feed-forward policy. */
+  recurrentState?(count: number): Float32Array | null;
 }
 
 /** A whole episode as the env reported it in `info.episode` (raw return, length in steps). */

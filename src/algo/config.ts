@@ -302,6 +302,8 @@ const CONTINUOUS: Readonly<Partial<TrainConfig>> = Object.freeze({
  */
 export const ENV_DEFAULTS: Readonly<Record<string, Partial<TrainConfig>>> = Object.freeze({
   'CartPole-v1': { workers: 2, envsPerWorker: 8, lr: 0.003, maxGradNorm: 0.5, nSteps: 8, entCoef: 0.01 },
+  // The same cart and pole with its velocities hidden (rl-baselines3-zoo's CartPoleNoVel-v1).
+  'CartPoleNoVel-v1': { workers: 2, envsPerWorker: 8, lr: 0.003, maxGradNorm: 0.5, nSteps: 8, entCoef: 0.01 },
   // Two queued messages per agent keep both cores busy while the learner trains: +9% env steps/s
   // in data mode on this 2-core machine (878 -> 958, 55 s runs). The A3C paper's network, 4x
   // cheaper than the reference's (1,550 env steps/s here against ~1,000), with Adam at eps 1e-5,
@@ -459,6 +461,33 @@ function check(condition: boolean, message: string): void {
 }
 
 /**
+ * policy lstm trains on whole forward-view rollouts, each nSteps consecutive steps of an agent's
+ * envsPerWorker copies (a2c: of all workers x envsPerWorker copies): returns and the mode's
+ * rollout sizes follow from them, over the env's and the mode's defaults; values the user gave
+ * (`given`) must fit.
+ */
+function fitRecurrentRollouts(config: TrainConfig, given: Partial<TrainConfig>): void {
+  check(given.returns !== 'first-last', 'policy lstm replays rollouts in step order, which first-last n-step windows do not keep: leave returns unset or forward-view');
+  config.returns = 'forward-view';
+  const rollout = config.envsPerWorker * config.nSteps;
+  const fit = (key: 'batchSize' | 'microBatch' | 'gradBatch', value: number, what: string) => {
+    const wanted = given[key];
+    check(wanted === undefined || wanted === value, `policy lstm trains on whole rollouts: ${key} must be ${what} = ${value}, got ${wanted} (leave it unset)`);
+    config[key] = value;
+  };
+  if (config.mode === 'a2c') {
+    fit('batchSize', config.workers * rollout, 'workers x envsPerWorker x nSteps');
+  } else if (config.mode === 'data') {
+    fit('microBatch', rollout, 'envsPerWorker x nSteps');
+    const batches = given.batchSize === undefined ? 1 : given.batchSize / rollout;
+    check(Number.isInteger(batches), `policy lstm trains on whole rollouts: batchSize must be a multiple of envsPerWorker x nSteps = ${rollout}, got ${given.batchSize}`);
+    config.batchSize = batches * rollout;
+  } else {
+    fit('gradBatch', rollout, 'envsPerWorker x nSteps');
+  }
+}
+
+/**
  * Merges defaults < env defaults < mode defaults < env-and-mode defaults < preset < file < flags,
  * then validates; the layers given are the file's and the flags' (or a saved config's), in order.
  * A linear lrSchedule from a mode default or a preset becomes constant where maxSteps is not set.
@@ -494,6 +523,7 @@ export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
     );
     config.lrSchedule = 'constant';
   }
+  if (config.policy === 'lstm') fitRecurrentRollouts(config, merged);
   check(config.saveEvery === null || config.checkpoint !== null, 'saveEvery needs a checkpoint folder to save to');
   check(config.gaeLambda === 1 || config.returns === 'forward-view', `gaeLambda ${config.gaeLambda} needs returns forward-view; first-last n-step windows have no lambda (leave gaeLambda at 1)`);
   if (config.transport === null) {

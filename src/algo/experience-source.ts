@@ -38,7 +38,7 @@ export class ExperienceSource {
   constructor(
     readonly env: VectorEnv,
     readonly net: ActorCriticNet,
-    options: ExperienceSourceOptions,
+    private readonly options: ExperienceSourceOptions,
   ) {
     const space = env.singleObservationSpace;
     this.obsShape = space.shape;
@@ -54,10 +54,21 @@ export class ExperienceSource {
     this.buffer = new TransitionBatch(space.size, space.dtype, layout, { episodeStarts: forwardView });
   }
 
-  /** Steps the envs until `count` transitions are ready and returns exactly that many. */
+  /**
+   * Steps the envs until `count` transitions are ready and returns exactly that many. For a
+   * recurrent network each call returns one forward-view rollout with its sequence layout.
+   * @throws Error for a recurrent network when `count` is not a whole rollout (nSteps x numEnvs).
+   */
   collect(count: number): TransitionArrays {
+    const forwardView = this.collector instanceof ForwardViewCollector ? this.collector : null;
+    if (this.net.lstmCells > 0 && (forwardView === null || count !== this.options.nSteps * this.env.numEnvs)) {
+      throw new Error(`a recurrent policy trains on whole forward-view rollouts of nSteps x env copies = ${this.options.nSteps * this.env.numEnvs} transitions; asked for ${count}`);
+    }
     while (this.buffer.size < count) this.collector.step(this.buffer);
-    return this.buffer.take(count);
+    const rollout = this.buffer.take(count);
+    const initialState = forwardView?.emittedStates.shift();
+    if (this.net.lstmCells > 0) rollout.sequences = { steps: this.options.nSteps, initialState: initialState! };
+    return rollout;
   }
 
   /** Episodes finished since the last call. */

@@ -29,7 +29,9 @@ export interface ForwardViewOptions {
  * rollout is held back until then. The `nSteps * numEnvs` transitions go out time-major (row
  * t * numEnvs + i is copy i's step t, as SB3's buffer) with `episodeStarts` flags, so that a
  * recurrent policy can replay them in order. Box actions, episodes and env restarts: see
- * Collector; a restart drops the rollout in progress.
+ * Collector; a restart drops the rollout in progress. A recurrent policy acts with each copy's
+ * episode start (its LSTM state is reset there), and the LSTM state each rollout began from is
+ * kept in `emittedStates`.
  */
 export class ForwardViewCollector extends Collector {
   // The rollout, time-major as SB3's RolloutBuffer: entry t * numEnvs + i is copy i's step t.
@@ -52,6 +54,10 @@ export class ForwardViewCollector extends Collector {
   private readonly starts: Uint8Array;
   /** Steps recorded in the rollout in progress. */
   private recorded = 0;
+  /** A recurrent policy's LSTM state `[numEnvs, 2 cells]` when the rollout in progress began. */
+  private rolloutState: Float32Array | null = null;
+  /** The initial LSTM states of the rollouts pushed so far, oldest first, for the owner to take (recurrent policies only). */
+  readonly emittedStates: Float32Array[] = [];
 
   constructor(
     env: VectorEnv,
@@ -80,8 +86,11 @@ export class ForwardViewCollector extends Collector {
    */
   step(out: TransitionBatch): void {
     const n = this.numEnvs;
-    const { actions, values } = this.policy.act(this.obs, n);
+    const startsRollout = this.recorded === 0 || this.recorded === this.options.nSteps;
+    const state = startsRollout ? (this.policy.recurrentState?.(n) ?? null) : null;
+    const { actions, values } = this.policy.act(this.obs, n, this.starts);
     if (this.recorded === this.options.nSteps) this.emit(values, out);
+    if (startsRollout) this.rolloutState = state;
     const row = this.recorded * n;
     this.obsRows.set(this.obs, row * this.obsSize);
     this.actionRows.set(actions, row * this.actionSize);
@@ -121,6 +130,7 @@ export class ForwardViewCollector extends Collector {
         this.targets[k] = advantage + this.values[k];
       }
     }
+    if (this.rolloutState !== null) this.emittedStates.push(this.rolloutState);
     for (let k = 0; k < this.targets.length; k++) {
       out.push(this.rowOf(this.obsRows, k), this.actionOf(this.actionRows, k), this.targets[k], this.episodeStarts[k] === 1);
     }

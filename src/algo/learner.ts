@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ActorCriticNet } from '../nn/networks.js';
+import type { ActorCriticNet, RecurrentInput } from '../nn/networks.js';
 import { flatGradients, clipGradNorm } from '../nn/gradients.js';
 import { Adam, RmsProp, type Optimizer } from '../nn/optimizers.js';
 import type { TrainConfig } from './config.js';
@@ -20,13 +20,30 @@ function actionsTensor(batch: TransitionArrays): tf.Tensor {
 }
 
 /**
+ * A recurrent net's input for `batch`: its rollouts' initial LSTM states, episode starts and steps
+ * (sequences.ts); undefined for a feed-forward net.
+ * @throws Error when a recurrent net's batch has no sequence layout or episode starts.
+ */
+function recurrentInputOf(net: ActorCriticNet, batch: TransitionArrays): RecurrentInput | undefined {
+  if (net.lstmCells === 0) return undefined;
+  const { sequences, episodeStarts } = batch;
+  if (sequences === undefined || episodeStarts === undefined) throw new Error('a recurrent network trains on forward-view rollouts with their sequence layout and episode starts');
+  const width = 2 * net.lstmCells;
+  return {
+    state: tf.tensor2d(sequences.initialState, [sequences.initialState.length / width, width]),
+    episodeStarts: tf.tensor1d(Float32Array.from(episodeStarts)),
+    steps: sequences.steps,
+  };
+}
+
+/**
  * Gradients of the actor-critic loss (loss.ts) on `batch` (`obs` `[size, ...obsShape]`), flat in
  * the net's parameter order, with the loss terms as numbers.
  */
 export function lossGradients(net: ActorCriticNet, batch: TransitionArrays, obsShape: readonly number[], coefs: LossCoefs): GradientResult {
   let stats: LossStats | undefined;
   const grads = flatGradients(net, () => {
-    const out = net.forward(obsTensor(batch.obs, batch.size, obsShape));
+    const out = net.forward(obsTensor(batch.obs, batch.size, obsShape), recurrentInputOf(net, batch));
     const terms = actorCriticLoss(out, actionsTensor(batch), tf.tensor1d(batch.valueTargets), coefs);
     stats = {
       total: terms.total.dataSync()[0],

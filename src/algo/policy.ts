@@ -100,9 +100,11 @@ export class NetPolicy implements ActingPolicy {
     return this.noise;
   }
 
-  /** The LSTM state `[count, 2 cells]` the next `act` starts from (a copy); null for a feed-forward net. */
-  recurrentState(): Float32Array | null {
-    return this.net.lstmCells > 0 ? this.state.slice() : null;
+  /** The LSTM state `[count, 2 cells]` the next `act` on `count` copies starts from (a copy; zeros before the first); null for a feed-forward net. */
+  recurrentState(count: number): Float32Array | null {
+    const width = 2 * this.net.lstmCells;
+    if (width === 0) return null;
+    return this.state.length === count * width ? this.state.slice() : new Float32Array(count * width);
   }
 
   /**

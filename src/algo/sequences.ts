@@ -4,7 +4,7 @@
  * state every copy started it from, so that the loss replays the steps through the LSTM as the
  * agent took them (truncated backpropagation through time over the rollout).
  */
-import { describeValue, type SequenceLayout, type TransitionArrays } from './transition-batch.js';
+import { concatTransitions, describeValue, transitionsProblem, type ActionLayout, type SequenceLayout, type TransitionArrays } from './transition-batch.js';
 
 /**
  * Why `t`'s sequence layout does not fit `rows` rows of a network whose LSTM state is
@@ -60,4 +60,17 @@ export function interleaveSequences(parts: readonly TransitionArrays[]): Transit
     offset += p.sequences!.initialState.length;
   }
   return { size, obsSize, obs, actions, valueTargets, episodeStarts, sequences: { steps, initialState } };
+}
+
+/**
+ * Why `work` is not `rows` transitions (transitionsProblem) with, for a network whose LSTM state
+ * is `stateWidth` numbers per copy, their sequence layout (sequencesProblem), or null.
+ */
+export function rolloutProblem(work: unknown, rows: number, obsSize: number, actions: ActionLayout, stateWidth: number): string | null {
+  return transitionsProblem(work, rows, obsSize, actions) ?? sequencesProblem(work as TransitionArrays, rows, stateWidth);
+}
+
+/** One training batch of rollouts: interleaved when they are recurrent ones, else concatenated. */
+export function joinRollouts(parts: TransitionArrays[]): TransitionArrays {
+  return parts[0].sequences === undefined ? concatTransitions(parts) : interleaveSequences(parts);
 }

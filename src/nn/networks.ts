@@ -16,6 +16,7 @@ export type {
   GaussianOutput,
   MlpSpec,
   NetSpec,
+  RecurrentInput,
   StdParameterization,
 } from './net-spec.js';
 export { isGaussianOutput } from './net-spec.js';

@@ -1,6 +1,7 @@
 import type { Mode } from './mode.js';
 import { actionLayoutOf } from '../policy.js';
-import { transitionsProblem, type TransitionArrays } from '../transition-batch.js';
+import { rolloutProblem } from '../sequences.js';
+import type { TransitionArrays } from '../transition-batch.js';
 
 /**
  * Synchronous A2C, the baseline the parallel modes are compared with. Agent: one, in the
@@ -17,7 +18,7 @@ export const a2cMode: Mode<TransitionArrays> = {
     process: (rollout) => rollout,
   }),
   trainer: (learner, { config, obsShape }) => ({
-    check: (work) => transitionsProblem(work, config.batchSize, obsShape.reduce((a, b) => a * b, 1), actionLayoutOf(learner.net.spec)),
+    check: (work) => rolloutProblem(work, config.batchSize, obsShape.reduce((a, b) => a * b, 1), actionLayoutOf(learner.net.spec), 2 * learner.net.lstmCells),
     receive: (rollout) => learner.train(rollout, obsShape, config),
   }),
 };

@@ -1,11 +1,14 @@
 import type { Mode } from './mode.js';
 import { actionLayoutOf } from '../policy.js';
-import { concatTransitions, transitionsProblem, type TransitionArrays } from '../transition-batch.js';
+import { joinRollouts, rolloutProblem } from '../sequences.js';
+import type { TransitionArrays } from '../transition-batch.js';
 
 /**
  * Data-parallel A3C (Lapan's 01_a3c_data.py). Agent: sends micro-batches of `microBatch` n-step
- * transitions whose value targets it bootstrapped with its own network copy. Trainer: trains on
- * each `batchSize` transitions received and publishes the new parameters.
+ * transitions whose value targets it bootstrapped with its own network copy (a recurrent policy's:
+ * one forward-view rollout with the LSTM states it began from). Trainer: trains on each
+ * `batchSize` transitions received (recurrent rollouts side by side, sequences.ts) and publishes
+ * the new parameters.
  */
 export const dataMode: Mode<TransitionArrays> = {
   name: 'data',
@@ -20,12 +23,12 @@ export const dataMode: Mode<TransitionArrays> = {
     let pendingRows = 0;
     const obsSize = obsShape.reduce((a, b) => a * b, 1);
     return {
-      check: (work) => transitionsProblem(work, config.microBatch, obsSize, actionLayoutOf(learner.net.spec)),
+      check: (work) => rolloutProblem(work, config.microBatch, obsSize, actionLayoutOf(learner.net.spec), 2 * learner.net.lstmCells),
       receive(rollout) {
         pending.push(rollout);
         pendingRows += rollout.size;
         if (pendingRows < config.batchSize) return null;
-        const batch = concatTransitions(pending);
+        const batch = joinRollouts(pending);
         pending = [];
         pendingRows = 0;
         return learner.train(batch, obsShape, config);
