@@ -229,7 +229,7 @@ export class A3C {
     try {
       if (saved) ctx.callbacks.onLog?.(`resuming ${this.resumed!.path} at ${stats.envSteps} steps, ${stats.episodes} episodes`);
       const shared = mode.lockFree ? (transport.sharedMemory?.() ?? null) : null;
-      const trainer = mode.trainer(learner, { config, obsShape: obsShapeOf(netSpec), shared });
+      const trainer = mode.trainer(learner, { config, obsShape: obsShapeOf(netSpec), shared, envStepsAtStart: stats.envSteps });
       reason = await runTraining(ctx, { transport, trainer, agentsLabel, shared });
       ctx.callbacks.onProgress?.(stats);
       if (config.checkpoint) checkpointPath = saveToStore(config.checkpoint, this.checkpoint(runDir), config.keepCheckpoints);
@@ -265,8 +265,9 @@ export class A3C {
    */
   private transportFor(mode: Mode, netSpec: NetSpec, numParams: number, backend: string): { transport: TrainerTransport; agentsLabel: string } {
     const { config } = this;
+    const envStepsAtStart = this.resumed?.checkpoint.counters.envSteps ?? 0;
     if (mode.synchronous) {
-      const init: AgentInit = { config, netSpec, seed: config.seed, numEnvs: config.workers * config.envsPerWorker };
+      const init: AgentInit = { config, netSpec, seed: config.seed, numEnvs: config.workers * config.envsPerWorker, envStepsAtStart };
       return {
         transport: new InProcessTransport((link) => createAgent(init, link, backend)),
         agentsLabel: `1 in the trainer's thread x ${init.numEnvs} envs`,
@@ -274,7 +275,7 @@ export class A3C {
     }
     if (config.transport !== null) {
       const target = parseRedisUrl(config.transport, this.redisPassword);
-      const agentInit: AgentInit = { config: withoutSecrets(config), netSpec, seed: config.seed, numEnvs: config.envsPerWorker };
+      const agentInit: AgentInit = { config: withoutSecrets(config), netSpec, seed: config.seed, numEnvs: config.envsPerWorker, envStepsAtStart };
       const transport = new RedisTrainerTransport({
         target,
         run: config.run!,
@@ -290,7 +291,7 @@ export class A3C {
     const transport = new ThreadTransport({
       agentModule: new URL('./agent-thread.js', import.meta.url),
       agents: config.workers,
-      agentInit: (agentId, restart): AgentInit => ({ config, netSpec, seed: agentSeed(config.seed, agentId) + restart, numEnvs: config.envsPerWorker }),
+      agentInit: (agentId, restart): AgentInit => ({ config, netSpec, seed: agentSeed(config.seed, agentId) + restart, numEnvs: config.envsPerWorker, envStepsAtStart }),
       numParams,
       maxQueuedPerAgent: config.maxQueuedPerWorker,
     });

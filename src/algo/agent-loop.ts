@@ -17,6 +17,8 @@ export interface AgentInit {
   seed: number;
   /** Env copies the agent steps together. */
   numEnvs: number;
+  /** The run's env steps when this process started it: 0, or a resumed checkpoint's. */
+  envStepsAtStart: number;
 }
 
 /** The body of every agent message: the mode's work, and what the runner counts. */
@@ -102,7 +104,7 @@ export function createAgent(init: AgentInit, link: AgentLink, description: strin
     throw err;
   }
   const env = experience.env;
-  const half = mode.agent(net, { config, obsShape: experience.obsShape, shared: link.sharedMemory?.() ?? null });
+  const half = mode.agent(net, { config, obsShape: experience.obsShape, shared: link.sharedMemory?.() ?? null, envStepsAtStart: init.envStepsAtStart });
   return {
     description,
     step() {

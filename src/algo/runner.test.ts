@@ -24,7 +24,7 @@ for (const name of MODES) {
     const config = resolveConfig({ env: 'CartPole-v1', mode: name, workers: 1, envsPerWorker: 4, microBatch: 8, batchSize: 16, gradBatch: 8, trainBatch: 2, maxSteps: STEPS, stopReward: null });
     const netSpec = { kind: 'mlp' as const, obsSize: 4, numActions: 2, hidden: config.hidden };
     const mode = modeNamed(name);
-    const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 4 }, link, 'test'));
+    const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 4, envStepsAtStart: 0 }, link, 'test'));
     const net = createNet(netSpec, 0);
     const optimizer = mode.optimizer?.(net.numParams, config, (n, length) => transport.shareArray(n, length));
     const learner = new Learner(net, config, optimizer);
@@ -49,7 +49,7 @@ for (const name of MODES) {
         onEpisodes: (finished) => (episodes += finished.length),
       },
     };
-    const reason = await runTraining(ctx, { transport, trainer: mode.trainer(learner, { config, obsShape: [4], shared }), agentsLabel: 'test', shared });
+    const reason = await runTraining(ctx, { transport, trainer: mode.trainer(learner, { config, obsShape: [4], shared, envStepsAtStart: 0 }), agentsLabel: 'test', shared });
 
     assert.equal(reason, 'max-steps');
     assert.ok(stats.envSteps >= STEPS && stats.envSteps < STEPS + 100, `${stats.envSteps} env steps`);
@@ -76,7 +76,7 @@ for (const name of MODES) {
     const config = resolveConfig({ env: 'Pendulum-v1', mode: name, workers: 1, envsPerWorker: 4, microBatch: 8, batchSize: 16, gradBatch: 8, trainBatch: 2, maxSteps: 4_000, stopReward: null });
     const netSpec = { kind: 'mlp' as const, obsSize: 3, numActions: 1, hidden: config.hidden, gaussian: { std: config.policyStd, logStdInit: config.logStdInit } };
     const mode = modeNamed(name);
-    const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 4 }, link, 'test'));
+    const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 4, envStepsAtStart: 0 }, link, 'test'));
     const net = createNet(netSpec, 0);
     const optimizer = mode.optimizer?.(net.numParams, config, (n, length) => transport.shareArray(n, length));
     const learner = new Learner(net, config, optimizer);
@@ -86,7 +86,7 @@ for (const name of MODES) {
     const tensorsAtUpdate: number[] = [];
     const stats = new RunStats();
     const ctx: TrainingContext = { config, netSpec, learner, normalizer, stats, stopReward: null, interrupted: () => false, callbacks: { onUpdate: () => tensorsAtUpdate.push(tf.memory().numTensors) } };
-    const reason = await runTraining(ctx, { transport, trainer: mode.trainer(learner, { config, obsShape: [3], shared }), agentsLabel: 'test', shared });
+    const reason = await runTraining(ctx, { transport, trainer: mode.trainer(learner, { config, obsShape: [3], shared, envStepsAtStart: 0 }), agentsLabel: 'test', shared });
 
     assert.equal(reason, 'max-steps');
     assert.ok(tensorsAtUpdate.length > 20, `${tensorsAtUpdate.length} updates`);
@@ -110,7 +110,7 @@ test("data mode under a linear schedule: every update's lr is lr * (1 - k / maxS
   const resumedAt = 1_000;
   const config = resolveConfig({ env: 'CartPole-v1', mode: 'data', workers: 1, envsPerWorker: 4, microBatch: 8, batchSize: 16, lrSchedule: 'linear', maxSteps: 3_000, stopReward: null });
   const netSpec = { kind: 'mlp' as const, obsSize: 4, numActions: 2, hidden: config.hidden };
-  const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 4 }, link, 'test'));
+  const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 4, envStepsAtStart: 0 }, link, 'test'));
   const learner = new Learner(createNet(netSpec, 0), config);
   const stats = new RunStats();
   stats.restore({ envSteps: resumedAt, updates: 0, trainedSamples: 0, episodes: 0, recentRewards: [] });
@@ -124,7 +124,7 @@ test("data mode under a linear schedule: every update's lr is lr * (1 - k / maxS
     interrupted: () => false,
     callbacks: { onUpdate: (update, { envSteps }) => seen.push({ lr: update.lr, envSteps }) },
   };
-  await runTraining(ctx, { transport, trainer: modeNamed('data').trainer(learner, { config, obsShape: [4], shared: null }), agentsLabel: 'test' });
+  await runTraining(ctx, { transport, trainer: modeNamed('data').trainer(learner, { config, obsShape: [4], shared: null, envStepsAtStart: 0 }), agentsLabel: 'test' });
   assert.ok(seen.length > 50, `${seen.length} updates`);
   for (const { lr, envSteps } of seen) assert.equal(lr, config.lr * (1 - envSteps / config.maxSteps!), `at ${envSteps} env steps`);
   assert.ok(seen[0].envSteps > resumedAt && seen[0].lr < config.lr * (1 - resumedAt / config.maxSteps!), 'the schedule goes on from the restored count');
@@ -147,7 +147,7 @@ test('a failing update ends the run with its error after the agent has stopped',
       return null;
     },
   };
-  const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 2 }, link, 'test'));
+  const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 2, envStepsAtStart: 0 }, link, 'test'));
   await assert.rejects(runTraining(ctx, { transport, trainer, agentsLabel: 'test' }), /^Error: update 3: non-finite loss$/);
   assert.equal(updates, 3, 'nothing is trained after the failure');
   assert.equal(tf.memory().numTensors, tensorsBefore);
@@ -188,7 +188,7 @@ test('malformed work is rejected and work staler than maxStaleness dropped, both
       return ['scripted'];
     },
   };
-  const reason = await runTraining(ctx, { transport, trainer: modeNamed('grad').trainer(learner, { config, obsShape: [4], shared: null }), agentsLabel: 'scripted' });
+  const reason = await runTraining(ctx, { transport, trainer: modeNamed('grad').trainer(learner, { config, obsShape: [4], shared: null, envStepsAtStart: 0 }), agentsLabel: 'scripted' });
   assert.equal(reason, 'max-steps');
   assert.equal(stats.updates, 2, 'the two fresh, well-formed gradients are applied');
   assert.equal(stats.droppedStale, 2, 'one too stale for maxStaleness 1, one from a previous trainer');

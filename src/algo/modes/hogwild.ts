@@ -29,8 +29,7 @@ function sharedRmsProp(numParams: number, config: TrainConfig, squareAvg: Float3
  * rollout of `gradBatch` transitions, clips it, and applies it itself, without locks, to the
  * parameters every agent shares, with RMSProp statistics also shared (sec. 4; MODE_DEFAULTS: eps 0.1)
  * at the rate of `lrSchedule` (MODE_DEFAULTS: linear where maxSteps is set); no trainer sits in
- * the update path. A resumed run's schedule starts again from `lr`: the agents count only this
- * process's updates. The trainer only counts the updates agents report and keeps
+ * the update path; a resumed run's schedule goes on from its checkpoint's env steps. The trainer only counts the updates agents report and keeps
  * its copy of the shared parameters for checkpoints (its optimiser is the same shared RMSProp, so
  * checkpoints carry the shared statistics). Needs a transport with shared memory.
  */
@@ -39,7 +38,7 @@ export const hogwildMode: Mode<HogwildWork> = {
   synchronous: false,
   lockFree: true,
   optimizer: (numParams, config, shareArray) => sharedRmsProp(numParams, config, shareArray(SQUARE_AVG, numParams)),
-  agent: (net, { config, obsShape, shared }) => {
+  agent: (net, { config, obsShape, shared, envStepsAtStart }) => {
     if (shared === null) throw new Error('hogwild mode needs shared memory: agents on threads of one process');
     const params = shared.params.subarray(0, net.numParams);
     const rmsprop = sharedRmsProp(net.numParams, config, shared.array(SQUARE_AVG));
@@ -49,9 +48,10 @@ export const hogwildMode: Mode<HogwildWork> = {
       process(rollout) {
         const { grads, stats } = lossGradients(net, rollout, obsShape, config);
         const gradNorm = clipFinite(grads, stats, config.maxGradNorm, updates + 1);
-        // The run's env steps so far, as the updates all agents counted in the shared version
-        // times the gradBatch env steps behind each (version 1: the trainer's first publish).
-        rmsprop.lr = scheduledLr(config, (shared.bumpVersion() - 1) * config.gradBatch);
+        // The run's env steps so far: those before this process, and the updates all agents
+        // counted in the shared version times the gradBatch env steps behind each (version 1:
+        // the trainer's first publish).
+        rmsprop.lr = scheduledLr(config, envStepsAtStart + (shared.bumpVersion() - 1) * config.gradBatch);
         rmsprop.step(params, grads);
         updates++;
         return { stats, gradNorm, lr: rmsprop.lr, samples: rollout.size };

@@ -12,6 +12,8 @@ export interface ModeContext {
   obsShape: readonly number[];
   /** The transport's shared memory, for lock-free modes; null where it has none. */
   shared: SharedMemory | null;
+  /** The run's env steps when this process started it: 0, or a resumed checkpoint's. */
+  envStepsAtStart: number;
 }
 
 /** A mode's agent half: what an agent does with each rollout it collects. */

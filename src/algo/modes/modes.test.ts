@@ -42,7 +42,7 @@ function slice(batch: TransitionArrays, from: number, to: number): TransitionArr
 function setUp(overrides: Partial<TrainConfig>): { learner: Learner; context: ModeContext; before: Float32Array } {
   const config = resolveConfig({ batchSize: BATCH, gradBatch: BATCH, trainBatch: 1, microBatch: BATCH / 3, maxGradNorm: 0.5, ...overrides });
   const learner = new Learner(createNet(SPEC, NET_SEED), config);
-  return { learner, context: { config, obsShape: [SPEC.obsSize], shared: null }, before: learner.params.slice() };
+  return { learner, context: { config, obsShape: [SPEC.obsSize], shared: null, envStepsAtStart: 0 }, before: learner.params.slice() };
 }
 
 function maxAbsDifference(a: Float32Array, b: Float32Array): number {
@@ -144,15 +144,16 @@ test('hogwild: an agent applies its clipped gradient itself to the shared parame
   const squareAvg = Float32Array.from({ length: params.length }, (_, i) => (i % 7) * 1e-3);
   let version = 3;
   const shared: SharedMemory = { params, array: (name) => (name === SQUARE_AVG ? squareAvg : new Float32Array(0)), bumpVersion: () => ++version };
-  const context = { config, obsShape: [SPEC.obsSize], shared };
+  // A resumed run: 2 * BATCH env steps before this process.
+  const context = { config, obsShape: [SPEC.obsSize], shared, envStepsAtStart: 2 * BATCH };
 
   // By hand: the gradient of the loss, clipped, then RMSProp (alpha 0.99, eps 0.1) at the lr
-  // annealed after the 3 updates made before this one.
+  // annealed after the resumed run's env steps and the 3 updates made in this process before this one.
   const { grads } = lossGradients(net, batch, [SPEC.obsSize], config);
   const norm = clipGradNorm(grads, config.maxGradNorm);
   assert.equal(config.lrSchedule, 'linear', "hogwild's default schedule where maxSteps is set");
-  const lr = scheduledLr(config, 3 * BATCH);
-  assert.ok(Math.abs(lr - 0.01 * 0.7) < 1e-12);
+  const lr = scheduledLr(config, 5 * BATCH);
+  assert.ok(Math.abs(lr - 0.01 * 0.5) < 1e-12);
   const { alpha, eps } = DEFAULT_RMSPROP_ARGS;
   const expectedAvg = squareAvg.map((g2, i) => alpha * g2 + (1 - alpha) * grads[i] * grads[i]);
   const expected = start.map((p, i) => p - (lr * grads[i]) / Math.sqrt(expectedAvg[i] + eps));
