@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { registerAtariEnvs } from '../envs/atari/index.js';
 import { envSpec } from '../envs/registry.js';
 import { plotRewardCurves } from '../io/plot.js';
@@ -9,13 +9,11 @@ import { RUN_CONFIG_FILE } from '../algo/a3c.js';
 import { commandAction } from './command-action.js';
 import { parseNumber, prepareOutputFile } from './options.js';
 
-
-
-
 interface PlotFlags {
   out: string;
   solvedBound?: number;
   title?: string;
+  x: 'steps' | 'minutes';
 }
 
 /** The env's solved bound, when every run folder names the same env and it has a threshold. */
@@ -34,18 +32,19 @@ function commonSolvedBound(runDirs: string[]): number | undefined {
 export function registerPlotCommand(program: Command): void {
   program
     .command('plot')
-    .description('draw reward_100 (and the raw episode rewards, faded) against env steps for run folders of --logdir')
+    .description('draw reward_100 (and the raw episode rewards, faded) against env steps or minutes for run folders of --logdir')
     .argument('<runDirs...>', 'run folders (each holds metrics.csv or a TensorBoard event file)')
     .requiredOption('--out <png>', 'PNG file to write')
     .option('--solved-bound <x>', "dashed line at this reward (default: the env's threshold when all runs share an env)", parseNumber)
     .option('--title <text>', 'chart title')
+    .addOption(new Option('--x <axis>', 'horizontal axis: env steps, or minutes of wall time from the first episode').choices(['steps', 'minutes']).default('steps'))
     .option('--verbose', 'print stack traces of errors')
     .action((runDirs: string[], flags: PlotFlags) =>
       commandAction(async (opts: PlotFlags) => {
         const runs = runDirs.map((dir) => loadRunRewards(dir));
         const solvedBound = opts.solvedBound ?? commonSolvedBound(runDirs);
         prepareOutputFile('--out', opts.out, '.png');
-        await plotRewardCurves(runs, { out: opts.out, solvedBound, title: opts.title });
+        await plotRewardCurves(runs, { out: opts.out, solvedBound, title: opts.title, x: opts.x });
         process.stdout.write(`wrote ${opts.out} (${runs.map((r) => `${r.name}: ${r.rewards.length} episodes`).join(', ')})\n`);
       })(flags),
     );

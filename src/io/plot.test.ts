@@ -57,6 +57,10 @@ test('plot is a PNG of the asked size, mostly white, with each run drawn in its 
   assert.equal(colourCounts.get(rgbOf(RUN_COLOURS[2]).join(',')) ?? 0, 0, 'a third run colour appears with two runs');
 });
 
+test('against minutes, a run needs a wall time per reward', async () => {
+  await assert.rejects(plotRewardCurves([{ name: 'r', steps: [1, 2], rewards: [1, 2] }], { out: '/nonexistent.png', x: 'minutes' }), /run "r" has 0 wall times but 2 rewards/);
+});
+
 test('mismatched steps and rewards, or no runs, are refused', async () => {
   await assert.rejects(plotRewardCurves([], { out: '/nonexistent.png' }), /no runs given/);
   await assert.rejects(plotRewardCurves([{ name: 'r', steps: [1, 2], rewards: [1] }], { out: '/nonexistent.png' }), /run "r" has 2 steps but 1 rewards/);

@@ -21,6 +21,8 @@ export interface PlotRewardCurvesArgs {
   /** Draws a dashed horizontal line at this reward (the env's reward threshold). */
   solvedBound?: number;
   title?: string;
+  /** The horizontal axis: env steps (default), or minutes of wall time (RunRewards.minutes). */
+  x?: 'steps' | 'minutes';
   width?: number;
   height?: number;
 }
@@ -76,14 +78,18 @@ const whiteBackground: Plugin<'line'> = {
 };
 
 /**
- * Plots each run's reward_100 (solid) over its raw episode rewards (faded) against env steps,
- * with a legend, axis labels and an optional dashed solved-bound line, and writes a PNG.
+ * Plots each run's reward_100 (solid) over its raw episode rewards (faded) against env steps or
+ * minutes (`args.x`), with a legend, axis labels and an optional dashed solved-bound line, and
+ * writes a PNG.
+ * @throws Error for no runs, or a run whose steps (or minutes) and rewards differ in number.
  */
 export async function plotRewardCurves(runs: RunRewards[], args: PlotRewardCurvesArgs): Promise<void> {
   if (runs.length === 0) throw new Error('plotRewardCurves: no runs given; pass at least one run');
+  const byMinutes = args.x === 'minutes';
+  const xsOf = (run: RunRewards): number[] => (byMinutes ? (run.minutes ?? []) : run.steps);
   for (const run of runs) {
-    if (run.steps.length !== run.rewards.length) {
-      throw new Error(`plotRewardCurves: run "${run.name}" has ${run.steps.length} steps but ${run.rewards.length} rewards`);
+    if (xsOf(run).length !== run.rewards.length) {
+      throw new Error(`plotRewardCurves: run "${run.name}" has ${xsOf(run).length} ${byMinutes ? 'wall times' : 'steps'} but ${run.rewards.length} rewards`);
     }
   }
   const width = args.width ?? DEFAULT_PLOT_WIDTH_PX;
@@ -93,14 +99,14 @@ export async function plotRewardCurves(runs: RunRewards[], args: PlotRewardCurve
   runs.forEach((run, i) => {
     const colour = RUN_COLOURS[i % RUN_COLOURS.length];
     const means = trailingMean(run.rewards, REWARD_MEAN_WINDOW_EPISODES);
-    const points = (ys: number[]): Point[] => run.steps.map((x, j) => ({ x, y: ys[j] }));
+    const points = (ys: number[]): Point[] => xsOf(run).map((x, j) => ({ x, y: ys[j] }));
     datasets.push(
       { label: `${run.name} reward_${REWARD_MEAN_WINDOW_EPISODES}`, data: points(means), borderColor: colour, backgroundColor: colour, borderWidth: MEAN_LINE_WIDTH_PX, order: DRAW_ORDER.mean },
       { label: '', data: points(run.rewards), borderColor: withAlpha(colour, RAW_REWARD_ALPHA), borderWidth: RAW_LINE_WIDTH_PX, order: DRAW_ORDER.raw },
     );
   });
   if (args.solvedBound !== undefined) {
-    const lastStep = Math.max(0, ...runs.map((run) => run.steps.at(-1) ?? 0));
+    const lastStep = Math.max(0, ...runs.map((run) => xsOf(run).at(-1) ?? 0));
     const xs = [0, lastStep];
     datasets.push({
       label: `solved (${args.solvedBound})`,
@@ -124,7 +130,7 @@ export async function plotRewardCurves(runs: RunRewards[], args: PlotRewardCurve
       parsing: false,
       elements: { point: { radius: 0 } },
       scales: {
-        x: { type: 'linear', min: 0, title: { display: true, text: 'env steps' } },
+        x: { type: 'linear', min: 0, title: { display: true, text: byMinutes ? 'minutes' : 'env steps' } },
         y: { type: 'linear', title: { display: true, text: 'episode reward' } },
       },
       plugins: {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { RunLog } from './run-log.js';
@@ -27,9 +27,16 @@ test('loads the reward tag from metrics.csv, or from the event file when there i
   const episodes: [number, number][] = [[20, 20], [45, 25], [45, 9.5], [130, 85]];
   logEpisodes(runDir, episodes);
   const expected = { name: basename(runDir), steps: episodes.map(([s]) => s), rewards: episodes.map(([, r]) => r) };
-  assert.deepEqual(loadRunRewards(runDir), expected);
+  const withoutMinutes = ({ minutes: _, ...rest }: ReturnType<typeof loadRunRewards>) => rest;
+  assert.deepEqual(withoutMinutes(loadRunRewards(runDir)), expected);
   rmSync(join(runDir, 'metrics.csv'));
-  assert.deepEqual(loadRunRewards(runDir), expected);
+  assert.deepEqual(withoutMinutes(loadRunRewards(runDir)), expected);
+});
+
+test('minutes count from the first reward logged', (t) => {
+  const runDir = tempRunDir(t);
+  writeFileSync(join(runDir, 'metrics.csv'), 'step,wall_time,tag,value\n10,1000,loss/value,1\n20,1030,reward,-21\n40,1090,reward,-20\n90,1210,reward,-19\n');
+  assert.deepEqual(loadRunRewards(runDir).minutes, [0, 1, 3]);
 });
 
 test('a resume from an older checkpoint supersedes the points logged after it', (t) => {

@@ -3,14 +3,18 @@ import { basename, join, resolve } from 'node:path';
 import { METRICS_CSV_NAME, readMetricsCsv } from './metrics-csv.js';
 import { listEventFiles, readEvents } from './tensorboard.js';
 
+const SECONDS_PER_MINUTE = 60;
+
 /** The tag of one finished episode's total reward, logged at the env step it ended on. */
 export const REWARD_TAG = 'reward';
 
-/** A run's episode rewards against env steps, as `plotRewardCurves` takes them. */
+/** A run's episode rewards against env steps and wall time, as `plotRewardCurves` takes them. */
 export interface RunRewards {
   name: string;
   steps: number[];
   rewards: number[];
+  /** Minutes from the run's first reward to each (a resumed run's pause included); absent: not known. */
+  minutes?: number[];
 }
 
 /**
@@ -23,7 +27,7 @@ export interface RunRewards {
  */
 export function loadRunRewards(runDir: string): RunRewards {
   const csvPath = join(runDir, METRICS_CSV_NAME);
-  let points: { step: number; value: number }[];
+  let points: { step: number; value: number; wallTimeS: number }[];
   if (existsSync(csvPath)) {
     points = readMetricsCsv(csvPath).filter((row) => row.tag === REWARD_TAG);
   } else {
@@ -32,7 +36,9 @@ export function loadRunRewards(runDir: string): RunRewards {
     points = eventFiles.flatMap((path) => readEvents(path)).filter((event) => event.tag === REWARD_TAG);
   }
   const kept = dropSupersededPoints(points);
-  return { name: basename(resolve(runDir)), steps: kept.map((p) => p.step), rewards: kept.map((p) => p.value) };
+  const start = kept[0]?.wallTimeS ?? 0;
+  const minutes = kept.map((p) => (p.wallTimeS - start) / SECONDS_PER_MINUTE);
+  return { name: basename(resolve(runDir)), steps: kept.map((p) => p.step), rewards: kept.map((p) => p.value), minutes };
 }
 
 function dropSupersededPoints<T extends { step: number }>(points: T[]): T[] {
