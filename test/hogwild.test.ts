@@ -11,7 +11,8 @@ const WORKERS = 2;
 
 test('hogwild checkpoints carry the shared RMSProp statistics; resume continues them, eval plays the shared parameters', async () => {
   const store = join(mkdtempSync(join(tmpdir(), 'a3c-hogwild-')), 'ckpt');
-  const first = await new A3C({ mode: 'hogwild', workers: WORKERS, seed: 4, maxSteps: 30_000, stopReward: 1e9, checkpoint: store }).learn();
+  // A constant lr: a linear one reaches 0 at maxSteps, and the resumed run goes on from there.
+  const first = await new A3C({ mode: 'hogwild', workers: WORKERS, seed: 4, maxSteps: 30_000, lrSchedule: 'constant', stopReward: 1e9, checkpoint: store }).learn();
   assert.equal(first.stopReason, 'max-steps');
   const saved = loadCheckpoint(store);
   assert.equal(saved.optimizer.name, 'shared-rmsprop');
