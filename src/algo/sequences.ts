@@ -23,6 +23,19 @@ export function sequencesProblem(t: Pick<TransitionArrays, 'sequences' | 'episod
   return t.episodeStarts === undefined ? 'transitions: a recurrent network needs episodeStarts' : null;
 }
 
+/** Rows [from, to) of `p`, as views: a block for concatTransitions. */
+function rowsOf(p: TransitionArrays, from: number, to: number): TransitionArrays {
+  const actionSize = p.actions.length / p.size;
+  return {
+    size: to - from,
+    obsSize: p.obsSize,
+    obs: p.obs.subarray(from * p.obsSize, to * p.obsSize),
+    actions: p.actions.subarray(from * actionSize, to * actionSize),
+    valueTargets: p.valueTargets.subarray(from, to),
+    episodeStarts: p.episodeStarts!.subarray(from, to),
+  };
+}
+
 /**
  * Rollouts of the same `steps` as one, time-major over all their env copies: step t of every
  * part's copies, part after part, then step t + 1; the initial states side by side.
@@ -33,33 +46,20 @@ export function interleaveSequences(parts: readonly TransitionArrays[]): Transit
   if (steps === undefined || parts.some((p) => p.sequences?.steps !== steps || p.episodeStarts === undefined)) {
     throw new Error('interleaveSequences: every part needs sequences of the same steps and episodeStarts');
   }
-  const size = parts.reduce((n, p) => n + p.size, 0);
-  const { obsSize } = parts[0];
-  const actionSize = parts[0].actions.length / parts[0].size;
-  const obs = parts[0].obs instanceof Uint8Array ? new Uint8Array(size * obsSize) : new Float32Array(size * obsSize);
-  const actions = parts[0].actions instanceof Float32Array ? new Float32Array(size * actionSize) : new Int32Array(size);
-  const valueTargets = new Float32Array(size);
-  const episodeStarts = new Uint8Array(size);
-  let row = 0;
+  const blocks: TransitionArrays[] = [];
   for (let t = 0; t < steps; t++) {
     for (const p of parts) {
       const copies = p.size / steps;
-      const [from, to] = [t * copies, (t + 1) * copies];
-      obs.set(p.obs.subarray(from * obsSize, to * obsSize), row * obsSize);
-      actions.set(p.actions.subarray(from * actionSize, to * actionSize), row * actionSize);
-      valueTargets.set(p.valueTargets.subarray(from, to), row);
-      episodeStarts.set(p.episodeStarts!.subarray(from, to), row);
-      row += copies;
+      blocks.push(rowsOf(p, t * copies, (t + 1) * copies));
     }
   }
-  const stateLength = parts.reduce((n, p) => n + p.sequences!.initialState.length, 0);
-  const initialState = new Float32Array(stateLength);
+  const initialState = new Float32Array(parts.reduce((n, p) => n + p.sequences!.initialState.length, 0));
   let offset = 0;
   for (const p of parts) {
     initialState.set(p.sequences!.initialState, offset);
     offset += p.sequences!.initialState.length;
   }
-  return { size, obsSize, obs, actions, valueTargets, episodeStarts, sequences: { steps, initialState } };
+  return { ...concatTransitions(blocks), sequences: { steps, initialState } };
 }
 
 /**
