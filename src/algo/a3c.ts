@@ -16,7 +16,7 @@ import type { TrainerTransport } from '../parallel/transport.js';
 import { agentSeed, createAgent, type AgentInit } from './agent-loop.js';
 import { checkpointConfig } from './checkpoint-config.js';
 import { resolveConfig, withoutSecrets, type TrainConfig } from './config.js';
-import { createOptimizer, Learner } from './learner.js';
+import { Learner } from './learner.js';
 import { actionSizeOf } from './transition-batch.js';
 import { modeNamed, type Mode } from './modes/index.js';
 import { Normalizer, publishedStatsSize } from './normalization.js';
@@ -173,12 +173,12 @@ export class A3C {
     const saved = this.resumed?.checkpoint;
     const obsSize = obsShapeOf(netSpec).reduce((a, b) => a * b, 1);
     const mode = modeNamed(config.mode);
-    const { transport, agentsLabel } = this.transportFor(mode, netSpec, net.numParams + publishedStatsSize(config, obsSize), backend);
-    const optimizer =
-      mode.optimizer?.(net.numParams, config, (name, length) => {
-        if (!transport.shareArray) throw new Error(`mode ${mode.name} needs a transport with shared memory`);
-        return transport.shareArray(name, length);
-      }) ?? createOptimizer(config, net.numParams);
+    const envStepsAtStart = saved?.counters.envSteps ?? 0;
+    const { transport, agentsLabel } = this.transportFor(mode, netSpec, net.numParams + publishedStatsSize(config, obsSize), backend, envStepsAtStart);
+    const optimizer = mode.optimizer?.(net.numParams, config, (name, length) => {
+      if (!transport.shareArray) throw new Error(`mode ${mode.name} needs a transport with shared memory`);
+      return transport.shareArray(name, length);
+    });
     const learner = new Learner(net, config, optimizer);
     const normalizer = publishedStatsSize(config, obsSize) === 0 ? null : new Normalizer(obsSize, saved?.normalization ?? null);
     const stats = new RunStats(saved?.counters.seconds ?? 0);
@@ -229,7 +229,7 @@ export class A3C {
     try {
       if (saved) ctx.callbacks.onLog?.(`resuming ${this.resumed!.path} at ${stats.envSteps} steps, ${stats.episodes} episodes`);
       const shared = mode.lockFree ? (transport.sharedMemory?.() ?? null) : null;
-      const trainer = mode.trainer(learner, { config, obsShape: obsShapeOf(netSpec), shared, envStepsAtStart: stats.envSteps });
+      const trainer = mode.trainer(learner, { config, obsShape: obsShapeOf(netSpec), shared, envStepsAtStart });
       reason = await runTraining(ctx, { transport, trainer, agentsLabel, shared });
       ctx.callbacks.onProgress?.(stats);
       if (config.checkpoint) checkpointPath = saveToStore(config.checkpoint, this.checkpoint(runDir), config.keepCheckpoints);
@@ -261,11 +261,11 @@ export class A3C {
    * Synchronous modes run one agent over all `workers x envsPerWorker` env copies in this thread;
    * the others `workers` agent threads, each seeded from the run's seed (a replacement after a
    * crash gets the next seed). `numParams`: the length of the published vector, the network's
-   * parameters and the normalisation statistics after them (normalization.ts).
+   * parameters and the normalisation statistics after them (normalization.ts); `envStepsAtStart`:
+   * the run's env steps when this process started it.
    */
-  private transportFor(mode: Mode, netSpec: NetSpec, numParams: number, backend: string): { transport: TrainerTransport; agentsLabel: string } {
+  private transportFor(mode: Mode, netSpec: NetSpec, numParams: number, backend: string, envStepsAtStart: number): { transport: TrainerTransport; agentsLabel: string } {
     const { config } = this;
-    const envStepsAtStart = this.resumed?.checkpoint.counters.envSteps ?? 0;
     if (mode.synchronous) {
       const init: AgentInit = { config, netSpec, seed: config.seed, numEnvs: config.workers * config.envsPerWorker, envStepsAtStart };
       return {

@@ -5,7 +5,7 @@ import { createNet } from '../nn/networks.js';
 import { Learner, NonFiniteUpdateError, type LearnerOptions } from './learner.js';
 
 const SPEC = { kind: 'mlp', obsSize: 2, numActions: 2, hidden: [4] } as const;
-const OPTIONS: LearnerOptions = { lr: 0.01, lrSchedule: 'constant', maxSteps: null, adamEps: 1e-3, maxGradNorm: 1 };
+const OPTIONS: LearnerOptions = { optimizer: 'adam', lr: 0.01, lrSchedule: 'constant', maxSteps: null, adamEps: 1e-3, rmspropAlpha: 0.99, rmspropEps: 1e-5, maxGradNorm: 1 };
 
 function learnerOf(options: Partial<LearnerOptions> = {}): Learner {
   return new Learner(createNet({ ...SPEC, hidden: [...SPEC.hidden] }, 0), { ...OPTIONS, ...options });

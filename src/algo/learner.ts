@@ -67,11 +67,14 @@ export interface UpdateStats extends LossStats {
   samples: number;
 }
 
-/** What the learner takes from the run's config: Adam's settings, the clip and the lr schedule. */
-export type LearnerOptions = Pick<TrainConfig, 'lr' | 'lrSchedule' | 'maxSteps' | 'adamEps' | 'maxGradNorm'>;
+/** The optimiser's settings in the run's config. */
+type OptimizerOptions = Pick<TrainConfig, 'optimizer' | 'lr' | 'adamEps' | 'rmspropAlpha' | 'rmspropEps'>;
+
+/** What the learner takes from the run's config: the optimiser's settings, the clip and the lr schedule. */
+export type LearnerOptions = OptimizerOptions & Pick<TrainConfig, 'lrSchedule' | 'maxSteps' | 'maxGradNorm'>;
 
 /** The trainer's optimiser `config.optimizer` over `numParams` parameters, with its own statistics. */
-export function createOptimizer(config: Pick<TrainConfig, 'optimizer' | 'lr' | 'adamEps' | 'rmspropAlpha' | 'rmspropEps'>, numParams: number): Optimizer {
+export function createOptimizer(config: OptimizerOptions, numParams: number): Optimizer {
   return config.optimizer === 'rmsprop'
     ? new RmsProp(numParams, { lr: config.lr, alpha: config.rmspropAlpha, eps: config.rmspropEps })
     : new Adam(numParams, { lr: config.lr, eps: config.adamEps });
@@ -98,10 +101,10 @@ export function clipFinite(grads: Float32Array, stats: LossStats, maxGradNorm: n
 }
 
 /**
- * Owns the trained parameters and the optimiser (Adam): sets its learning rate by the schedule,
- * clips a gradient by global norm, steps, and publishes the result (to the agents' transport). Its
- * own network is brought up to date lazily, when `train` needs it: in grad mode it only ever steps
- * on the agents' gradients.
+ * Owns the trained parameters and the optimiser: sets its learning rate by the schedule, clips a
+ * gradient by global norm, steps, and publishes the result (to the agents' transport). Its own
+ * network is brought up to date lazily, when `train` needs it: in grad mode it only ever steps on
+ * the agents' gradients.
  */
 export class Learner {
   readonly params: Float32Array;
@@ -109,14 +112,14 @@ export class Learner {
   private netStale = false;
   private publish: (params: Float32Array) => void = () => {};
 
-  /** `optimizer`: Adam with `options.lr` and `options.adamEps` unless another is given (hogwild's shared RMSProp). */
+  /** `optimizer`: `options.optimizer` (createOptimizer) unless another is given (hogwild's shared RMSProp). */
   constructor(
     private readonly network: ActorCriticNet,
     private readonly options: LearnerOptions,
     optimizer?: Optimizer,
   ) {
     this.params = network.getParams();
-    this.optimizer = optimizer ?? new Adam(this.params.length, { lr: options.lr, eps: options.adamEps });
+    this.optimizer = optimizer ?? createOptimizer(options, this.params.length);
   }
 
   /** The learner's network, holding `params`. */

@@ -59,7 +59,7 @@ export interface Mode<Work = unknown> {
   readonly lockFree: boolean;
   /**
    * The trainer's optimiser where the mode needs its own (hogwild: RMSProp over statistics shared
-   * with the agents, made with `shareArray` before they start); Adam otherwise.
+   * with the agents, made with `shareArray` before they start); otherwise `config.optimizer`.
    */
   optimizer?(numParams: number, config: TrainConfig, shareArray: (name: string, length: number) => Float32Array): Optimizer;
   agent(net: ActorCriticNet, context: ModeContext): ModeAgent<Work>;
