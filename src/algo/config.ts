@@ -295,15 +295,18 @@ const CONTINUOUS: Readonly<Partial<TrainConfig>> = Object.freeze({
   trainBatch: 1,
 });
 
+/** CartPole's defaults (ENV_DEFAULTS), for each of its ids. */
+const CART_POLE: Readonly<Partial<TrainConfig>> = Object.freeze({ workers: 2, envsPerWorker: 8, lr: 0.003, maxGradNorm: 0.5, nSteps: 8, entCoef: 0.01 });
+
 /**
  * Per-environment defaults, applied over the reference's. CartPole: the reference's clip 0.1 and
  * lr 1e-3 solve it only after ~2M steps (shared/reference RESULTS.md); a larger step and clip
  * solve it an order of magnitude sooner. Measured in bench/cartpole.ts.
  */
 export const ENV_DEFAULTS: Readonly<Record<string, Partial<TrainConfig>>> = Object.freeze({
-  'CartPole-v1': { workers: 2, envsPerWorker: 8, lr: 0.003, maxGradNorm: 0.5, nSteps: 8, entCoef: 0.01 },
+  'CartPole-v1': CART_POLE,
   // The same cart and pole with its velocities hidden (rl-baselines3-zoo's CartPoleNoVel-v1).
-  'CartPoleNoVel-v1': { workers: 2, envsPerWorker: 8, lr: 0.003, maxGradNorm: 0.5, nSteps: 8, entCoef: 0.01 },
+  'CartPoleNoVel-v1': CART_POLE,
   // Two queued messages per agent keep both cores busy while the learner trains: +9% env steps/s
   // in data mode on this 2-core machine (878 -> 958, 55 s runs). The A3C paper's network, 4x
   // cheaper than the reference's (1,550 env steps/s here against ~1,000), with Adam at eps 1e-5,
