@@ -71,6 +71,23 @@ async function serveFolder(root: string): Promise<{ url: string; server: Server 
 }
 
 /** Waits until the episode with `seed` is over and returns the reward and steps the page shows. */
+/**
+ * Serves `pageDir` and opens it in Chromium at `seed` (both closed after test `t`); the page's
+ * errors and console errors are collected in `pageErrors`.
+ */
+async function openPage(t: { after: (fn: () => unknown) => void }, pageDir: string, seed: number): Promise<{ page: Page; pageErrors: string[] }> {
+  const { url, server } = await serveFolder(pageDir);
+  t.after(() => server.close());
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
+  await page.goto(`${url}?seed=${seed}&speed=${PAGE_SPEED}`);
+  return { page, pageErrors };
+}
+
 async function finishedEpisode(page: Page, seed: number): Promise<{ reward: number; steps: number }> {
   await page.waitForSelector(`#status[data-state="done"][data-seed="${seed}"]`, { timeout: EPISODE_TIMEOUT_MS });
   return { reward: Number(await page.textContent('#reward')), steps: Number(await page.textContent('#steps')) };
@@ -109,16 +126,7 @@ test(
     const pageDir = join(dir, 'page');
     assert.deepEqual(exportPolicyPage(checkpoint, pageDir), { env: 'CartPole-v1', outDir: pageDir });
 
-    const { url, server } = await serveFolder(pageDir);
-    t.after(() => server.close());
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    t.after(() => browser.close());
-    const page = await browser.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
-
-    await page.goto(`${url}?seed=${GREEDY_SEED}&speed=${PAGE_SPEED}`);
+    const { page, pageErrors } = await openPage(t, pageDir, GREEDY_SEED);
     const greedy = await finishedEpisode(page, GREEDY_SEED);
     const node = await evaluateCheckpoint(checkpoint, { episodes: 1, seed: GREEDY_SEED });
     assert.deepEqual(greedy, { reward: node.rewards[0], steps: node.lengths[0] });
@@ -158,15 +166,7 @@ test(
     const info = JSON.parse(readFileSync(join(pageDir, 'policy.json'), 'utf8')) as PolicyPageInfo;
     assert.deepEqual(info.obsNormalization, { mean: loadCheckpoint(checkpoint).normalization!.obs.mean, var: loadCheckpoint(checkpoint).normalization!.obs.var });
 
-    const { url, server } = await serveFolder(pageDir);
-    t.after(() => server.close());
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    t.after(() => browser.close());
-    const page = await browser.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (message) => message.type() === 'error' && pageErrors.push(message.text()));
-    await page.goto(`${url}?seed=${GREEDY_SEED}&speed=${PAGE_SPEED}`);
+    const { page, pageErrors } = await openPage(t, pageDir, GREEDY_SEED);
     const greedy = await finishedEpisode(page, GREEDY_SEED);
     const node = await evaluateCheckpoint(checkpoint, { episodes: 1, seed: GREEDY_SEED });
     // The page's plain-TypeScript MLP sums in another order than XNNPACK: the means differ in the

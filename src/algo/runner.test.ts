@@ -2,19 +2,39 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../nn/kernels/backend.js';
-import { createNet } from '../nn/networks.js';
+import { createNet, type MlpSpec, type NetSpec } from '../nn/networks.js';
 import { InProcessTransport } from '../parallel/in-process-transport.js';
 import type { TrainerTransport } from '../parallel/transport.js';
 import { createAgent } from './agent-loop.js';
-import { MODES, resolveConfig } from './config.js';
+import { MODES, resolveConfig, type TrainConfig } from './config.js';
 import { Learner } from './learner.js';
 import { modeNamed } from './modes/index.js';
 import { Normalizer } from './normalization.js';
 import { runTraining } from './runner.js';
 import { RunStats } from './run-stats.js';
-import type { TrainingContext } from './trainer.js';
+import type { TrainCallbacks, TrainingContext } from './trainer.js';
 
 const STEPS = 12_000;
+
+/** The context of a run these tests drive: no reward bound, never interrupted. */
+function contextOf(config: TrainConfig, netSpec: NetSpec, learner: Learner, stats: RunStats, callbacks: TrainCallbacks, normalizer?: Normalizer): TrainingContext {
+  return { config, netSpec, learner, normalizer, stats, stopReward: null, interrupted: () => false, callbacks };
+}
+
+/**
+ * `config`'s mode with both halves on the in-process transport (the agent's tensors live in this
+ * thread's engine too), wired as A3C.learn wires them; `run` trains under a context of `learner`.
+ */
+function inProcess(config: TrainConfig, netSpec: MlpSpec, envStepsAtStart = 0) {
+  const mode = modeNamed(config.mode);
+  const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: config.envsPerWorker, envStepsAtStart }, link, 'test'));
+  const net = createNet(netSpec, 0);
+  const learner = new Learner(net, config, mode.optimizer?.(net.numParams, config, (n, length) => transport.shareArray(n, length)));
+  const shared = mode.lockFree ? transport.sharedMemory() : null;
+  const trainer = mode.trainer(learner, { config, obsShape: [netSpec.obsSize], shared, envStepsAtStart });
+  const run = (ctx: TrainingContext) => runTraining(ctx, { transport, trainer, agentsLabel: 'test', shared });
+  return { transport, learner, run };
+}
 
 // Every mode's halves on the in-process transport, so that the agent's tensors live in this
 // thread's engine too (hogwild's agent writes into the published parameters there, by reference).
@@ -23,33 +43,21 @@ for (const name of MODES) {
     await initBackend({});
     const config = resolveConfig({ env: 'CartPole-v1', mode: name, workers: 1, envsPerWorker: 4, microBatch: 8, batchSize: 16, gradBatch: 8, trainBatch: 2, maxSteps: STEPS, stopReward: null });
     const netSpec = { kind: 'mlp' as const, obsSize: 4, numActions: 2, hidden: config.hidden };
-    const mode = modeNamed(name);
-    const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 4, envStepsAtStart: 0 }, link, 'test'));
-    const net = createNet(netSpec, 0);
-    const optimizer = mode.optimizer?.(net.numParams, config, (n, length) => transport.shareArray(n, length));
-    const learner = new Learner(net, config, optimizer);
-    const shared = mode.lockFree ? transport.sharedMemory() : null;
+    const { transport, learner, run } = inProcess(config, netSpec);
     const tensorsBefore = tf.memory().numTensors;
     const tensorsAtUpdate: number[] = [];
     const stats = new RunStats();
     let episodes = 0;
     let samples = 0;
-    const ctx: TrainingContext = {
-      config,
-      netSpec,
-      learner,
-      stats,
-      stopReward: null,
-      interrupted: () => false,
-      callbacks: {
+    const reason = await run(
+      contextOf(config, netSpec, learner, stats, {
         onUpdate: (update) => {
           tensorsAtUpdate.push(tf.memory().numTensors);
           samples += update.samples;
         },
         onEpisodes: (finished) => (episodes += finished.length),
-      },
-    };
-    const reason = await runTraining(ctx, { transport, trainer: mode.trainer(learner, { config, obsShape: [4], shared, envStepsAtStart: 0 }), agentsLabel: 'test', shared });
+      }),
+    );
 
     assert.equal(reason, 'max-steps');
     assert.ok(stats.envSteps >= STEPS && stats.envSteps < STEPS + 100, `${stats.envSteps} env steps`);
@@ -75,18 +83,12 @@ for (const name of MODES) {
     await initBackend({});
     const config = resolveConfig({ env: 'Pendulum-v1', mode: name, workers: 1, envsPerWorker: 4, microBatch: 8, batchSize: 16, gradBatch: 8, trainBatch: 2, maxSteps: 4_000, stopReward: null });
     const netSpec = { kind: 'mlp' as const, obsSize: 3, numActions: 1, hidden: config.hidden, gaussian: { std: config.policyStd, logStdInit: config.logStdInit } };
-    const mode = modeNamed(name);
-    const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 4, envStepsAtStart: 0 }, link, 'test'));
-    const net = createNet(netSpec, 0);
-    const optimizer = mode.optimizer?.(net.numParams, config, (n, length) => transport.shareArray(n, length));
-    const learner = new Learner(net, config, optimizer);
-    const shared = mode.lockFree ? transport.sharedMemory() : null;
+    const { transport, learner, run } = inProcess(config, netSpec);
     const normalizer = new Normalizer(3);
     const tensorsBefore = tf.memory().numTensors;
     const tensorsAtUpdate: number[] = [];
     const stats = new RunStats();
-    const ctx: TrainingContext = { config, netSpec, learner, normalizer, stats, stopReward: null, interrupted: () => false, callbacks: { onUpdate: () => tensorsAtUpdate.push(tf.memory().numTensors) } };
-    const reason = await runTraining(ctx, { transport, trainer: mode.trainer(learner, { config, obsShape: [3], shared, envStepsAtStart: 0 }), agentsLabel: 'test', shared });
+    const reason = await run(contextOf(config, netSpec, learner, stats, { onUpdate: () => tensorsAtUpdate.push(tf.memory().numTensors) }, normalizer));
 
     assert.equal(reason, 'max-steps');
     assert.ok(tensorsAtUpdate.length > 20, `${tensorsAtUpdate.length} updates`);
@@ -110,21 +112,11 @@ test("data mode under a linear schedule: every update's lr is lr * (1 - k / maxS
   const resumedAt = 1_000;
   const config = resolveConfig({ env: 'CartPole-v1', mode: 'data', workers: 1, envsPerWorker: 4, microBatch: 8, batchSize: 16, lrSchedule: 'linear', maxSteps: 3_000, stopReward: null });
   const netSpec = { kind: 'mlp' as const, obsSize: 4, numActions: 2, hidden: config.hidden };
-  const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 4, envStepsAtStart: 0 }, link, 'test'));
-  const learner = new Learner(createNet(netSpec, 0), config);
+  const { learner, run } = inProcess(config, netSpec, resumedAt);
   const stats = new RunStats();
   stats.restore({ envSteps: resumedAt, updates: 0, trainedSamples: 0, episodes: 0, recentRewards: [] });
   const seen: { lr: number; envSteps: number }[] = [];
-  const ctx: TrainingContext = {
-    config,
-    netSpec,
-    learner,
-    stats,
-    stopReward: null,
-    interrupted: () => false,
-    callbacks: { onUpdate: (update, { envSteps }) => seen.push({ lr: update.lr, envSteps }) },
-  };
-  await runTraining(ctx, { transport, trainer: modeNamed('data').trainer(learner, { config, obsShape: [4], shared: null, envStepsAtStart: 0 }), agentsLabel: 'test' });
+  await run(contextOf(config, netSpec, learner, stats, { onUpdate: (update, { envSteps }) => seen.push({ lr: update.lr, envSteps }) }));
   assert.ok(seen.length > 50, `${seen.length} updates`);
   for (const { lr, envSteps } of seen) assert.equal(lr, config.lr * (1 - envSteps / config.maxSteps!), `at ${envSteps} env steps`);
   assert.ok(seen[0].envSteps > resumedAt && seen[0].lr < config.lr * (1 - resumedAt / config.maxSteps!), 'the schedule goes on from the restored count');
@@ -139,7 +131,7 @@ test('a failing update ends the run with its error after the agent has stopped',
   const learner = new Learner(createNet(netSpec, 0), config);
   const tensorsBefore = tf.memory().numTensors;
   let updates = 0;
-  const ctx: TrainingContext = { config, netSpec, learner, stats: new RunStats(), stopReward: null, interrupted: () => false, callbacks: {} };
+  const ctx = contextOf(config, netSpec, learner, new RunStats(), {});
   const trainer = {
     check: () => null,
     receive: () => {
@@ -162,7 +154,7 @@ test('malformed work is rejected and work staler than maxStaleness dropped, both
   const numParams = learner.params.length;
   const stats = new RunStats();
   const logs: string[] = [];
-  const ctx: TrainingContext = { config, netSpec, learner, stats, stopReward: null, interrupted: () => false, callbacks: { onLog: (l) => logs.push(l) } };
+  const ctx = contextOf(config, netSpec, learner, stats, { onLog: (l) => logs.push(l) });
   const lossStats = { total: 0, policy: 0, value: 0, entropy: 0, advantageMean: 0, valueMean: 0 };
   const gradient = (length = numParams) => ({ grads: new Float32Array(length), stats: lossStats, samples: 4 });
   const report = (work: unknown, episodes = 0) => ({ episodes: Array.from({ length: episodes }, () => ({ reward: 10, length: 10 })), logs: [], work });
