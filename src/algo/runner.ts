@@ -27,9 +27,9 @@ export interface RunOptions {
  * The training loop every mode shares: publishes the learner's parameters through the transport
  * (followed by the merged normalisation statistics when `ctx.normalizer` is set, normalization.ts),
  * starts the agents, and for each message checks its report and work (a malformed one is counted
- * in `stats.rejected` and skipped), merges its normalisation increments, counts its env steps, episodes and staleness (versions
- * published since the parameters it was computed with), sets the learner's learning rate for the
- * env steps counted (lrSchedule), hands its work to the mode's trainer half
+ * in `stats.rejected` and skipped), merges its normalisation increments, counts its env steps,
+ * episodes and staleness (versions published since the parameters it was computed with), sets the
+ * learner's learning rate for the env steps counted (lrSchedule), hands its work to the mode's trainer half
  * unless it is more than `config.maxStaleness` versions behind (then it counts in
  * `stats.droppedStale`), records the update that may result, and ends the run when a stop rule fires.
  * @throws the first failure of an agent, of the transport or of the trainer half (e.g. a
