@@ -10,4 +10,4 @@ export type { RunStats } from './algo/run-stats.js';
 export { initBackend, type InitBackendArgs } from './nn/kernels/backend.js';
 export { createNet, type ActorCriticNet, type NetSpec } from './nn/networks.js';
 export { loadCheckpoint, saveCheckpoint, CheckpointError, type Checkpoint } from './io/checkpoint.js';
-export { RedisTransportError } from './parallel/redis-protocol.js';
+export { RedisTransportError } from './parallel/redis-url.js';

@@ -1,7 +1,8 @@
 // The package as a user gets it: `npm pack`, then `npm install <tarball>` into a fresh project outside
 // the repository; a TypeScript file importing the public API type-checks and trains CartPole-v1, and
 // so does `npx a3c train`; where libdnnl-dev is installed the install builds the native learner and
-// training names it. Needs the build (`npm test` makes it) and npm's registry or its cache.
+// training names it. The install resolves versions online, as a user's does (a stale cache once hid
+// ioredis 6.1's untyped imports). Needs the build (`npm test` makes it) and npm's registry.
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,7 @@ const NO_REGISTRY = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETU
 const KEPT_NPM_VARIABLES = /^npm_config_(cache|registry|userconfig|globalconfig|cafile|ca|strict_ssl|proxy|https_proxy|noproxy)$/i;
 
 /** The user's file: the public API by name, a registered env of their own, then training. */
-const USER_SOURCE = `import { A3C, Box, Discrete, make, registerEnv, type Env, type TrainResult } from 'a3c-ts';
+const USER_SOURCE = `import { A3C, Box, Discrete, make, RedisTransportError, registerEnv, type Env, type TrainResult } from 'a3c-ts';
 
 registerEnv({ id: 'MyCartPole-v0', maxEpisodeSteps: 200, rewardThreshold: 195, entryPoint: (): Env => make('CartPole-v1').unwrapped });
 const env = make('MyCartPole-v0');
@@ -34,6 +35,7 @@ const obsSpace = env.observationSpace;
 const actionSpace = env.actionSpace;
 if (!(obsSpace instanceof Box) || !(actionSpace instanceof Discrete)) throw new Error('MyCartPole-v0: expected Box observations and Discrete actions');
 env.close();
+if (!(new RedisTransportError('probe') instanceof Error)) throw new Error('RedisTransportError is not an Error');
 const result: TrainResult = await new A3C({ env: 'CartPole-v1', maxSteps: ${TRAIN_STEPS}, seed: 1 }).learn();
 console.log(JSON.stringify({ backend: result.backend, steps: result.steps, obsSize: obsSpace.size, actions: actionSpace.n }));
 `;
@@ -114,7 +116,7 @@ test('the packed tarball installs into a fresh project, type-checks and trains',
     writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'a3c-ts-user', private: true, type: 'module' }, null, 2)}\n`);
     const install = run(
       'npm',
-      ['install', join(root, packed.filename), devRange('typescript'), devRange('@types/node'), '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts'],
+      ['install', join(root, packed.filename), devRange('typescript'), devRange('@types/node'), '--prefer-online', '--no-audit', '--no-fund', '--foreground-scripts'],
       project,
       INSTALL_TIMEOUT_MS,
     );

@@ -9,7 +9,7 @@ import { CheckpointError, loadCheckpoint, resolveCheckpointPath, type Checkpoint
 import { BEST_SNAPSHOT, holdsRun, latestSnapshot, saveToStore, storeOf } from '../io/checkpoint-store.js';
 import { RunLog } from '../io/run-log.js';
 import { InProcessTransport } from '../parallel/in-process-transport.js';
-import { parseRedisUrl } from '../parallel/redis-protocol.js';
+import { parseRedisUrl } from '../parallel/redis-url.js';
 import { RedisTrainerTransport } from '../parallel/redis-trainer.js';
 import { ThreadTransport } from '../parallel/thread-transport.js';
 import type { TrainerTransport } from '../parallel/transport.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { RedisAgentPool } from '../parallel/redis-agent-pool.js';
-import { parseRedisUrl } from '../parallel/redis-protocol.js';
+import { parseRedisUrl } from '../parallel/redis-url.js';
 import { RUN_NAME_PATTERN } from '../parallel/run-name.js';
 import { commandAction } from './command-action.js';
 import { parseInteger } from './options.js';

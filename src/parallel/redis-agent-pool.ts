@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { LEAVE_REQUEST, type RedisAgentMessage, type RedisAgentThreadData } from './redis-agent.js';
-import { connectRedis, type RedisTarget } from './redis-protocol.js';
+import { connectRedis } from './redis-protocol.js';
+import type { RedisTarget } from './redis-url.js';
 
 /** Replacements of crashed agent threads allowed per thread before the pool gives up. */
 const MAX_RESTARTS_PER_THREAD = 5;

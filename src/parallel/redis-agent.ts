@@ -13,11 +13,11 @@ import {
   paramsHeader,
   parseVersionNote,
   runKeys,
-  type RedisTarget,
   type RunInfo,
   type RunKeys,
   within,
 } from './redis-protocol.js';
+import type { RedisTarget } from './redis-url.js';
 import { stepUntilStopped, type AgentLink, type AgentProcess, type Envelope } from './transport.js';
 
 /**

@@ -10,13 +10,12 @@ import {
   HEARTBEAT_TTL_MS,
   newSession,
   pack,
-  RedisTransportError,
   runKeys,
-  type RedisTarget,
   type RunInfo,
   type RunKeys,
   within,
 } from './redis-protocol.js';
+import { RedisTransportError, type RedisTarget } from './redis-url.js';
 import type { TrainerTransport, TransportHandlers } from './transport.js';
 
 /** Stream entries taken per read, and how long a read waits for the first one. */

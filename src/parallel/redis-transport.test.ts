@@ -4,7 +4,8 @@ import { Redis } from 'ioredis';
 import type { RedisEchoBody, RedisEchoInit } from '../../test/support/redis-echo-agent.js';
 import { redisSkipReason, startRedis, type TestRedis } from '../../test/support/redis-server.js';
 import { RedisAgentPool } from './redis-agent-pool.js';
-import { parseRedisUrl, runKeys } from './redis-protocol.js';
+import { runKeys } from './redis-protocol.js';
+import { parseRedisUrl } from './redis-url.js';
 import { RedisTrainerTransport } from './redis-trainer.js';
 import type { Envelope, TransportHandlers } from './transport.js';
 

@@ -1,0 +1,18 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseRedisUrl, redactUrl } from './redis-url.js';
+
+test('Redis URLs: host, port, db, user and password; the password can come from the environment and is never shown', () => {
+  const target = parseRedisUrl('redis://alice:s%40cret@10.0.0.2:6380/3');
+  assert.deepEqual(target, { host: '10.0.0.2', port: 6380, db: 3, username: 'alice', password: 's@cret', tls: false, display: 'redis://alice@10.0.0.2:6380/3' });
+  assert.deepEqual(
+    { ...parseRedisUrl('rediss://[::1]', 'from-env') },
+    { host: '::1', port: 6379, db: 0, username: undefined, password: 'from-env', tls: true, display: 'rediss://[::1]/0' },
+  );
+  assert.equal(parseRedisUrl('redis://:inline@h:1/0', 'from-env').password, 'inline', 'the URL wins over the environment');
+  assert.throws(() => parseRedisUrl('http://h:1/0'), /^RedisTransportError: transport "http:\/\/h:1\/0": unsupported scheme "http:"; expected redis:\/\/ or rediss:\/\/$/);
+  assert.throws(() => parseRedisUrl('redis://:pw@h:1/zero'), { message: 'transport "redis://:***@h:1/zero": database "zero" is not a number; expected redis://HOST:PORT/DB' });
+  assert.throws(() => parseRedisUrl('not a url'), /is not a URL/);
+  assert.equal(redactUrl('redis://:pw@h:1/0'), 'redis://:***@h:1/0');
+  assert.equal(redactUrl('redis://h:1/0'), 'redis://h:1/0');
+});

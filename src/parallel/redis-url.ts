@@ -1,0 +1,65 @@
+/**
+ * A run's Redis URL and the transport's one-line error, apart from the connection code so that
+ * the public declarations (RedisTransportError is exported by the package) never reach ioredis's
+ * own types.
+ */
+/** A Redis connection that cannot be made or was refused: one line for the user. */
+export class RedisTransportError extends Error {
+  override name = 'RedisTransportError';
+}
+
+/** Where a run's Redis is and how to log in: a parsed `redis://[[USER]:PASSWORD@]HOST:PORT/DB` URL. */
+export interface RedisTarget {
+  host: string;
+  port: number;
+  db: number;
+  username: string | undefined;
+  password: string | undefined;
+  tls: boolean;
+  /** The URL without its password, for messages and logs. */
+  display: string;
+}
+
+const DEFAULT_PORT = 6379;
+
+/**
+ * Parses a run's Redis URL (`redis://` or `rediss://` for TLS). `passwordFromEnv` (the CLI passes
+ * `A3C_REDIS_PASSWORD`) is used where the URL has none, so that a password need not appear on
+ * command lines, which other users of a host can read.
+ * @throws RedisTransportError naming what is wrong with `url`.
+ */
+export function parseRedisUrl(url: string, passwordFromEnv?: string): RedisTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new RedisTransportError(`transport "${url}" is not a URL; expected redis://[:PASSWORD@]HOST:PORT/DB`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new RedisTransportError(`transport "${redactUrl(url)}": unsupported scheme "${parsed.protocol}"; expected redis:// or rediss://`);
+  }
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (host === '') throw new RedisTransportError(`transport "${redactUrl(url)}" has no host; expected redis://[:PASSWORD@]HOST:PORT/DB`);
+  const port = parsed.port === '' ? DEFAULT_PORT : Number(parsed.port);
+  const dbText = parsed.pathname.replace(/^\//, '');
+  const db = dbText === '' ? 0 : Number(dbText);
+  if (!Number.isInteger(db) || db < 0 || !/^\d*$/.test(dbText)) {
+    throw new RedisTransportError(`transport "${redactUrl(url)}": database "${dbText}" is not a number; expected redis://HOST:PORT/DB`);
+  }
+  const password = parsed.password === '' ? passwordFromEnv || undefined : decodeURIComponent(parsed.password);
+  const username = parsed.username === '' ? undefined : decodeURIComponent(parsed.username);
+  const display = `${parsed.protocol}//${username === undefined ? '' : `${username}@`}${parsed.host}/${db}`;
+  return { host, port, db, username, password, tls: parsed.protocol === 'rediss:', display };
+}
+
+/** `url` with its password replaced by `***` (left as given when it does not parse). */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === '') return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
