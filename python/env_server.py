@@ -18,8 +18,10 @@ Protocol (all little-endian):
     observation of each copy that ended, in copy order (same-step auto-reset). Info fields are
     named in the hello; the auto-reset ones mean something only for copies that ended.
 
-Atari ids get ptan's wrap_dqn preprocessing, written here frame by frame on the ALE interface
-(see DqnAtari); other ids are served as Gymnasium makes them.
+Atari ids get the DQN preprocessing from one of two backends (--atari-backend): `ale-vector`,
+ale-py's AtariVectorEnv doing emulation and preprocessing in C++ (see AleVectorBatch), or `python`,
+ptan's wrap_dqn written here frame by frame on the ALE interface (see DqnAtari). Other ids are
+served as Gymnasium makes them.
 """
 import argparse
 import json
@@ -47,6 +49,7 @@ PIPE_BYTES = 1 << 20
 ATARI_OPTIONS = ('noopMax', 'frameSkip', 'fireReset', 'episodicLife', 'warpFrame', 'frameStack', 'clipRewards')
 WARP_SIZE = 84  # WarpFrame's 84x84
 ATARI_ENTRY_POINT = 'ale_py.env:AtariEnv'
+ATARI_BACKENDS = ('ale-vector', 'python')
 # Info sent per copy for Atari ids (rawReward: the step's unclipped reward; gameScore: the raw
 # score of the whole game, on the step where the game ended; noops: the reset's no-op count).
 INFO_F64_FIELDS = ('rawReward', 'gameScore', 'noops')
@@ -246,32 +249,12 @@ class EnvBatch:
         self.info = self.reset_info = ({}, {})
 
     def describe(self):
-        """The hello: JSON text and the float64 bound arrays that follow it."""
-        space = self.action_space
-        if isinstance(space, gym.spaces.Discrete):
-            action = dict(kind='discrete', n=int(space.n), start=int(space.start))
-            bounds = [*self.obs_bounds]
-        elif isinstance(space, gym.spaces.Box):
-            action = dict(kind='box', shape=list(space.shape))
-            bounds = [*self.obs_bounds, space.low.astype('<f8').ravel(), space.high.astype('<f8').ravel()]
-        else:
-            raise ValueError(f'action space {space} is neither Discrete nor Box')
-        text = dict(protocol=PROTOCOL_VERSION, numEnvs=self.num_envs, observation=self.obs_space,
-                    action=action, atari=self.atari, actionMeanings=self.action_meanings,
-                    infoFields=dict(f64=list(self.info[0]), i32=list(self.info[1])))
-        return json.dumps(text).encode(), [b.astype('<f8').tobytes() for b in bounds]
+        return describe(self, self.info)
 
     def decode_actions(self, payload):
         space = self.action_space
         if isinstance(space, gym.spaces.Discrete):
-            actions = np.frombuffer(payload, '<i4')
-            if actions.size != self.num_envs:
-                raise ValueError(f'got {actions.size} actions for {self.num_envs} copies')
-            bad = (actions < space.start) | (actions >= space.start + space.n)
-            if bad.any():
-                i = int(np.argmax(bad))
-                raise ValueError(f'action {int(actions[i])} of copy {i} is outside Discrete({space.n})')
-            return actions
+            return decode_discrete_actions(payload, space, self.num_envs)
         return np.frombuffer(payload, '<f4').reshape(self.num_envs, *space.shape)
 
     def reset(self, seed):
@@ -341,6 +324,158 @@ class EnvBatch:
             (env.env if self.atari else env).close()
 
 
+def decode_discrete_actions(payload, space, num_envs):
+    """The STEP payload of a Discrete action space: int32 [num_envs], each checked against it."""
+    actions = np.frombuffer(payload, '<i4')
+    if actions.size != num_envs:
+        raise ValueError(f'got {actions.size} actions for {num_envs} copies')
+    bad = (actions < space.start) | (actions >= space.start + space.n)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(f'action {int(actions[i])} of copy {i} is outside Discrete({space.n})')
+    return actions
+
+
+def describe(batch, info):
+    """The hello of `batch`: JSON text and the float64 bound arrays that follow it."""
+    space = batch.action_space
+    if isinstance(space, gym.spaces.Discrete):
+        action = dict(kind='discrete', n=int(space.n), start=int(space.start))
+        bounds = [*batch.obs_bounds]
+    elif isinstance(space, gym.spaces.Box):
+        action = dict(kind='box', shape=list(space.shape))
+        bounds = [*batch.obs_bounds, space.low.astype('<f8').ravel(), space.high.astype('<f8').ravel()]
+    else:
+        raise ValueError(f'action space {space} is neither Discrete nor Box')
+    text = dict(protocol=PROTOCOL_VERSION, numEnvs=batch.num_envs, observation=batch.obs_space,
+                action=action, atari=batch.atari, actionMeanings=batch.action_meanings,
+                infoFields=dict(f64=list(info[0]), i32=list(info[1])))
+    return json.dumps(text).encode(), [b.astype('<f8').tobytes() for b in bounds]
+
+
+class AleVectorBatch:
+    """N copies of an Atari game in ale-py's AtariVectorEnv (C++: emulation, frame skip, max-pool,
+    grayscale, resize, frame stack, no-op and FIRE reset, on its own threads), with the protocol's
+    same-step auto-reset and the learning signal of DqnAtari: with episodicLife a lost life ends the
+    agent's episode while the game goes on (`life_loss_info`), rewards are clipped here so that the
+    raw ones make the game score. Differences from DqnAtari by construction (README, "Atari
+    backends"): the max-pool is of the two grayscale frames; a reset plays 0..noopMax-1 no-ops and
+    FIRE for one frame, and a lost life has no reset at all (the agent presses FIRE itself); the
+    reset frame stack is zero-padded; observations are resized with ALE's own filter.
+    """
+
+    # The info fields it can report: ALE does not say how many no-ops a reset played.
+    F64_FIELDS = ('rawReward', 'gameScore')
+    # Keyword arguments of gymnasium.make that AtariVectorEnv takes under the same name.
+    MAKE_KWARGS = ('repeat_action_probability', 'full_action_space', 'max_num_frames_per_episode')
+
+    def __init__(self, env_id, num_envs, make_kwargs, options, num_threads):
+        from ale_py.vector_env import AtariVectorEnv
+        unknown = sorted(set(make_kwargs) - set(self.MAKE_KWARGS))
+        if unknown:
+            raise ValueError(f'--atari-backend ale-vector takes the make keyword arguments {", ".join(self.MAKE_KWARGS)}, '
+                             f'not {", ".join(unknown)}; use --atari-backend python for those')
+        missing = [key for key in ATARI_OPTIONS if key not in options]
+        if missing:
+            raise ValueError(f'--atari-options lacks {", ".join(missing)}')
+        if not options['warpFrame']:
+            raise ValueError('--atari-backend ale-vector serves 84x84 grayscale frames only (warpFrame); use --atari-backend python')
+        kwargs = {**gym.spec(env_id).kwargs, **make_kwargs}
+        self.num_envs = num_envs
+        self.atari = True
+        self.clip_rewards = options['clipRewards']
+        self.env = AtariVectorEnv(
+            kwargs['game'], num_envs, num_threads=num_threads, autoreset_mode='SameStep',
+            frameskip=options['frameSkip'], stack_num=options['frameStack'], noop_max=options['noopMax'],
+            use_fire_reset=options['fireReset'], episodic_life=False, life_loss_info=options['episodicLife'],
+            reward_clipping=False, repeat_action_probability=kwargs['repeat_action_probability'],
+            full_action_space=kwargs['full_action_space'], max_num_frames_per_episode=kwargs['max_num_frames_per_episode'])
+        self.obs = np.zeros((num_envs, *self.env.single_observation_space.shape), np.uint8)
+        self.obs_space = dict(shape=list(self.obs.shape[1:]), dtype='uint8')
+        self.obs_bounds = (np.zeros(self.obs[0].size), np.full(self.obs[0].size, 255.0))
+        self.action_space = self.env.single_action_space
+        self.action_meanings = [action.name for action in self.env.ale.get_action_set()]
+        self.rewards = np.zeros(num_envs, np.float64)
+        self.terminated = np.zeros(num_envs, np.uint8)
+        self.truncated = np.zeros(num_envs, np.uint8)
+        self.game_scores = np.zeros(num_envs, np.float64)
+        self.episode_frames = np.zeros(num_envs, np.int32)
+        self.info = self._info_arrays()
+        self.reset_info = self._info_arrays()
+        self.final_obs = np.zeros_like(self.obs)
+
+    def _info_arrays(self):
+        return ({name: np.full(self.num_envs, NAN) for name in self.F64_FIELDS},
+                {name: np.zeros(self.num_envs, np.int32) for name in INFO_I32_FIELDS})
+
+    def describe(self):
+        return describe(self, self.info)
+
+    def decode_actions(self, payload):
+        return decode_discrete_actions(payload, self.action_space, self.num_envs)
+
+    def _record_counters(self, info, ale_info, copies):
+        i32 = info[1]
+        i32['lives'][copies] = ale_info['lives'][copies]
+        i32['frameNumber'][copies] = ale_info['frame_number'][copies]
+        i32['episodeFrameNumber'][copies] = ale_info['episode_frame_number'][copies]
+
+    def reset(self, seed):
+        obs, ale_info = self.env.reset(seed=None if seed == NO_SEED else seed)
+        self.obs[...] = obs
+        everyone = np.arange(self.num_envs)
+        self._record_counters(self.info, ale_info, everyone)
+        self.info[0]['rawReward'][:] = NAN
+        self.info[0]['gameScore'][:] = NAN
+        self.episode_frames[:] = ale_info['episode_frame_number']
+        self.game_scores[:] = 0
+        self.rewards[:] = 0
+        self.terminated[:] = 0
+        self.truncated[:] = 0
+        return []
+
+    def step(self, actions):
+        """Steps every copy; returns the final observations (bytes) of those that ended."""
+        obs, raw_rewards, terminated, truncated, ale_info = self.env.step(actions)
+        self.obs[...] = obs
+        raw = raw_rewards.astype(np.float64)
+        self.game_scores += raw
+        self.rewards[:] = np.sign(raw) if self.clip_rewards else raw
+        self.terminated[:] = terminated
+        self.truncated[:] = truncated
+        ended = terminated | truncated
+        # A same-step auto-reset shows as an episode frame count that did not grow: the game is
+        # over (or truncated) and the info is the new game's; after a lost life it goes on.
+        frames = ale_info['episode_frame_number']
+        new_game = ended & (frames <= self.episode_frames)
+        self.episode_frames[:] = frames
+        f64 = self.info[0]
+        f64['rawReward'][:] = raw
+        f64['gameScore'][:] = np.where(new_game, self.game_scores, NAN)
+        self.game_scores[new_game] = 0
+        # A game's last step reports no lives left and, as ALE has moved on to the next game, the
+        # frame counters of the step before.
+        self._record_counters(self.info, ale_info, np.flatnonzero(~new_game))
+        self.info[1]['lives'][new_game & terminated] = 0
+        self._record_counters(self.reset_info, ale_info, np.flatnonzero(ended))
+        if not ended.any():
+            return []
+        final = ale_info['final_obs']
+        return [final[i].tobytes() for i in np.flatnonzero(ended)]
+
+    def reply_parts(self):
+        (f64, i32), (reset_f64, reset_i32) = self.info, self.reset_info
+        arrays = [self.obs, self.rewards, *f64.values(), *reset_f64.values(), *i32.values(), *reset_i32.values(),
+                  self.terminated, self.truncated]
+        return [a.data for a in arrays]
+
+    def render(self, index):
+        raise ValueError('render needs the emulator\'s RGB screens, which --atari-backend ale-vector does not keep; use --atari-backend python')
+
+    def close(self):
+        self.env.close()
+
+
 def enlarge_pipe(fd):
     try:
         import fcntl
@@ -386,6 +521,14 @@ def serve(batch, requests, out):
         write_all(out, [REPLY_HEADER.pack(STATUS_OK, len(final_obs)), *batch.reply_parts(), *final_obs])
 
 
+def make_batch(args):
+    make_kwargs, atari_options = json.loads(args.make_kwargs), json.loads(args.atari_options)
+    is_atari = gym.spec(args.env_id).entry_point in (ATARI_ENTRY_POINT, ale_py.AtariEnv)
+    if is_atari and atari_options is not None and args.atari_backend == 'ale-vector':
+        return AleVectorBatch(args.env_id, args.num_envs, make_kwargs, atari_options, args.num_threads)
+    return EnvBatch(args.env_id, args.num_envs, make_kwargs, atari_options)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--env-id', required=True)
@@ -393,6 +536,9 @@ def main():
     parser.add_argument('--make-kwargs', default='{}', help='JSON keyword arguments for gymnasium.make')
     parser.add_argument('--atari-options', default='null',
                         help='JSON object with every ATARI_OPTIONS key, or null for the raw frames of an Atari id')
+    parser.add_argument('--atari-backend', choices=ATARI_BACKENDS, default='python',
+                        help='who preprocesses Atari ids: ale-py\'s AtariVectorEnv, or DqnAtari here')
+    parser.add_argument('--num-threads', type=int, default=1, help='emulator threads of --atari-backend ale-vector')
     args = parser.parse_args()
 
     # One thread per process: several servers and the learner share few cores.
@@ -405,7 +551,7 @@ def main():
     enlarge_pipe(0)
     enlarge_pipe(out.fileno())
     try:
-        batch = EnvBatch(args.env_id, args.num_envs, json.loads(args.make_kwargs), json.loads(args.atari_options))
+        batch = make_batch(args)
         text, bounds = batch.describe()
     except Exception as error:
         message = f'{type(error).__name__}: {error}'.encode()

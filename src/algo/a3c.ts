@@ -15,6 +15,7 @@ import { ThreadTransport } from '../parallel/thread-transport.js';
 import type { TrainerTransport } from '../parallel/transport.js';
 import { agentSeed, createAgent, type AgentInit } from './agent-loop.js';
 import { checkpointConfig } from './checkpoint-config.js';
+import { envOptionsFor } from './env-options.js';
 import { resolveConfig, withoutSecrets, type TrainConfig } from './config.js';
 import { Learner } from './learner.js';
 import { actionSizeOf } from './transition-batch.js';
@@ -301,7 +302,7 @@ export class A3C {
   /** The network the env's spaces call for; on resume it must be the checkpoint's. */
   private checkEnv(): NetSpec {
     const { config } = this;
-    const probe = make(config.env);
+    const probe = make(config.env, envOptionsFor(config));
     const { actionSpace, observationSpace } = probe;
     probe.close();
     const netSpec = netSpecFor(observationSpace, actionSpace, config);

@@ -1,4 +1,5 @@
 import { makeVectorEnv } from '../envs/registry.js';
+import { envOptionsFor } from './env-options.js';
 import { VecNormalize, type NormalizationIncrements } from '../envs/vec-normalize.js';
 import { createNet, type ActorCriticNet, type NetSpec } from '../nn/networks.js';
 import type { AgentLink, AgentProcess } from '../parallel/transport.js';
@@ -80,7 +81,7 @@ export function reportProblem(body: unknown): string | null {
 export function createAgent(init: AgentInit, link: AgentLink, description: string): AgentProcess {
   const { config, netSpec } = init;
   const mode = modeNamed(config.mode);
-  const inner = makeVectorEnv(config.env, init.numEnvs);
+  const inner = makeVectorEnv(config.env, init.numEnvs, envOptionsFor(config));
   const net: ActorCriticNet = createNet(netSpec, init.seed);
   // The published vector: the parameters, then the normalisation statistics when there are any.
   const published = new Float32Array(net.numParams + publishedStatsSize(config, inner.singleObservationSpace.size));

@@ -4,11 +4,11 @@ import { ConfigError, resolveConfig, type TrainConfig } from './config.js';
 /**
  * Keys added to the config after checkpoints were first saved, with the values that give the
  * behaviour of the code that saved them where it differs from today's defaults for the env (Pong
- * now defaults to the A3C paper's net and RMSProp).
+ * now defaults to the A3C paper's net and RMSProp; Atari to ale-py's vector env).
  */
 function olderDefaults(saved: Partial<TrainConfig>): Partial<TrainConfig> {
   const hogwild = saved.mode === 'hogwild';
-  return { atariNet: 'lapan', valueCoef: 1, optimizer: hogwild ? 'rmsprop' : 'adam', rmspropEps: hogwild ? 0.1 : 1e-5 };
+  return { atariNet: 'lapan', atariBackend: 'python', valueCoef: 1, optimizer: hogwild ? 'rmsprop' : 'adam', rmspropEps: hogwild ? 0.1 : 1e-5 };
 }
 
 /**

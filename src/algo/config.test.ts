@@ -53,6 +53,7 @@ const INVALID: Record<keyof TrainConfig, unknown> = {
   gradBatch: 0,
   trainBatch: 1.5,
   atariNet: 'nature',
+  atariBackend: 'cuda',
   policy: 'gru',
   lstmCells: 0,
   hidden: [],

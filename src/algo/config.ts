@@ -5,6 +5,7 @@
  * fails with one clear line.
  */
 
+import { ATARI_BACKENDS, DEFAULT_ATARI_BACKEND, type AtariBackend } from '../envs/gym-bridge/atari-preprocessing.js';
 import { ATARI_ARCHS, type AtariArch } from '../nn/net-spec.js';
 import { RUN_NAME_PATTERN } from '../parallel/run-name.js';
 
@@ -201,6 +202,12 @@ export const CONFIG_FIELDS = {
   trainBatch: field<number>({ default: 2, kind: positiveInteger, arg: '<n>', help: 'grad mode: gradients summed per update' }),
   /** The network for stacked frames (nn/net-spec.ts ATARI_ARCHS): Lapan's AtariA2C or the A3C paper's. */
   atariNet: field<AtariArch>({ default: 'lapan', kind: oneOf(ATARI_ARCHS), arg: '<arch>', help: 'network for frames: lapan (AtariA2C) or a3c-paper (Mnih et al. 2016, 4x less compute)' }),
+  /**
+   * Atari ids: who runs the emulator and the DQN preprocessing in the env server: ale-py's C++
+   * AtariVectorEnv, all of an agent's copies in one call, or python's wrap_dqn frame by frame
+   * (envs/gym-bridge/atari-preprocessing.ts AtariBackend; README "Atari backends" for the differences).
+   */
+  atariBackend: field<AtariBackend>({ default: DEFAULT_ATARI_BACKEND, kind: oneOf(ATARI_BACKENDS), arg: '<name>', help: "Atari: ale-vector (ale-py's C++ AtariVectorEnv) or python (wrap_dqn frame by frame in the env server)" }),
   /**
    * feedforward, or lstm: Mnih et al. 2016's A3C-LSTM, an LSTM of `lstmCells` cells after the
    * hidden layers (for frames: after the a3c-paper net's 256-unit layer), its state carried across

@@ -1,6 +1,7 @@
 import type { Action, Env, Obs } from '../envs/core.js';
 import { registerAtariEnvs } from '../envs/atari/index.js';
 import { importEnvModule } from '../envs/env-module.js';
+import type { AtariBackend } from '../envs/atari/index.js';
 import { makeMonitored } from '../envs/registry.js';
 import { Rng } from '../utils/rng.js';
 import { normalizeObs } from '../envs/vec-normalize.js';
@@ -8,6 +9,7 @@ import { CheckpointError, type Checkpoint } from '../io/checkpoint.js';
 import { createNet } from '../nn/networks.js';
 import { checkpointConfig } from './checkpoint-config.js';
 import type { TrainConfig } from './config.js';
+import { envOptionsFor } from './env-options.js';
 import { NetPolicy, netSpecFor } from './policy.js';
 
 export interface PlayOptions {
@@ -18,6 +20,8 @@ export interface PlayOptions {
   stochastic?: boolean;
   /** Sees the env after every reset and every step, e.g. to draw a frame of `env.unwrapped`. */
   onEnv?: (env: Env) => void;
+  /** Atari: play on this backend instead of the run's (recording needs python's RGB screens). */
+  atariBackend?: AtariBackend;
 }
 
 /** Registers the envs a config may name: the Atari family, and the config's env module if it has one. */
@@ -48,7 +52,7 @@ export function playCheckpoint(checkpoint: Checkpoint, options: PlayOptions, pat
   if (!Number.isInteger(options.episodes) || options.episodes < 1) throw new RangeError(`play: episodes must be a positive integer, got ${options.episodes}`);
   const config = checkpointConfig(checkpoint, path);
   const envId = config.env;
-  const env = makeMonitored(envId);
+  const env = makeMonitored(envId, envOptionsFor({ env: envId, atariBackend: options.atariBackend ?? config.atariBackend }));
   try {
     const { actionSpace } = env;
     const expected = netSpecFor(env.observationSpace, actionSpace, config);

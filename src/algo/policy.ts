@@ -9,7 +9,9 @@ import type { ActionLayout } from './transition-batch.js';
 
 /** A batch of observations `[count, ...obsShape]` as the float32 tensor networks take. */
 export function obsTensor(obs: Obs, count: number, obsShape: readonly number[]): tf.Tensor {
-  const values = obs instanceof Float32Array ? obs : Float32Array.from(obs);
+  // The typed-array constructor converts natively; Float32Array.from iterates (5x slower on a
+  // 128-frame Atari batch, where it took a fifth of the data-mode trainer's time).
+  const values = obs instanceof Float32Array ? obs : new Float32Array(obs);
   return tf.tensor(values, [count, ...obsShape], 'float32');
 }
 

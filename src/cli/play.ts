@@ -47,10 +47,16 @@ async function play(flags: PlayFlags): Promise<void> {
   if (flags.record !== undefined) prepareOutputFile('--record', flags.record, '.gif');
   const recording = flags.record === undefined ? null : { path: flags.record, recorder: null as GifRecorder | null };
   await initBackend({});
+  // The GIF shows the emulator's RGB screens, which only the python backend keeps.
+  const atariBackend = isAtari && recording !== null ? 'python' : undefined;
+  if (atariBackend !== undefined && config.atariBackend !== atariBackend) {
+    process.stderr.write(`play: recording ${envId} on --atari-backend python (the run trained on ${config.atariBackend}), which keeps the emulator's RGB screens\n`);
+  }
   const result = playCheckpoint(checkpoint, {
     episodes: flags.episodes,
     seed: flags.seed,
     stochastic: flags.stochastic,
+    atariBackend,
     onEnv:
       recording === null
         ? undefined

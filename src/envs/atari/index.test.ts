@@ -40,5 +40,5 @@ test('makeAtariVectorEnv serves all copies from one process', () => {
 test('ids outside the family, unknown games and unknown options fail with one clear line', () => {
   assert.throws(() => make('PongNoFrameskp-v4'), /unknown env "PongNoFrameskp-v4".*families: Atari/);
   assert.throws(() => make('ALE/Pongg-v5'), /Did you mean: `Pong`\?/);
-  assert.throws(() => make('PongNoFrameskip-v4', { frameStack: 4 }), /unknown option "frameStack"; accepted options: atari, makeKwargs, python/);
+  assert.throws(() => make('PongNoFrameskip-v4', { frameStack: 4 }), /unknown option "frameStack"; accepted options: atari, atariBackend, makeKwargs, python/);
 });

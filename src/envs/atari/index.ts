@@ -23,8 +23,9 @@ export const GYMNASIUM_FAMILY: EnvFamily = {
 
 /**
  * Makes `make("PongNoFrameskip-v4")` and `make("ALE/Pong-v5")` return a GymEnv with ptan's DQN
- * preprocessing. Options: `atari` (preprocessing changes, or false for raw frames), `makeKwargs`
- * (for gymnasium.make), `python` (see GymEnvOptions). Also registers `gym:<id>` for any other
+ * preprocessing. Options: `atari` (preprocessing changes, or false for raw frames), `atariBackend`
+ * (`ale-vector`, the default, or `python`), `makeKwargs` (for gymnasium.make), `python` (see
+ * GymEnvOptions). Also registers `gym:<id>` for any other
  * Gymnasium id.
  */
 export function registerAtariEnvs(): void {
@@ -38,7 +39,7 @@ export function makeAtariVectorEnv(id: string, numEnvs: number, options: Record<
   return new GymVectorEnv(id, numEnvs, gymEnvOptions(id, options));
 }
 
-const OPTION_NAMES: readonly (keyof GymEnvOptions)[] = ['atari', 'makeKwargs', 'python'];
+const OPTION_NAMES: readonly (keyof GymEnvOptions)[] = ['atari', 'atariBackend', 'makeKwargs', 'python'];
 
 function gymEnvOptions(id: string, options: Record<string, unknown>): GymEnvOptions {
   for (const name of Object.keys(options)) {
@@ -49,4 +50,4 @@ function gymEnvOptions(id: string, options: Record<string, unknown>): GymEnvOpti
   return options as GymEnvOptions;
 }
 
-export { DQN_ATARI_DEFAULTS, type AtariPreprocessingOptions } from '../gym-bridge/index.js';
+export { ATARI_BACKENDS, DQN_ATARI_DEFAULTS, type AtariBackend, type AtariPreprocessingOptions } from '../gym-bridge/index.js';

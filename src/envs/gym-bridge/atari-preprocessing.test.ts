@@ -1,5 +1,6 @@
-// ptan's wrap_dqn preprocessing (python/env_server.py, DqnAtari) on the real emulator, each wrapper
-// checked against ALE's own counters or against an env with that wrapper turned off.
+// ptan's wrap_dqn preprocessing of the python backend (python/env_server.py, DqnAtari) on the real
+// emulator, each wrapper checked against ALE's own counters or against an env with that wrapper
+// turned off. The ale-vector backend's own definitions: ale-vector.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Obs } from '../core.js';
@@ -17,13 +18,14 @@ const FIRE_RESET_FRAMES = 2 * DQN_ATARI_DEFAULTS.frameSkip;
 /** EpisodicLife's reset after a lost life plays one NOOP frame before the no-ops. */
 const LIFE_RESET_FRAMES = 1;
 const SEED = 3;
+const PYTHON = { atariBackend: 'python' } as const;
 
 function frame(obs: Obs, index: number, frameBytes = WARPED_FRAME_BYTES): Obs {
   return obs.subarray(index * frameBytes, (index + 1) * frameBytes);
 }
 
 test('observations are uint8 [4, 84, 84] and the action space is the minimal set', () => {
-  const env = new GymEnv(PONG);
+  const env = new GymEnv(PONG, PYTHON);
   try {
     assert.deepEqual(env.observationSpace.shape, [4, 84, 84]);
     assert.equal(env.observationSpace.dtype, 'uint8');
@@ -39,8 +41,8 @@ test('observations are uint8 [4, 84, 84] and the action space is the minimal set
 
 test('an agent step is 4 frames and observes the max of the last two (MaxAndSkip)', () => {
   // Without no-ops and FIRE on reset, both envs start from the same emulator state.
-  const pooled = new GymEnv(PONG, { atari: { warpFrame: false, frameStack: 1, noopMax: 0, fireReset: false } });
-  const raw = new GymEnv(PONG, { atari: false });
+  const pooled = new GymEnv(PONG, { ...PYTHON, atari: { warpFrame: false, frameStack: 1, noopMax: 0, fireReset: false } });
+  const raw = new GymEnv(PONG, { ...PYTHON, atari: false });
   try {
     assert.deepEqual(pooled.observationSpace.shape, [1, 210, 160, 3]);
     assert.deepEqual(raw.observationSpace.shape, [210, 160, 3]);
@@ -68,8 +70,8 @@ test('an agent step is 4 frames and observes the max of the last two (MaxAndSkip
 });
 
 test('the frame stack holds the last 4 warped frames, newest last, and the reset frame 4 times', () => {
-  const stacked = new GymEnv(PONG);
-  const single = new GymEnv(PONG, { atari: { frameStack: 1 } });
+  const stacked = new GymEnv(PONG, PYTHON);
+  const single = new GymEnv(PONG, { ...PYTHON, atari: { frameStack: 1 } });
   try {
     const history = [single.reset({ seed: SEED }).obs];
     const { obs } = stacked.reset({ seed: SEED });
@@ -95,8 +97,8 @@ test('reset plays 1..30 no-ops and FIRE, 2 (NoopReset, FireReset)', () => {
   const numEnvs = 8;
   /** Enough seeded resets to draw both ends of 1..30 (each is missed with probability < 1e-4). */
   const resets = 40;
-  const env = new GymVectorEnv(PONG, numEnvs);
-  const plain = new GymVectorEnv(PONG, 1, { atari: { noopMax: 0, fireReset: false } });
+  const env = new GymVectorEnv(PONG, numEnvs, PYTHON);
+  const plain = new GymVectorEnv(PONG, 1, { ...PYTHON, atari: { noopMax: 0, fireReset: false } });
   try {
     const noops: number[] = [];
     for (let r = 0; r < resets; r++) {
@@ -121,7 +123,7 @@ test('reset plays 1..30 no-ops and FIRE, 2 (NoopReset, FireReset)', () => {
 
 test('rewards are the sign of the raw reward, which info keeps (ClipReward)', () => {
   // Space Invaders scores 5 to 30 points per alien, so clipping shows.
-  const env = new GymEnv('SpaceInvadersNoFrameskip-v4');
+  const env = new GymEnv('SpaceInvadersNoFrameskip-v4', PYTHON);
   try {
     env.reset({ seed: SEED });
     const rng = new Rng(SEED);
@@ -140,7 +142,7 @@ test('rewards are the sign of the raw reward, which info keeps (ClipReward)', ()
 });
 
 test('a lost life ends the agent\'s episode but not the game; a real reset follows game over (EpisodicLife)', () => {
-  const env = new GymEnv(BREAKOUT);
+  const env = new GymEnv(BREAKOUT, PYTHON);
   try {
     let { info } = env.reset({ seed: SEED });
     assert.equal(info.lives, BREAKOUT_LIVES);
@@ -183,8 +185,8 @@ test('a lost life ends the agent\'s episode but not the game; a real reset follo
 
 test('FIRE on reset launches Breakout\'s ball: without it, no-op play never loses a life', () => {
   const noopSteps = 400;
-  const fired = new GymEnv(BREAKOUT);
-  const unfired = new GymEnv(BREAKOUT, { atari: { fireReset: false } });
+  const fired = new GymEnv(BREAKOUT, PYTHON);
+  const unfired = new GymEnv(BREAKOUT, { ...PYTHON, atari: { fireReset: false } });
   try {
     const livesLost = (env: GymEnv): boolean => {
       env.reset({ seed: SEED });

@@ -1,26 +1,27 @@
 /**
  * The DQN preprocessing the env server applies to Atari ids: ptan's `wrap_dqn` as used by the
  * reference (Lapan, Deep RL Hands-On, Chapter 13; shared/reference/pytorch-a3c/a3c_core.py),
- * implemented in python/env_server.py (class DqnAtari). With the defaults it gives the reference's
- * observations, rewards and episode ends exactly (checked step by step against a3c_core.py's
- * wrappers, 6000 random steps each of Breakout and Pong, given the same no-op draws).
+ * written out by the python backend (python/env_server.py, class DqnAtari), which with the
+ * defaults gives the reference's observations, rewards and episode ends exactly (checked step by
+ * step against a3c_core.py's wrappers, 6000 random steps each of Breakout and Pong, given the same
+ * no-op draws).
  *
- * Why the server and not Gymnasium's or ale-py's own preprocessing: their semantics differ from
- * the reference's, and they are not much cheaper (CPU per agent step, Pong, 8 copies, this 2-core
- * box: the reference's wrappers 318 us, Gymnasium's AtariPreprocessing + FrameStackObservation 332
- * us, ale-py's C++ AtariVectorEnv 255 us, DqnAtari 321 us; preprocessing in TypeScript would have
- * to move 4 raw 210x160 RGB frames per agent step, whose emulation and transfer alone cost ~266 us).
- * Their differences from the reference:
- * - Gymnasium's AtariPreprocessing: max-pools grayscale frames, where the reference converts the
- *   max of the RGB frames (ALE's gray palette equals cv2's RGB2GRAY, but the two orders differ where
- *   a pixel changes colour between the two frames: in Pong ~0.2% of pixels on 80% of steps); no FIRE
- *   reset; `terminal_on_life_loss` resets the whole game on each lost life; no reward clipping;
- *   on a step that ends early the pooled frames are stale ones.
- * - ale-py's AtariVectorEnv: the same grayscale pooling and stale frames; no-ops drawn from
- *   0..noop_max-1, minus one where it presses FIRE, and FIRE is one frame (the reference: 1..30
- *   no-ops, then FIRE and action 2 for 4 frames each); `episodic_life` resets the game on each lost
- *   life and `life_loss_info` ends the episode without the reference's NOOP/no-op/FIRE reset; the
- *   reset frame stack is zero-padded (the reference repeats the first frame).
+ * Two backends serve these options (AtariBackend): ale-vector (the default), ale-py's C++
+ * AtariVectorEnv with the same learning signal (a lost life ends the episode, rewards clipped,
+ * whole-game raw scores reported), and python, DqnAtari frame by frame. CPU per agent step, Pong,
+ * 8 copies, one core of this 2-core AMD EPYC, the server alone: ale-vector 342 us, python 411 us
+ * (489 and 548 us when each step waits 2 ms for its actions, as in training). Where ale-vector
+ * differs from the reference by construction (its tests: ale-vector.test.ts):
+ * - it max-pools the two grayscale frames, where the reference converts the max of the RGB frames
+ *   (ALE's gray palette equals cv2's RGB2GRAY, but the two orders differ where a pixel changes
+ *   colour between the two frames: in Pong ~0.2% of pixels on 80% of steps), and resizes with
+ *   ALE's own filter;
+ * - a reset plays 0..noopMax-1 no-op frames and FIRE for one frame (the reference: 1..30 no-ops,
+ *   then FIRE and action 2 for an agent step each); after a lost life the game goes on at once,
+ *   with no NOOP/no-op/FIRE reset, so in Breakout the agent launches the next ball itself;
+ * - the reset frame stack is zero-padded (the reference repeats the first frame).
+ * Gymnasium's AtariPreprocessing differs further (no FIRE reset, `terminal_on_life_loss` resets
+ * the whole game, no reward clipping) and is no cheaper.
  * For `ALE/<Game>-v5` ids the base env is made with frameskip 1 (MaxAndSkip does the skipping),
  * keeping v5's sticky actions (repeat_action_probability 0.25) unless makeKwargs change it.
  */
@@ -40,6 +41,15 @@ export interface AtariPreprocessingOptions {
   /** The reward is the sign of the step's summed reward (ClipReward); `info.rawReward` keeps the score. */
   clipRewards: boolean;
 }
+
+/**
+ * Who does the preprocessing in the env server: `ale-vector`, ale-py's AtariVectorEnv (C++,
+ * emulation and preprocessing of all copies in one call; class AleVectorBatch), or `python`, the
+ * frame-by-frame wrap_dqn above (class DqnAtari). README "Atari backends" lists where they differ.
+ */
+export type AtariBackend = 'ale-vector' | 'python';
+export const ATARI_BACKENDS: readonly AtariBackend[] = ['ale-vector', 'python'];
+export const DEFAULT_ATARI_BACKEND: AtariBackend = 'ale-vector';
 
 /** ptan's `wrap_dqn` with the reference's arguments (a3c_core.make_atari). */
 export const DQN_ATARI_DEFAULTS: Readonly<AtariPreprocessingOptions> = Object.freeze({

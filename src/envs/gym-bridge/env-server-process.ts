@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Box, Discrete, type BoxDtype, type Space } from '../spaces.js';
-import type { AtariPreprocessingOptions } from './atari-preprocessing.js';
+import type { AtariBackend, AtariPreprocessingOptions } from './atari-preprocessing.js';
 import { PipeClosedError, openBlockingPipe, readFully, writeFully } from './blocking-pipe.js';
 import { PACKAGE_ROOT, extraPackagesFor, resolvePython, type PythonEnvOptions } from './python-env.js';
 
@@ -18,6 +18,12 @@ const PROTOCOL_VERSION = 2;
 export const Op = { reset: 1, step: 2, ping: 3, close: 4, render: 5 } as const;
 const STATUS_OK = 0;
 const HEADER_BYTES = 8;
+/**
+ * Emulator threads of one ale-vector server. One: every agent has its own server, so a run
+ * already has a server per agent thread on few cores (2 in CI), and more threads per server
+ * would oversubscribe them.
+ */
+const ALE_VECTOR_THREADS = 1;
 /** The RESET payload's seed meaning "no seed". */
 export const NO_SEED = -1n;
 
@@ -28,6 +34,8 @@ export interface EnvServerConfig {
   makeKwargs: Record<string, unknown>;
   /** DQN preprocessing for Atari ids, or null for the raw env; ignored for other ids. */
   atari: AtariPreprocessingOptions | null;
+  /** Who does that preprocessing (AtariBackend); ignored for other ids and raw frames. */
+  atariBackend: AtariBackend;
   python: PythonEnvOptions;
 }
 
@@ -74,6 +82,8 @@ export class EnvServerProcess {
       '--num-envs', String(config.numEnvs),
       '--make-kwargs', JSON.stringify(config.makeKwargs),
       '--atari-options', JSON.stringify(config.atari),
+      '--atari-backend', config.atariBackend,
+      '--num-threads', String(ALE_VECTOR_THREADS),
     ];
     this.child = spawn(python, args, { stdio: [requests.readFd, replies.writeFd, 'inherit'] });
     // Only the child may hold these ends: its exit must close the reply pipe for us to see EOF.

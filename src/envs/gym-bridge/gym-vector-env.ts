@@ -2,7 +2,7 @@ import type { Info, Obs, ResetOptions, VectorEnv, VectorStepResult } from '../co
 import { Rng } from '../../utils/rng.js';
 import { actionProblem } from '../env-checks.js';
 import type { Box, Space } from '../spaces.js';
-import { resolveAtariPreprocessing, type AtariPreprocessingOptions } from './atari-preprocessing.js';
+import { ATARI_BACKENDS, DEFAULT_ATARI_BACKEND, resolveAtariPreprocessing, type AtariBackend, type AtariPreprocessingOptions } from './atari-preprocessing.js';
 import { EnvServerProcess, NO_SEED, Op, type EnvServerConfig } from './env-server-process.js';
 import type { PythonEnvOptions } from './python-env.js';
 
@@ -17,6 +17,8 @@ export interface GymEnvOptions {
    * false for the id's raw frames. Ignored for other ids.
    */
   atari?: Partial<AtariPreprocessingOptions> | false;
+  /** Who preprocesses Atari ids (default `ale-vector`); raw frames (`atari: false`) are always `python`'s. */
+  atariBackend?: AtariBackend;
   /** Which Python runs the server; default: the project's venv, created on first use. */
   python?: PythonEnvOptions;
 }
@@ -67,6 +69,7 @@ export class GymVectorEnv implements VectorEnv {
       numEnvs,
       makeKwargs: options.makeKwargs ?? {},
       atari: options.atari === false ? null : resolveAtariPreprocessing(options.atari),
+      atariBackend: options.atari === false ? 'python' : checkBackend(envId, options.atariBackend ?? DEFAULT_ATARI_BACKEND),
       python: options.python ?? {},
     };
     this.server = new EnvServerProcess(this.config);
@@ -252,4 +255,9 @@ export class GymVectorEnv implements VectorEnv {
     const length = copies * this.singleObservationSpace.size;
     return this.singleObservationSpace.dtype === 'uint8' ? new Uint8Array(length) : new Float32Array(length);
   }
+}
+
+function checkBackend(envId: string, backend: AtariBackend): AtariBackend {
+  if (!ATARI_BACKENDS.includes(backend)) throw new Error(`GymVectorEnv("${envId}"): atariBackend must be one of ${ATARI_BACKENDS.join(', ')}, got ${JSON.stringify(backend)}`);
+  return backend;
 }

@@ -1,4 +1,4 @@
-export { DQN_ATARI_DEFAULTS, resolveAtariPreprocessing, type AtariPreprocessingOptions } from './atari-preprocessing.js';
+export { ATARI_BACKENDS, DEFAULT_ATARI_BACKEND, DQN_ATARI_DEFAULTS, resolveAtariPreprocessing, type AtariBackend, type AtariPreprocessingOptions } from './atari-preprocessing.js';
 export { GymServerDiedError, type ServerHello } from './env-server-process.js';
 export { GymEnv } from './gym-env.js';
 export { GymVectorEnv, type GymEnvOptions } from './gym-vector-env.js';

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { evaluateCheckpoint } from '../../algo/evaluate.js';
 import { Rng } from '../../utils/rng.js';
 import { writeUntrainedAtariCheckpoint } from '../../../test/support/checkpoint-fixtures.js';
+import { ATARI_BACKENDS } from './atari-preprocessing.js';
 import { GymVectorEnv } from './gym-vector-env.js';
 
 const GAME = 'SpaceInvadersNoFrameskip-v4';
@@ -17,8 +18,8 @@ const GAMES = 2;
 /** A random policy's game lasts a few hundred agent steps; this bound only stops a broken run. */
 const MAX_STEPS = 20_000;
 
-test(`${GAME}: info.episode reports whole games with their raw score, over the per-life training episodes`, () => {
-  const env = new GymVectorEnv(GAME, 2);
+for (const atariBackend of ATARI_BACKENDS) test(`${GAME} on ${atariBackend}: info.episode reports whole games with their raw score, over the per-life training episodes`, () => {
+  const env = new GymVectorEnv(GAME, 2, { atariBackend });
   try {
     env.reset({ seed: 3 });
     const rng = new Rng(3);
