@@ -195,8 +195,11 @@ export const CONFIG_FIELDS = {
   microBatch: field<number>({ default: 32, kind: positiveInteger, arg: '<n>', help: 'data mode: transitions per agent message' }),
   /** data and a2c modes: transitions per optimiser step (reference BATCH_SIZE). */
   batchSize: field<number>({ default: 128, kind: positiveInteger, arg: '<n>', help: 'data/a2c: transitions per update' }),
-  /** grad mode: transitions per agent gradient (reference GRAD_BATCH). */
-  gradBatch: field<number>({ default: 64, kind: positiveInteger, arg: '<n>', help: 'grad mode: transitions per agent gradient' }),
+  /**
+   * grad and hogwild modes: transitions per agent gradient (reference GRAD_BATCH); in hogwild each
+   * is one update, whatever nSteps and envsPerWorker are (60k env steps at 64: 937 updates).
+   */
+  gradBatch: field<number>({ default: 64, kind: positiveInteger, arg: '<n>', help: 'grad/hogwild: transitions per agent gradient (hogwild: per update, not n-steps x envs-per-worker)' }),
   /** grad mode: gradient sets summed per optimiser step (reference TRAIN_BATCH). */
   trainBatch: field<number>({ default: 2, kind: positiveInteger, arg: '<n>', help: 'grad mode: gradients summed per update' }),
   /** The network for stacked frames (nn/net-spec.ts ATARI_ARCHS): Lapan's AtariA2C or the A3C paper's. */
