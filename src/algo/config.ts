@@ -135,9 +135,10 @@ export const CONFIG_FIELDS = {
   /**
    * data: agents send transitions; grad: agents send gradients; a2c: synchronous, one thread;
    * hogwild: agents apply their gradients themselves to shared parameters with shared RMSProp
-   * (Mnih et al. 2016), by default with the lr annealed linearly to 0 over maxSteps (lrSchedule).
+   * (Mnih et al. 2016) or shared Adam (optimizer), by default with the lr annealed linearly to 0
+   * over maxSteps (lrSchedule).
    */
-  mode: field<ModeName>({ default: 'data', kind: oneOf(MODES), arg: '<mode>', help: 'data: agents send transitions; grad: agents send gradients; a2c: synchronous; hogwild: agents apply gradients to shared parameters (shared RMSProp, lr annealed to 0 over --max-steps by default)' }),
+  mode: field<ModeName>({ default: 'data', kind: oneOf(MODES), arg: '<mode>', help: 'data: agents send transitions; grad: agents send gradients; a2c: synchronous; hogwild: agents apply gradients to shared parameters (shared RMSProp or Adam, lr annealed to 0 over --max-steps by default)' }),
   /**
    * Agent threads, ignored by a2c (reference --processes on Pong). With a transport: agent threads
    * the trainer runs itself besides the agents that join from other hosts; 0 unless given.
@@ -149,8 +150,12 @@ export const CONFIG_FIELDS = {
   seed: field<number>({ default: 0, kind: nonNegativeInteger, arg: '<n>', help: 'run seed' }),
   /** Discount factor (reference GAMMA). */
   gamma: field<number>({ default: 0.99, kind: unitInterval, arg: '<x>', help: 'discount' }),
-  /** adam (the reference's) or rmsprop (Mnih et al. 2016; OpenAI Baselines' and SB3's A2C). */
-  optimizer: field<(typeof OPTIMIZERS)[number]>({ default: 'adam', kind: oneOf(OPTIMIZERS), arg: '<name>', help: 'adam or rmsprop (hogwild: statistics shared by the agents)' }),
+  /**
+   * adam (the reference's) or rmsprop (Mnih et al. 2016; OpenAI Baselines' and SB3's A2C). hogwild:
+   * rmsprop by default (MODE_DEFAULTS), its statistics shared; adam shares its moments and step
+   * count, as ikostrikov/pytorch-a3c's SharedAdam.
+   */
+  optimizer: field<(typeof OPTIMIZERS)[number]>({ default: 'adam', kind: oneOf(OPTIMIZERS), arg: '<name>', help: 'adam or rmsprop (hogwild: state shared by the agents, Adam\'s step count included)' }),
   /** Learning rate (reference LEARNING_RATE). */
   lr: field<number>({ default: 0.001, kind: positiveNumber, arg: '<x>', help: 'learning rate' }),
   /**
@@ -539,7 +544,6 @@ export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
     check(config.mode !== 'a2c', 'mode a2c runs its one agent in the trainer\'s thread; a transport needs mode data or grad');
     check(config.mode !== 'hogwild', 'mode hogwild shares parameter memory between agent threads; a transport needs mode data or grad');
   }
-  check(config.mode !== 'hogwild' || config.optimizer === 'rmsprop', 'mode hogwild steps with the paper\'s shared RMSProp; optimizer adam is for modes data, grad and a2c');
   return config;
 }
 
