@@ -83,6 +83,7 @@ test('train --help lists a flag for every config key, with its placeholder, help
   for (const [key, field] of Object.entries(CONFIG_FIELDS)) {
     const shown = field.default === null ? '' : ` (default ${String(field.default)}`;
     assert.ok(text.includes(`--${kebabCase(key)} ${field.arg} ${field.help}${shown}`), `--${kebabCase(key)} in:\n${help.stdout}`);
+    if (field.kind.isSwitch) assert.ok(text.includes(`--no-${kebabCase(key)} the same as --${kebabCase(key)} false`), `--no-${kebabCase(key)} in:\n${help.stdout}`);
   }
   assert.deepEqual(Object.keys(REFERENCE_DEFAULTS), Object.keys(CONFIG_FIELDS));
 });

@@ -63,6 +63,11 @@ interface Kind<T> {
   readonly parse?: (text: string) => T;
   /** The only values a flag may take, for a kind that is one of a list of names. */
   readonly choices?: readonly string[];
+  /**
+   * True for true-or-false keys: a bare `--flag` means true and `--no-flag` false, besides
+   * `--flag true|false` (SB3's zoo and most CLIs).
+   */
+  readonly isSwitch?: boolean;
 }
 
 /** A kind whose error reads "KEY must be EXPECTED, got VALUE". */
@@ -95,7 +100,7 @@ const positiveNumber = kind('a positive number', (v): v is number => isNumber(v)
 const nonNegativeNumber = kind('a number >= 0', (v): v is number => isNumber(v) && v >= 0, numberFromText);
 const unitInterval = kind('in [0, 1]', (v): v is number => isNumber(v) && v >= 0 && v <= 1, numberFromText);
 const positiveInteger = kind('a positive integer', isPositiveInteger, integerFromText);
-const boolean = kind('true or false', (v): v is boolean => typeof v === 'boolean', booleanFromText);
+const boolean: Kind<boolean> = { ...kind('true or false', (v): v is boolean => typeof v === 'boolean', booleanFromText), isSwitch: true };
 const nonNegativeInteger = kind('a non-negative integer', (v): v is number => isNumber(v) && Number.isInteger(v) && v >= 0, integerFromText);
 const redisUrl = kind('a redis://[[USER]:PASSWORD@]HOST:PORT/DB URL', (v): v is string => typeof v === 'string' && /^rediss?:\/\/\S+$/.test(v));
 const runName = kind('1 to 64 letters, digits, ".", "_" or "-"', (v): v is string => typeof v === 'string' && RUN_NAME_PATTERN.test(v));
@@ -105,7 +110,10 @@ const positiveIntegers = kind(
   integerListFromText,
 );
 
-/** One config key: its default, its kind, and its `train` flag (the key in kebab-case): placeholder and help. */
+/**
+ * One config key: its default, its kind, and its `train` flag (the key in kebab-case): placeholder
+ * (`[bool]`, optional, for a switch) and help.
+ */
 export interface Field<T> {
   readonly default: T;
   readonly kind: Kind<T>;
@@ -239,9 +247,9 @@ export const CONFIG_FIELDS = {
    * norm_obs). The statistics are merged over all agents by the trainer, published with the
    * parameters, saved in checkpoints and applied by eval, play and export.
    */
-  normalizeObs: field<boolean>({ default: false, kind: boolean, arg: '<bool>', help: 'normalise observations by running mean/std (VecNormalize), as eval/play/export do with the saved statistics' }),
+  normalizeObs: field<boolean>({ default: false, kind: boolean, arg: '[bool]', help: 'normalise observations by running mean/std (VecNormalize), as eval/play/export do with the saved statistics' }),
   /** Scale rewards by the running std of the discounted return, clipped at +-10 (SB3's VecNormalize, norm_reward). */
-  normalizeReward: field<boolean>({ default: false, kind: boolean, arg: '<bool>', help: 'scale rewards by the running std of the discounted return (VecNormalize)' }),
+  normalizeReward: field<boolean>({ default: false, kind: boolean, arg: '[bool]', help: 'scale rewards by the running std of the discounted return (VecNormalize)' }),
   /** Stop once the mean reward of the last 100 episodes reaches this; null: the env's threshold. */
   stopReward: field<number | null>({ default: null, kind: orNull(anyNumber), arg: '<x>', help: 'stop when the mean reward of 100 episodes reaches this (default: the env threshold)' }),
   /** Stop once the run's env steps (a resumed run's included) reach this; null: no limit. Not inherited on resume. */
