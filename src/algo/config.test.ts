@@ -179,7 +179,7 @@ test('boolean keys take true or false, from flags too', () => {
 });
 
 const LINEAR_NEEDS_MAX_STEPS =
-  'lrSchedule linear anneals lr to 0 at maxSteps env steps and needs maxSteps: give --max-steps N (again on --resume, which does not inherit it) or --lr-schedule constant';
+  'lrSchedule linear anneals lr to 0 at maxSteps env steps and needs maxSteps: give --max-steps N or --lr-schedule constant';
 
 test('lrSchedule linear needs maxSteps when asked for; from hogwild\'s default or a preset it stays constant without', () => {
   assert.throws(() => resolveConfig({ lrSchedule: 'linear' }), { name: 'ConfigError', message: LINEAR_NEEDS_MAX_STEPS });

@@ -252,8 +252,11 @@ export const CONFIG_FIELDS = {
   normalizeReward: field<boolean>({ default: false, kind: boolean, arg: '[bool]', help: 'scale rewards by the running std of the discounted return (VecNormalize)' }),
   /** Stop once the mean reward of the last 100 episodes reaches this; null: the env's threshold. */
   stopReward: field<number | null>({ default: null, kind: orNull(anyNumber), arg: '<x>', help: 'stop when the mean reward of 100 episodes reaches this (default: the env threshold)' }),
-  /** Stop once the run's env steps (a resumed run's included) reach this; null: no limit. Not inherited on resume. */
-  maxSteps: field<number | null>({ default: null, kind: orNull(positiveInteger), arg: '<n>', help: 'stop once the run has taken this many env steps in all (a resumed run counts its earlier steps; not inherited by --resume)' }),
+  /**
+   * Stop once the run's env steps (a resumed run's included) reach this; null: no limit. A resumed
+   * run keeps its own unless another is given (SB3's reset_num_timesteps=False).
+   */
+  maxSteps: field<number | null>({ default: null, kind: orNull(positiveInteger), arg: '<n>', help: 'stop once the run has taken this many env steps in all (a resumed run counts its earlier steps and keeps its --max-steps unless given a new one)' }),
   /** Stop after this many seconds of this process; null: no limit. Not inherited on resume. */
   maxSeconds: field<number | null>({ default: null, kind: orNull(positiveNumber), arg: '<x>', help: 'stop after this many seconds of this process (not inherited by --resume)' }),
   /** Checkpoint folder: snapshots `step-<N>/` and a `latest` pointer; null: nothing saved. */
@@ -538,7 +541,7 @@ export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
   if (config.lrSchedule === 'linear' && config.maxSteps === null) {
     check(
       merged.lrSchedule === undefined,
-      'lrSchedule linear anneals lr to 0 at maxSteps env steps and needs maxSteps: give --max-steps N (again on --resume, which does not inherit it) or --lr-schedule constant',
+      'lrSchedule linear anneals lr to 0 at maxSteps env steps and needs maxSteps: give --max-steps N or --lr-schedule constant',
     );
     config.lrSchedule = 'constant';
   }
