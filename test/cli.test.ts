@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +73,29 @@ test('invalid flags give a one-line error and a non-zero exit', () => {
     assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr.trim(), expected);
   }
+});
+
+test('a boolean flag alone means true and --no-FLAG false, leaving the next flag alone; --FLAG true|false still works', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-cli-'));
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify({ normalizeObs: true, normalizeReward: true }));
+  // The config a tiny run resolved, from the run.json it writes in its log folder.
+  const resolved = (...flags: string[]) => {
+    const logdir = mkdtempSync(join(dir, 'run-'));
+    const r = a3c('train', '--mode', 'a2c', '--workers', '1', '--envs-per-worker', '1', '--batch-size', '8', '--max-steps', '16', '--logdir', logdir, ...flags);
+    assert.equal(r.code, 0, `${flags.join(' ')}: ${r.stderr}`);
+    const [run] = readdirSync(logdir);
+    const config = JSON.parse(readFileSync(join(logdir, run, 'run.json'), 'utf8'));
+    return [config.normalizeObs, config.normalizeReward, config.seed];
+  };
+  assert.deepEqual(resolved('--normalize-obs', '--seed', '3'), [true, false, 3], 'the issue\'s command: a bare flag before another');
+  assert.deepEqual(resolved('--normalize-obs', 'false', '--normalize-reward'), [false, true, 0], 'a value, then a bare flag last');
+  assert.deepEqual(resolved('--normalize-obs', 'true', '--seed', '2'), [true, false, 2]);
+  assert.deepEqual(resolved('--config', file), [true, true, 0], 'no flag: the file decides');
+  assert.deepEqual(resolved('--config', file, '--no-normalize-obs', '--normalize-reward', 'false'), [false, false, 0], 'flags over the file');
+  const bad = a3c('train', '--normalize-obs', 'yes');
+  assert.notEqual(bad.code, 0);
+  assert.equal(bad.stderr.trim(), `error: option '--normalize-obs [bool]' argument 'yes' is invalid. "yes" is not true or false.`);
 });
 
 test('a corrupt or missing checkpoint gives a clear error', () => {

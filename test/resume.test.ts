@@ -86,20 +86,42 @@ test('a run never writes over another: resume saves into the folder resumed from
   assert.throws(() => new A3C({ resume: original, checkpoint: copy }), /^CheckpointError: checkpoint folder .*copy already holds another run/);
 });
 
-test("a run trained with a preset resumes with its saved values and schedule; another preset, or linear without --max-steps, is refused", async () => {
+test("a resumed run keeps its preset's values and its maxSteps, its linear schedule going on to it; a new maxSteps wins and says so; another preset is refused", async () => {
   const store = join(mkdtempSync(join(tmpdir(), 'a3c-preset-')), 'ckpt');
-  const first = new A3C({ preset: 'baselines-a2c', maxSteps: 2_000, checkpoint: store });
-  await first.learn();
-  const resumed = new A3C({ resume: store, maxSteps: 4_000 });
-  assert.deepEqual(resumed.config, { ...first.config, maxSteps: 4_000 });
+  const maxSteps = 6_000;
+  // Stopped early, as by Ctrl-C: the run means to go on to its maxSteps.
+  const first: A3C = new A3C({
+    preset: 'baselines-a2c',
+    maxSteps,
+    checkpoint: store,
+    callbacks: { onUpdate: (_, stats) => stats.envSteps >= maxSteps / 3 && first.stop() },
+  });
+  const interrupted = await first.learn();
+  assert.equal(interrupted.stopReason, 'interrupted');
+  assert.ok(interrupted.steps < maxSteps);
+
+  const logs: string[] = [];
+  const lrs: { lr: number; envSteps: number }[] = [];
+  const resumed = new A3C({ resume: store, callbacks: { onLog: (l) => logs.push(l), onUpdate: (update, { envSteps }) => lrs.push({ lr: update.lr, envSteps }) } });
+  assert.deepEqual(resumed.config, first.config, 'the saved config, maxSteps included');
   assert.equal(resumed.config.lrSchedule, 'linear');
-  assert.throws(() => new A3C({ resume: store }), /^ConfigError: lrSchedule linear anneals lr to 0 at maxSteps env steps and needs maxSteps: give --max-steps N \(again on --resume/);
+  const finished = await resumed.learn();
+  assert.equal(finished.stopReason, 'max-steps');
+  assert.ok(finished.steps >= maxSteps);
+  assert.ok(lrs.length > 0);
+  for (const { lr, envSteps } of lrs) assert.equal(lr, first.config.lr * Math.max(0, 1 - envSteps / maxSteps), `lr at ${envSteps} env steps`);
+  assert.ok(lrs[0].envSteps > interrupted.steps, 'the schedule goes on from the saved env steps');
+  assert.deepEqual(logs.filter((l) => l.includes('maxSteps')), [], 'nothing replaced, nothing said');
+
+  assert.throws(() => new A3C({ resume: store }), /^CheckpointError: checkpoint .*: the run has reached its maxSteps 6000 \(at \d+ env steps\); give --max-steps N above \d+ to train on$/);
+  const longer = new A3C({ resume: store, maxSteps: 8_000, callbacks: { onLog: (l) => logs.push(l) } });
+  const extended = await longer.learn();
+  assert.ok(extended.steps >= 8_000);
+  assert.deepEqual(logs.filter((l) => l.includes('maxSteps')), ["maxSteps 8000 given: it replaces the run's 6000, where the linear lr schedule now reaches 0"]);
   assert.throws(
-    () => new A3C({ resume: store, preset: 'lapan', maxSteps: 4_000 }),
+    () => new A3C({ resume: store, preset: 'lapan', maxSteps: 10_000 }),
     /^CheckpointError: checkpoint .*: trained with preset baselines-a2c, and a resumed run keeps its saved values; pass the keys to change as flags instead of --preset lapan$/,
   );
-  const second = await resumed.learn();
-  assert.ok(second.steps >= 4_000);
 });
 
 test('resuming on another env or without a checkpoint gives one clear error', () => {

@@ -76,7 +76,9 @@ export interface A3COptions extends Partial<TrainConfig> {
   callbacks?: TrainCallbacks;
   /**
    * A checkpoint (or checkpoint folder) to continue: network, optimiser state, counters, reward
-   * history and TensorBoard run. Its config is used, overridden by the options given here.
+   * history and TensorBoard run. Its config is used, overridden by the options given here; its
+   * maxSteps included, so that the run goes on to the end it was given (SB3's
+   * `reset_num_timesteps=False`), and maxSeconds excepted (a budget of each process).
    */
   resume?: string;
   /** Password for the transport's Redis when its URL has none (the CLI passes A3C_REDIS_PASSWORD); never saved. */
@@ -91,12 +93,18 @@ export class A3C {
   readonly config: TrainConfig;
   private readonly callbacks: TrainCallbacks;
   private readonly redisPassword: string | undefined;
-  private readonly resumed: { checkpoint: Checkpoint; path: string } | null;
+  /** The run resumed, and the line saying that a maxSteps given replaces the run's (null where none was given). */
+  private readonly resumed: { checkpoint: Checkpoint; path: string; maxStepsNote: string | null } | null;
   private stopRequested = false;
   private running: { ctx: TrainingContext; transport: TrainerTransport } | null = null;
   /** The best periodic evaluation's mean reward so far (saved with every checkpoint). */
   private bestEvalReward: () => number | null = () => null;
 
+  /**
+   * @throws ConfigError for an invalid config; CheckpointError for a checkpoint that cannot be
+   *   resumed as asked: missing or corrupt, of another env or preset, not the latest of its folder,
+   *   or already at the maxSteps it keeps when no new one is given.
+   */
   constructor(options: A3COptions = {}) {
     const { callbacks, resume, redisPassword, ...config } = options;
     this.redisPassword = redisPassword;
@@ -115,7 +123,7 @@ export class A3C {
     } else {
       const path = resolveCheckpointPath(resume);
       const checkpoint = loadCheckpoint(path);
-      const { maxSteps: _, maxSeconds: __, ...savedConfig } = checkpointConfig(checkpoint, path);
+      const { maxSeconds: _, ...savedConfig } = checkpointConfig(checkpoint, path);
       if (config.env !== undefined && config.env !== savedConfig.env) {
         throw new CheckpointError(`checkpoint ${path}: trained on ${savedConfig.env}, cannot resume on ${config.env}`);
       }
@@ -125,7 +133,9 @@ export class A3C {
           `checkpoint ${path}: trained with preset ${savedConfig.preset ?? 'none'}, and a resumed run keeps its saved values; pass the keys to change as flags instead of --preset ${config.preset}`,
         );
       }
-      this.resumed = { checkpoint, path };
+      const replaced = config.maxSteps !== undefined && config.maxSteps !== savedConfig.maxSteps;
+      const maxStepsNote = replaced ? `maxSteps ${config.maxSteps ?? 'none'} given: it replaces the run's ${savedConfig.maxSteps ?? 'none'}` : null;
+      this.resumed = { checkpoint, path, maxStepsNote };
       // Saves go to the folder resumed from (or --checkpoint), not to wherever the run first saved.
       const store = storeOf(path);
       this.config = resolveConfig(savedConfig, { checkpoint: store ?? savedConfig.checkpoint }, config);
@@ -140,6 +150,10 @@ export class A3C {
               'resume the latest, or pass --checkpoint with a new folder to branch off',
           );
         }
+      }
+      const envSteps = checkpoint.counters.envSteps;
+      if (config.maxSteps === undefined && this.config.maxSteps !== null && envSteps >= this.config.maxSteps) {
+        throw new CheckpointError(`checkpoint ${path}: the run has reached its maxSteps ${this.config.maxSteps} (at ${envSteps} env steps); give --max-steps N above ${envSteps} to train on`);
       }
     }
     this.callbacks = callbacks ?? {};
@@ -228,7 +242,11 @@ export class A3C {
     let reason: StopReason;
     let checkpointPath: string | null = null;
     try {
-      if (saved) ctx.callbacks.onLog?.(`resuming ${this.resumed!.path} at ${stats.envSteps} steps, ${stats.episodes} episodes`);
+      if (saved) {
+        const { path, maxStepsNote } = this.resumed!;
+        if (maxStepsNote !== null) ctx.callbacks.onLog?.(`${maxStepsNote}${config.lrSchedule === 'linear' ? ', where the linear lr schedule now reaches 0' : ''}`);
+        ctx.callbacks.onLog?.(`resuming ${path} at ${stats.envSteps} steps, ${stats.episodes} episodes${config.maxSteps === null ? '' : ` of ${config.maxSteps}`}`);
+      }
       const shared = mode.lockFree ? (transport.sharedMemory?.() ?? null) : null;
       const trainer = mode.trainer(learner, { config, obsShape: obsShapeOf(netSpec), shared, envStepsAtStart });
       reason = await runTraining(ctx, { transport, trainer, agentsLabel, shared });

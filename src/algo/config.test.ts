@@ -84,6 +84,7 @@ test('train --help lists a flag for every config key, with its placeholder, help
   for (const [key, field] of Object.entries(CONFIG_FIELDS)) {
     const shown = field.default === null ? '' : ` (default ${String(field.default)}`;
     assert.ok(text.includes(`--${kebabCase(key)} ${field.arg} ${field.help}${shown}`), `--${kebabCase(key)} in:\n${help.stdout}`);
+    if (field.kind.isSwitch) assert.ok(text.includes(`--no-${kebabCase(key)} the same as --${kebabCase(key)} false`), `--no-${kebabCase(key)} in:\n${help.stdout}`);
   }
   assert.deepEqual(Object.keys(REFERENCE_DEFAULTS), Object.keys(CONFIG_FIELDS));
 });
@@ -179,7 +180,7 @@ test('boolean keys take true or false, from flags too', () => {
 });
 
 const LINEAR_NEEDS_MAX_STEPS =
-  'lrSchedule linear anneals lr to 0 at maxSteps env steps and needs maxSteps: give --max-steps N (again on --resume, which does not inherit it) or --lr-schedule constant';
+  'lrSchedule linear anneals lr to 0 at maxSteps env steps and needs maxSteps: give --max-steps N or --lr-schedule constant';
 
 test('lrSchedule linear needs maxSteps when asked for; from hogwild\'s default or a preset it stays constant without', () => {
   assert.throws(() => resolveConfig({ lrSchedule: 'linear' }), { name: 'ConfigError', message: LINEAR_NEEDS_MAX_STEPS });

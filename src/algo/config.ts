@@ -64,6 +64,11 @@ interface Kind<T> {
   readonly parse?: (text: string) => T;
   /** The only values a flag may take, for a kind that is one of a list of names. */
   readonly choices?: readonly string[];
+  /**
+   * True for true-or-false keys: a bare `--flag` means true and `--no-flag` false, besides
+   * `--flag true|false` (SB3's zoo and most CLIs).
+   */
+  readonly isSwitch?: boolean;
 }
 
 /** A kind whose error reads "KEY must be EXPECTED, got VALUE". */
@@ -96,7 +101,7 @@ const positiveNumber = kind('a positive number', (v): v is number => isNumber(v)
 const nonNegativeNumber = kind('a number >= 0', (v): v is number => isNumber(v) && v >= 0, numberFromText);
 const unitInterval = kind('in [0, 1]', (v): v is number => isNumber(v) && v >= 0 && v <= 1, numberFromText);
 const positiveInteger = kind('a positive integer', isPositiveInteger, integerFromText);
-const boolean = kind('true or false', (v): v is boolean => typeof v === 'boolean', booleanFromText);
+const boolean: Kind<boolean> = { ...kind('true or false', (v): v is boolean => typeof v === 'boolean', booleanFromText), isSwitch: true };
 const nonNegativeInteger = kind('a non-negative integer', (v): v is number => isNumber(v) && Number.isInteger(v) && v >= 0, integerFromText);
 const redisUrl = kind('a redis://[[USER]:PASSWORD@]HOST:PORT/DB URL', (v): v is string => typeof v === 'string' && /^rediss?:\/\/\S+$/.test(v));
 const runName = kind('1 to 64 letters, digits, ".", "_" or "-"', (v): v is string => typeof v === 'string' && RUN_NAME_PATTERN.test(v));
@@ -106,7 +111,10 @@ const positiveIntegers = kind(
   integerListFromText,
 );
 
-/** One config key: its default, its kind, and its `train` flag (the key in kebab-case): placeholder and help. */
+/**
+ * One config key: its default, its kind, and its `train` flag (the key in kebab-case): placeholder
+ * (`[bool]`, optional, for a switch) and help.
+ */
 export interface Field<T> {
   readonly default: T;
   readonly kind: Kind<T>;
@@ -136,9 +144,10 @@ export const CONFIG_FIELDS = {
   /**
    * data: agents send transitions; grad: agents send gradients; a2c: synchronous, one thread;
    * hogwild: agents apply their gradients themselves to shared parameters with shared RMSProp
-   * (Mnih et al. 2016), by default with the lr annealed linearly to 0 over maxSteps (lrSchedule).
+   * (Mnih et al. 2016) or shared Adam (optimizer), by default with the lr annealed linearly to 0
+   * over maxSteps (lrSchedule).
    */
-  mode: field<ModeName>({ default: 'data', kind: oneOf(MODES), arg: '<mode>', help: 'data: agents send transitions; grad: agents send gradients; a2c: synchronous; hogwild: agents apply gradients to shared parameters (shared RMSProp, lr annealed to 0 over --max-steps by default)' }),
+  mode: field<ModeName>({ default: 'data', kind: oneOf(MODES), arg: '<mode>', help: 'data: agents send transitions; grad: agents send gradients; a2c: synchronous; hogwild: agents apply gradients to shared parameters (shared RMSProp or Adam, lr annealed to 0 over --max-steps by default)' }),
   /**
    * Agent threads, ignored by a2c (reference --processes on Pong). With a transport: agent threads
    * the trainer runs itself besides the agents that join from other hosts; 0 unless given.
@@ -150,8 +159,12 @@ export const CONFIG_FIELDS = {
   seed: field<number>({ default: 0, kind: nonNegativeInteger, arg: '<n>', help: 'run seed' }),
   /** Discount factor (reference GAMMA). */
   gamma: field<number>({ default: 0.99, kind: unitInterval, arg: '<x>', help: 'discount' }),
-  /** adam (the reference's) or rmsprop (Mnih et al. 2016; OpenAI Baselines' and SB3's A2C). */
-  optimizer: field<(typeof OPTIMIZERS)[number]>({ default: 'adam', kind: oneOf(OPTIMIZERS), arg: '<name>', help: 'adam or rmsprop (hogwild: statistics shared by the agents)' }),
+  /**
+   * adam (the reference's) or rmsprop (Mnih et al. 2016; OpenAI Baselines' and SB3's A2C). hogwild:
+   * rmsprop by default (MODE_DEFAULTS), its statistics shared; adam shares its moments and step
+   * count, as ikostrikov/pytorch-a3c's SharedAdam.
+   */
+  optimizer: field<(typeof OPTIMIZERS)[number]>({ default: 'adam', kind: oneOf(OPTIMIZERS), arg: '<name>', help: 'adam or rmsprop (hogwild: state shared by the agents, Adam\'s step count included)' }),
   /** Learning rate (reference LEARNING_RATE). */
   lr: field<number>({ default: 0.001, kind: positiveNumber, arg: '<x>', help: 'learning rate' }),
   /**
@@ -196,8 +209,11 @@ export const CONFIG_FIELDS = {
   microBatch: field<number>({ default: 32, kind: positiveInteger, arg: '<n>', help: 'data mode: transitions per agent message' }),
   /** data and a2c modes: transitions per optimiser step (reference BATCH_SIZE). */
   batchSize: field<number>({ default: 128, kind: positiveInteger, arg: '<n>', help: 'data/a2c: transitions per update' }),
-  /** grad mode: transitions per agent gradient (reference GRAD_BATCH). */
-  gradBatch: field<number>({ default: 64, kind: positiveInteger, arg: '<n>', help: 'grad mode: transitions per agent gradient' }),
+  /**
+   * grad and hogwild modes: transitions per agent gradient (reference GRAD_BATCH); in hogwild each
+   * is one update, whatever nSteps and envsPerWorker are (60k env steps at 64: 937 updates).
+   */
+  gradBatch: field<number>({ default: 64, kind: positiveInteger, arg: '<n>', help: 'grad/hogwild: transitions per agent gradient (hogwild: per update, not n-steps x envs-per-worker)' }),
   /** grad mode: gradient sets summed per optimiser step (reference TRAIN_BATCH). */
   trainBatch: field<number>({ default: 2, kind: positiveInteger, arg: '<n>', help: 'grad mode: gradients summed per update' }),
   /** The network for stacked frames (nn/net-spec.ts ATARI_ARCHS): Lapan's AtariA2C or the A3C paper's. */
@@ -238,13 +254,16 @@ export const CONFIG_FIELDS = {
    * norm_obs). The statistics are merged over all agents by the trainer, published with the
    * parameters, saved in checkpoints and applied by eval, play and export.
    */
-  normalizeObs: field<boolean>({ default: false, kind: boolean, arg: '<bool>', help: 'normalise observations by running mean/std (VecNormalize), as eval/play/export do with the saved statistics' }),
+  normalizeObs: field<boolean>({ default: false, kind: boolean, arg: '[bool]', help: 'normalise observations by running mean/std (VecNormalize), as eval/play/export do with the saved statistics' }),
   /** Scale rewards by the running std of the discounted return, clipped at +-10 (SB3's VecNormalize, norm_reward). */
-  normalizeReward: field<boolean>({ default: false, kind: boolean, arg: '<bool>', help: 'scale rewards by the running std of the discounted return (VecNormalize)' }),
+  normalizeReward: field<boolean>({ default: false, kind: boolean, arg: '[bool]', help: 'scale rewards by the running std of the discounted return (VecNormalize)' }),
   /** Stop once the mean reward of the last 100 episodes reaches this; null: the env's threshold. */
   stopReward: field<number | null>({ default: null, kind: orNull(anyNumber), arg: '<x>', help: 'stop when the mean reward of 100 episodes reaches this (default: the env threshold)' }),
-  /** Stop once the run's env steps (a resumed run's included) reach this; null: no limit. Not inherited on resume. */
-  maxSteps: field<number | null>({ default: null, kind: orNull(positiveInteger), arg: '<n>', help: 'stop once the run has taken this many env steps in all (a resumed run counts its earlier steps; not inherited by --resume)' }),
+  /**
+   * Stop once the run's env steps (a resumed run's included) reach this; null: no limit. A resumed
+   * run keeps its own unless another is given (SB3's reset_num_timesteps=False).
+   */
+  maxSteps: field<number | null>({ default: null, kind: orNull(positiveInteger), arg: '<n>', help: 'stop once the run has taken this many env steps in all (a resumed run counts its earlier steps and keeps its --max-steps unless given a new one)' }),
   /** Stop after this many seconds of this process; null: no limit. Not inherited on resume. */
   maxSeconds: field<number | null>({ default: null, kind: orNull(positiveNumber), arg: '<x>', help: 'stop after this many seconds of this process (not inherited by --resume)' }),
   /** Checkpoint folder: snapshots `step-<N>/` and a `latest` pointer; null: nothing saved. */
@@ -529,7 +548,7 @@ export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
   if (config.lrSchedule === 'linear' && config.maxSteps === null) {
     check(
       merged.lrSchedule === undefined,
-      'lrSchedule linear anneals lr to 0 at maxSteps env steps and needs maxSteps: give --max-steps N (again on --resume, which does not inherit it) or --lr-schedule constant',
+      'lrSchedule linear anneals lr to 0 at maxSteps env steps and needs maxSteps: give --max-steps N or --lr-schedule constant',
     );
     config.lrSchedule = 'constant';
   }
@@ -543,7 +562,6 @@ export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
     check(config.mode !== 'a2c', 'mode a2c runs its one agent in the trainer\'s thread; a transport needs mode data or grad');
     check(config.mode !== 'hogwild', 'mode hogwild shares parameter memory between agent threads; a transport needs mode data or grad');
   }
-  check(config.mode !== 'hogwild' || config.optimizer === 'rmsprop', 'mode hogwild steps with the paper\'s shared RMSProp; optimizer adam is for modes data, grad and a2c');
   return config;
 }
 

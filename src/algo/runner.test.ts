@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../nn/kernels/backend.js';
 import { createNet, type MlpSpec, type NetSpec } from '../nn/networks.js';
 import { InProcessTransport } from '../parallel/in-process-transport.js';
-import type { TrainerTransport } from '../parallel/transport.js';
+import type { SharedMemory, TrainerTransport } from '../parallel/transport.js';
 import { createAgent } from './agent-loop.js';
 import { MODES, resolveConfig, type TrainConfig } from './config.js';
 import { Learner } from './learner.js';
@@ -192,5 +192,60 @@ test('malformed work is rejected and work staler than maxStaleness dropped, both
     'rejected a message from agent 5: the body is not a report object',
     'rejected message 1-0: not MessagePack',
   ]);
+  learner.net.dispose();
+});
+
+test('lock-free modes count every update agents applied, from the shared version: also those whose message was dropped, rejected or never read', async () => {
+  await initBackend({});
+  const config = resolveConfig({ env: 'CartPole-v1', mode: 'hogwild', gradBatch: 4, maxStaleness: 1, maxSteps: 100, stopReward: null });
+  const netSpec = { kind: 'mlp' as const, obsSize: 4, numActions: 2, hidden: [8] };
+  const learner = new Learner(createNet(netSpec, 0), config);
+  const numParams = learner.params.length;
+  const stats = new RunStats();
+  const lossStats = { total: 0, policy: 0, value: 0, entropy: 0, advantageMean: 0, valueMean: 0 };
+  const work = (samples = config.gradBatch) => ({ stats: lossStats, gradNorm: 0, lr: config.lr, samples });
+  const report = (body: unknown) => ({ episodes: [], logs: [], work: body });
+  let version = 0;
+  const params = new Float32Array(numParams);
+  const shared: SharedMemory = { params, array: () => new Float32Array(0), bumpVersion: () => ++version };
+  let applied = 0;
+  // What an agent does: it applies its update to the shared parameters, counts it, then sends.
+  const apply = () => {
+    params[0] = ++applied;
+    return shared.bumpVersion();
+  };
+  const transport: TrainerTransport = {
+    agents: 2,
+    get version() {
+      return version;
+    },
+    publish: () => ++version,
+    kill: async () => false,
+    stop: async () => {},
+    async start(handlers) {
+      setImmediate(() => {
+        apply();
+        handlers.onMessage({ agentId: 0, paramsVersion: 1, envSteps: 4, body: report(work()) });
+        apply();
+        handlers.onMessage({ agentId: 1, paramsVersion: 0, envSteps: 4, body: report(work()) }); // 2 versions behind: dropped
+        apply();
+        handlers.onMessage({ agentId: 1, paramsVersion: 3, envSteps: 4, body: report(work(3)) }); // rejected
+        apply(); // its message still queued when the run stops
+        const last = apply();
+        handlers.onMessage({ agentId: 0, paramsVersion: last - 1, envSteps: 100, body: report(work()) }); // ends the run
+        apply(); // an agent blocked in send, its update made
+      });
+      return ['scripted'];
+    },
+  };
+  const trainer = modeNamed('hogwild').trainer(learner, { config, obsShape: [4], shared, envStepsAtStart: 0 });
+  const reason = await runTraining(contextOf(config, netSpec, learner, stats, {}), { transport, trainer, agentsLabel: 'scripted', shared });
+  assert.equal(reason, 'max-steps');
+  assert.equal(applied, 6);
+  assert.equal(stats.updates, applied, 'every applied update counts, not only the 2 read');
+  assert.equal(stats.trainedSamples, applied * config.gradBatch);
+  assert.equal(stats.droppedStale, 1);
+  assert.equal(stats.rejected, 1);
+  assert.equal(learner.params[0], applied, 'the learner ends with the shared parameters, the last update included');
   learner.net.dispose();
 });

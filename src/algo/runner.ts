@@ -18,7 +18,9 @@ export interface RunOptions {
   agentsLabel: string;
   /**
    * Lock-free modes: the transport's shared memory. Agents write the parameters there themselves,
-   * so merged normalisation statistics are written in place after them instead of published.
+   * so merged normalisation statistics are written in place after them instead of published, and
+   * count each update they apply in its version (`bumpVersion`, an `Atomics.add`), which the
+   * runner's update count follows.
    */
   shared?: SharedMemory | null;
 }
@@ -32,6 +34,10 @@ export interface RunOptions {
  * learner's learning rate for the env steps counted (lrSchedule), hands its work to the mode's trainer half
  * unless it is more than `config.maxStaleness` versions behind (then it counts in
  * `stats.droppedStale`), records the update that may result, and ends the run when a stop rule fires.
+ * Lock-free modes count updates from the shared version instead of from messages: an agent has
+ * applied its update before it sends, so an update whose message is dropped, rejected or never
+ * read (still queued, or its agent blocked in `send`, when the run stops) counts too; at the end
+ * the learner takes the shared parameters, so that a checkpoint holds every update it counts.
  * @throws the first failure of an agent, of the transport or of the trainer half (e.g. a
  *   NonFiniteUpdateError), after the agents have stopped.
  */
@@ -58,6 +64,16 @@ export async function runTraining(ctx: TrainingContext, { transport, trainer, ag
     if (stats.rejected <= REJECTIONS_LOGGED) log(`rejected ${detail}${stats.rejected === REJECTIONS_LOGGED ? ' (later ones are counted, not logged)' : ''}`);
   };
   const { maxStaleness } = ctx.config;
+  // Lock-free modes: the shared version after the initial publish, the updates counted before this
+  // process, and the transitions behind each update (every lock-free update is one agent's rollout).
+  let versionAtStart = 0;
+  const updatesAtStart = stats.updates;
+  let samplesPerUpdate = 0;
+  const countLockFreeUpdates = () => {
+    const counted = updatesAtStart + transport.version - versionAtStart;
+    stats.trainedSamples += (counted - stats.updates) * samplesPerUpdate;
+    stats.updates = counted;
+  };
   const handlers: TransportHandlers = {
     onMessage(envelope) {
       const report = envelope.body as AgentReport;
@@ -85,8 +101,13 @@ export async function runTraining(ctx: TrainingContext, { transport, trainer, ag
       learner.scheduleLr(stats.envSteps);
       const update = tooStale ? null : trainer.receive(report.work);
       if (update !== null) {
-        stats.updates++;
-        stats.trainedSamples += update.samples;
+        if (shared === null) {
+          stats.updates++;
+          stats.trainedSamples += update.samples;
+        } else {
+          samplesPerUpdate = update.samples;
+          countLockFreeUpdates();
+        }
         callbacks.onUpdate?.(update, stats);
       }
       checkStop();
@@ -102,7 +123,7 @@ export async function runTraining(ctx: TrainingContext, { transport, trainer, ag
   // Normalisation statistics travel after the parameters (normalization.ts).
   const publish = (params: Float32Array) => transport.publish(normalizer ? normalizer.appendTo(params) : params);
   learner.onPublish(publish);
-  publish(learner.params);
+  versionAtStart = publish(learner.params);
   let timer: NodeJS.Timeout | undefined;
   try {
     const descriptions = await Promise.race([transport.start(handlers), finished.then(() => null)]);
@@ -127,5 +148,10 @@ export async function runTraining(ctx: TrainingContext, { transport, trainer, ag
     clearInterval(timer);
     learner.onPublish(() => {});
     await (stopping ?? transport.stop());
+    if (shared !== null) {
+      // The agents have stopped: the updates they applied after the last message read count too.
+      countLockFreeUpdates();
+      learner.load(shared.params.subarray(0, learner.params.length));
+    }
   }
 }

@@ -15,13 +15,19 @@ import { registerPlayCommand } from './play.js';
 import { registerPlotCommand } from './plot.js';
 import { createProgress } from './progress.js';
 
-/** `train`'s flags: one per config field, as its table declares it, then those that are not config keys. */
+/**
+ * `train`'s flags: one per config field, as its table declares it, then those that are not config
+ * keys. A switch (a true-or-false key) takes an optional value, so that a bare `--flag` is true
+ * and leaves the next flag alone, and has a `--no-flag` for false.
+ */
 function addTrainFlags(cmd: Command): Command {
   for (const [key, field] of Object.entries<Field<unknown>>(CONFIG_FIELDS)) {
-    const option = new Option(`--${kebabCase(key)} ${field.arg}`, `${field.help}${defaultNote(key, field.default)}`);
+    const flag = `--${kebabCase(key)}`;
+    const option = new Option(`${flag} ${field.arg}`, `${field.help}${defaultNote(key, field.default)}`);
     if (field.kind.choices) option.choices(field.kind.choices);
     else if (field.kind.parse) option.argParser(argParser(field.kind.parse));
     cmd.addOption(option);
+    if (field.kind.isSwitch) cmd.addOption(new Option(`--no-${flag.slice(2)}`, `the same as ${flag} false`));
   }
   return cmd
     .option('--resume <checkpoint>', 'continue a checkpoint: network, optimiser, counters, reward history, TensorBoard run')

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Adam, DEFAULT_ADAM_ARGS, RmsProp, SharedRmsProp } from './optimizers.js';
+import { Worker } from 'node:worker_threads';
+import { Adam, DEFAULT_ADAM_ARGS, RmsProp, SharedAdam, SharedRmsProp, type AdamBuffers } from './optimizers.js';
 import { loadOneDnn, oneDnnStatus } from './kernels/onednn-kernels.js';
 import { Rng } from '../utils/rng.js';
 
@@ -65,6 +66,94 @@ describe('Adam', () => {
     assert.throws(() => adam.loadState(new SharedRmsProp(2, { lr: 0.1 }).state()), /cannot load shared-rmsprop state into adam/);
     assert.throws(() => adam.loadState(new Adam(3, { lr: 0.1 }).state()), /expAvg has 3 values; expected 2/);
     assert.throws(() => adam.step(new Float32Array(3), new Float32Array(3)), /built for 2/);
+  });
+});
+
+/** Adam's state in SharedArrayBuffers, as hogwild shares it between agent threads. */
+function sharedAdamBuffers(numParams: number): AdamBuffers {
+  const floats = () => new Float32Array(new SharedArrayBuffer(numParams * Float32Array.BYTES_PER_ELEMENT));
+  return { expAvg: floats(), expAvgSq: floats(), step: new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) };
+}
+
+/** Gradient number `j` of a sequence, the same in every thread. */
+const GRADIENT_SOURCE = '(j, n) => Float32Array.from({ length: n }, (_, p) => Math.sin(7 * j + p) * (1 + (j % 3)))';
+const gradient = eval(GRADIENT_SOURCE) as (j: number, n: number) => Float32Array;
+
+describe('SharedAdam', () => {
+  it("steps of several appliers sharing its state are one Adam's: each bias correction 1 - beta^t uses the global step t", () => {
+    const n = 3;
+    const buffers = sharedAdamBuffers(n);
+    const [a, b] = [new SharedAdam(n, { lr: 0.01 }, buffers), new SharedAdam(n, { lr: 0.01 }, buffers)];
+    const one = new Adam(n, { lr: 0.01 });
+    const [shared, alone] = [new Float32Array(n).fill(0.5), new Float32Array(n).fill(0.5)];
+    const appliers = [a, b, b, a, b];
+    appliers.forEach((applier, j) => {
+      applier.step(shared, gradient(j, n));
+      one.step(alone, gradient(j, n));
+    });
+    assert.deepEqual(shared, alone, 'the same parameters as one Adam over the same gradients');
+    assert.equal(a.state().step, appliers.length);
+    assert.equal(b.state().step, appliers.length);
+    assert.deepEqual(a.state().buffers, one.state().buffers);
+
+    // The test can tell: b's first step (the second overall) with its own count, t = 1, lands elsewhere.
+    const [own, global] = [new Adam(n, { lr: 0.01 }), new Adam(n, { lr: 0.01 })];
+    const [p1, p2] = [new Float32Array(n).fill(0.5), new Float32Array(n).fill(0.5)];
+    global.step(p2, gradient(0, n));
+    own.loadState({ ...global.state(), step: 0 });
+    p1.set(p2);
+    own.step(p1, gradient(1, n));
+    global.step(p2, gradient(1, n));
+    assert.notDeepEqual(p1, p2);
+  });
+
+  it('agent threads taking turns on shared parameters step as one Adam would; the step count is every thread\'s', async () => {
+    const [n, threads, stepsEach] = [16, 3, 20];
+    const buffers = sharedAdamBuffers(n);
+    const start = new Float32Array(n).fill(0.25);
+    const params = new Float32Array(new SharedArrayBuffer(n * Float32Array.BYTES_PER_ELEMENT));
+    params.set(start);
+    // Thread i makes global steps i, i + threads, ...: it waits until `done` (steps finished, a
+    // counter of the test's own) reaches its turn, so the order is fixed and the result comparable
+    // with one Adam's; the step count t is left to SharedAdam.
+    const done = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const source = `const { workerData, parentPort } = require('node:worker_threads');
+      import(workerData.moduleUrl).then(({ SharedAdam }) => {
+        const { id, threads, stepsEach, n, buffers, params, done } = workerData;
+        const gradient = ${GRADIENT_SOURCE};
+        const adam = new SharedAdam(n, { lr: 0.01 }, buffers);
+        for (let k = 0; k < stepsEach; k++) {
+          const turn = k * threads + id;
+          for (let now = Atomics.load(done, 0); now !== turn; now = Atomics.load(done, 0)) Atomics.wait(done, 0, now, 1000);
+          adam.step(params, gradient(turn, n));
+          Atomics.add(done, 0, 1);
+          Atomics.notify(done, 0);
+        }
+        parentPort.postMessage('done');
+      });`;
+    const moduleUrl = new URL('./optimizers.js', import.meta.url).href;
+    const workers = Array.from({ length: threads }, (_, id) => new Worker(source, { eval: true, workerData: { moduleUrl, id, threads, stepsEach, n, buffers, params, done } }));
+    await Promise.all(workers.map((w) => new Promise((resolve, reject) => w.once('message', resolve).once('error', reject))));
+    const one = new Adam(n, { lr: 0.01 });
+    const alone = start.slice();
+    for (let j = 0; j < threads * stepsEach; j++) one.step(alone, gradient(j, n));
+    assert.equal(Atomics.load(buffers.step, 0), threads * stepsEach, 'no step lost to the other threads');
+    assert.deepEqual(params, alone);
+    assert.deepEqual(buffers.expAvgSq, one.state().buffers.expAvgSq);
+  });
+
+  it('saves and resumes its shared state; a state of another optimiser or size is refused', () => {
+    const buffers = sharedAdamBuffers(2);
+    const adam = new SharedAdam(2, { lr: 0.1 }, buffers);
+    adam.step(new Float32Array(2), Float32Array.of(1, -1));
+    const saved = adam.state();
+    const copy = { ...saved, buffers: Object.fromEntries(Object.entries(saved.buffers).map(([k, v]) => [k, v.slice()])) };
+    const other = sharedAdamBuffers(2);
+    new SharedAdam(2, { lr: 0.1 }, other).loadState(copy);
+    assert.equal(Atomics.load(other.step, 0), 1, 'the step count goes into the shared counter');
+    assert.deepEqual(other.expAvg, buffers.expAvg);
+    assert.throws(() => adam.loadState(new Adam(2, { lr: 0.1 }).state()), /cannot load adam state into shared-adam/);
+    assert.throws(() => new SharedAdam(3, { lr: 0.1 }, buffers), /expAvg has 2 values; expected one per parameter \(3\)/);
   });
 });
 

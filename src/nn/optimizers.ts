@@ -1,6 +1,6 @@
 /**
  * Optimisers over flat Float32Arrays in plain JS, so that their state is a few typed arrays: easy
- * to checkpoint, and for SharedRmsProp, to share between threads through a SharedArrayBuffer.
+ * to checkpoint, and for SharedRmsProp and SharedAdam, to share between threads through SharedArrayBuffers.
  */
 import { loadOneDnn, type OneDnnAddon } from './kernels/onednn-kernels.js';
 
@@ -33,14 +33,26 @@ export interface AdamArgs {
 /** torch.optim.Adam's betas; eps is the reference A3C's 1e-3 (Lapan ch. 13), not torch's 1e-8. */
 export const DEFAULT_ADAM_ARGS = Object.freeze({ beta1: 0.9, beta2: 0.999, eps: 1e-3 });
 
+/**
+ * Adam's state: the moment estimates, torch's exp_avg and exp_avg_sq (one value per parameter),
+ * and `step`, an Int32Array of one element holding the steps taken, counted with `Atomics.add` so
+ * that views of SharedArrayBuffers can be shared by threads (SharedAdam).
+ */
+export interface AdamBuffers {
+  expAvg: Float32Array;
+  expAvgSq: Float32Array;
+  step: Int32Array;
+}
+
 /** torch.optim.Adam (no weight decay, no amsgrad), with its bias correction. */
 export class Adam implements Optimizer {
-  readonly name = 'adam';
+  readonly name: string = 'adam';
   lr: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
-  private steps = 0;
+  /** Steps taken, [1]: this instance's, or those of every thread sharing it (SharedAdam). */
+  private readonly steps: Int32Array;
   /** First and second moment estimates, torch's exp_avg and exp_avg_sq. */
   private readonly expAvg: Float32Array;
   private readonly expAvgSq: Float32Array;
@@ -48,25 +60,39 @@ export class Adam implements Optimizer {
   /** The compiled update of the oneDNN addon where it loads (the same double-precision maths); JavaScript otherwise. */
   private readonly native: OneDnnAddon | null;
 
-  constructor(numParams: number, args: AdamArgs, native: OneDnnAddon | null = loadOneDnn()) {
+  /**
+   * `buffers`: the state to step, e.g. views of SharedArrayBuffers (SharedAdam); zeroed arrays of
+   * its own when absent.
+   * @throws Error when a buffer does not hold one value per parameter, or `step` one value.
+   */
+  constructor(numParams: number, args: AdamArgs, native: OneDnnAddon | null = loadOneDnn(), buffers?: AdamBuffers) {
     this.native = native;
     this.lr = args.lr;
     this.beta1 = args.beta1 ?? DEFAULT_ADAM_ARGS.beta1;
     this.beta2 = args.beta2 ?? DEFAULT_ADAM_ARGS.beta2;
     this.eps = args.eps ?? DEFAULT_ADAM_ARGS.eps;
-    this.expAvg = new Float32Array(numParams);
-    this.expAvgSq = new Float32Array(numParams);
+    const { expAvg, expAvgSq, step } = buffers ?? { expAvg: new Float32Array(numParams), expAvgSq: new Float32Array(numParams), step: new Int32Array(1) };
+    for (const [key, buffer] of Object.entries({ expAvg, expAvgSq })) {
+      if (buffer.length !== numParams) throw new Error(`adam: ${key} has ${buffer.length} values; expected one per parameter (${numParams})`);
+    }
+    if (step.length !== 1) throw new Error(`adam: step has ${step.length} values; expected 1 (the step count)`);
+    this.expAvg = expAvg;
+    this.expAvgSq = expAvgSq;
+    this.steps = step;
   }
 
   step(params: Float32Array, grads: Float32Array): void {
     checkSizes(this.name, this.expAvg.length, params, grads);
-    this.steps++;
+    // This step's number t among all steps on this state, those of other threads included: the
+    // bias corrections 1 - beta^t must count every update the moments have seen (ikostrikov/pytorch-a3c
+    // shares its step tensor for this; its issue #12).
+    const t = Atomics.add(this.steps, 0, 1) + 1;
     const { beta1, beta2, eps, expAvg, expAvgSq } = this;
     const [oneMinusBeta1, oneMinusBeta2] = [1 - beta1, 1 - beta2];
-    const stepSize = this.lr / (1 - beta1 ** this.steps);
+    const stepSize = this.lr / (1 - beta1 ** t);
     // torch divides sqrt(v) by sqrt(bias_correction2); multiplying by the inverse is the same
     // maths and makes this loop a quarter faster.
-    const inverseBiasCorrection2Sqrt = 1 / Math.sqrt(1 - beta2 ** this.steps);
+    const inverseBiasCorrection2Sqrt = 1 / Math.sqrt(1 - beta2 ** t);
     if (this.native) {
       this.native.adamStep(params, grads, expAvg, expAvgSq, beta1, beta2, stepSize, inverseBiasCorrection2Sqrt, eps);
       return;
@@ -83,12 +109,12 @@ export class Adam implements Optimizer {
   }
 
   state(): OptimizerState {
-    return { name: this.name, step: this.steps, buffers: { expAvg: this.expAvg, expAvgSq: this.expAvgSq } };
+    return { name: this.name, step: Atomics.load(this.steps, 0), buffers: { expAvg: this.expAvg, expAvgSq: this.expAvgSq } };
   }
 
   loadState(state: OptimizerState): void {
     loadBuffers(this.name, state, { expAvg: this.expAvg, expAvgSq: this.expAvgSq });
-    this.steps = state.step;
+    Atomics.store(this.steps, 0, state.step);
   }
 }
 
@@ -157,6 +183,20 @@ export class RmsProp implements Optimizer {
  */
 export class SharedRmsProp extends RmsProp {
   override readonly name = 'shared-rmsprop';
+}
+
+/**
+ * Adam with its moments and step count shared by threads (ikostrikov/pytorch-a3c's SharedAdam,
+ * the most used A3C's default): `buffers` views of SharedArrayBuffers that every agent thread
+ * steps with, the moments lock-free as in Hogwild, the step count with `Atomics.add`, so that each
+ * update's bias correction 1 - beta^t uses the global step t.
+ */
+export class SharedAdam extends Adam {
+  override readonly name = 'shared-adam';
+
+  constructor(numParams: number, args: AdamArgs, buffers: AdamBuffers, native: OneDnnAddon | null = loadOneDnn()) {
+    super(numParams, args, native, buffers);
+  }
 }
 
 function checkSizes(name: string, numParams: number, params: Float32Array, grads: Float32Array): void {

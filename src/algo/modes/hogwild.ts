@@ -1,5 +1,5 @@
 import type { Mode } from './mode.js';
-import { SharedRmsProp } from '../../nn/optimizers.js';
+import { SharedAdam, SharedRmsProp, type Optimizer } from '../../nn/optimizers.js';
 import type { TrainConfig } from '../config.js';
 import { clipFinite, lossGradients } from '../learner.js';
 import { lossStatsProblem, type LossStats } from '../loss.js';
@@ -20,28 +20,52 @@ export interface HogwildWork {
   samples: number;
 }
 
-function sharedRmsProp(numParams: number, config: TrainConfig, squareAvg: Float32Array): SharedRmsProp {
-  return new SharedRmsProp(numParams, { lr: config.lr, alpha: config.rmspropAlpha, eps: config.rmspropEps }, squareAvg);
+/** The shared arrays of Adam's moments (ikostrikov/pytorch-a3c's shared exp_avg and exp_avg_sq). */
+export const EXP_AVG = 'adam.expAvg';
+export const EXP_AVG_SQ = 'adam.expAvgSq';
+/**
+ * The shared array of Adam's step count: one float32 slot whose 4 bytes the optimiser reads as an
+ * Int32Array, so that agents count steps with Atomics and every bias correction uses the global step.
+ */
+export const ADAM_STEP = 'adam.step';
+
+/**
+ * `config.optimizer` over state every agent shares, the arrays taken from `array(name, length)`
+ * (the trainer's `shareArray` before the agents start, an agent's shared memory after): the
+ * paper's RMSProp with shared statistics g, or Adam with shared moments and step count.
+ */
+function sharedOptimizer(numParams: number, config: TrainConfig, array: (name: string, length: number) => Float32Array): Optimizer {
+  if (config.optimizer === 'rmsprop') {
+    return new SharedRmsProp(numParams, { lr: config.lr, alpha: config.rmspropAlpha, eps: config.rmspropEps }, array(SQUARE_AVG, numParams));
+  }
+  const step = array(ADAM_STEP, 1);
+  return new SharedAdam(numParams, { lr: config.lr, eps: config.adamEps }, {
+    expAvg: array(EXP_AVG, numParams),
+    expAvgSq: array(EXP_AVG_SQ, numParams),
+    step: new Int32Array(step.buffer, step.byteOffset, 1),
+  });
 }
 
 /**
  * The A3C of Mnih et al. 2016 (Algorithm S3): each agent computes the gradient of the loss on its
  * rollout of `gradBatch` transitions, clips it, and applies it itself, without locks, to the
- * parameters every agent shares, with RMSProp statistics also shared (sec. 4; MODE_DEFAULTS: eps 0.1)
+ * parameters every agent shares, with RMSProp statistics also shared (sec. 4; MODE_DEFAULTS: eps 0.1),
+ * or with `optimizer` adam Adam's moments and step count shared (ikostrikov/pytorch-a3c's default),
  * at the rate of `lrSchedule` (MODE_DEFAULTS: linear where maxSteps is set); no trainer sits in
- * the update path; a resumed run's schedule goes on from its checkpoint's env steps. The trainer only counts the updates agents report and keeps
- * its copy of the shared parameters for checkpoints (its optimiser is the same shared RMSProp, so
- * checkpoints carry the shared statistics). Needs a transport with shared memory.
+ * the update path; a resumed run's schedule goes on from its checkpoint's env steps. Each agent
+ * counts its updates in the shared version (runner.ts counts them from there). The trainer keeps
+ * its copy of the shared parameters for checkpoints (its optimiser is over the same shared state,
+ * so checkpoints carry the shared statistics and step count). Needs a transport with shared memory.
  */
 export const hogwildMode: Mode<HogwildWork> = {
   name: 'hogwild',
   synchronous: false,
   lockFree: true,
-  optimizer: (numParams, config, shareArray) => sharedRmsProp(numParams, config, shareArray(SQUARE_AVG, numParams)),
+  optimizer: (numParams, config, shareArray) => sharedOptimizer(numParams, config, shareArray),
   agent: (net, { config, obsShape, shared, envStepsAtStart }) => {
     if (shared === null) throw new Error('hogwild mode needs shared memory: agents on threads of one process');
     const params = shared.params.subarray(0, net.numParams);
-    const rmsprop = sharedRmsProp(net.numParams, config, shared.array(SQUARE_AVG));
+    const optimizer = sharedOptimizer(net.numParams, config, (name) => shared.array(name));
     let updates = 0;
     return {
       rolloutSize: config.gradBatch,
@@ -51,10 +75,10 @@ export const hogwildMode: Mode<HogwildWork> = {
         // The run's env steps so far: those before this process, and the updates all agents
         // counted in the shared version times the gradBatch env steps behind each (version 1:
         // the trainer's first publish).
-        rmsprop.lr = scheduledLr(config, envStepsAtStart + (shared.bumpVersion() - 1) * config.gradBatch);
-        rmsprop.step(params, grads);
+        optimizer.lr = scheduledLr(config, envStepsAtStart + (shared.bumpVersion() - 1) * config.gradBatch);
+        optimizer.step(params, grads);
         updates++;
-        return { stats, gradNorm, lr: rmsprop.lr, samples: rollout.size };
+        return { stats, gradNorm, lr: optimizer.lr, samples: rollout.size };
       },
     };
   },

@@ -9,11 +9,11 @@ import type { TransitionArrays } from '../transition-batch.js';
 import { a2cMode } from './a2c.js';
 import { dataMode } from './data.js';
 import { gradMode } from './grad.js';
-import { hogwildMode, SQUARE_AVG } from './hogwild.js';
+import { ADAM_STEP, EXP_AVG, EXP_AVG_SQ, hogwildMode, SQUARE_AVG } from './hogwild.js';
 import { lossGradients } from '../learner.js';
 import { scheduledLr } from '../lr-schedule.js';
 import { clipGradNorm } from '../../nn/gradients.js';
-import { DEFAULT_RMSPROP_ARGS } from '../../nn/optimizers.js';
+import { DEFAULT_ADAM_ARGS, DEFAULT_RMSPROP_ARGS } from '../../nn/optimizers.js';
 import type { SharedMemory } from '../../parallel/transport.js';
 import type { ModeContext } from './mode.js';
 
@@ -176,4 +176,51 @@ test('hogwild: an agent applies its clipped gradient itself to the shared parame
   assert.equal(update?.samples, BATCH);
   net.dispose();
   learner.net.dispose();
+});
+
+test("hogwild with adam: an agent's bias correction 1 - beta^t uses the step count every agent shares, and the trainer's optimiser sees it", async () => {
+  await initBackend({});
+  const batch = randomBatch(new Rng(6), BATCH);
+  const config = resolveConfig({ mode: 'hogwild', optimizer: 'adam', gradBatch: BATCH, lr: 0.01 });
+  const net = createNet(SPEC, NET_SEED);
+  const start = net.getParams();
+  const params = start.slice();
+  // The trainer makes the shared arrays before the agents start (A3C.learn, through the transport).
+  const arrays = new Map<string, Float32Array>();
+  const trainerOptimizer = hogwildMode.optimizer!(params.length, config, (name, length) => {
+    arrays.set(name, new Float32Array(length));
+    return arrays.get(name)!;
+  });
+  assert.equal(trainerOptimizer.name, 'shared-adam');
+  assert.deepEqual([...arrays.keys()].sort(), [ADAM_STEP, EXP_AVG, EXP_AVG_SQ].sort());
+  // Other agents have made 5 updates: moments of theirs, and the shared step count at 5.
+  const [expAvg, expAvgSq] = [arrays.get(EXP_AVG)!, arrays.get(EXP_AVG_SQ)!];
+  expAvg.set(Float32Array.from({ length: params.length }, (_, i) => ((i % 5) - 2) * 1e-3));
+  expAvgSq.set(Float32Array.from({ length: params.length }, (_, i) => (i % 3) * 1e-5));
+  const step = arrays.get(ADAM_STEP)!;
+  const stepCount = new Int32Array(step.buffer, step.byteOffset, 1);
+  stepCount[0] = 5;
+  assert.equal(trainerOptimizer.state().step, 5);
+  let version = 6;
+  const shared: SharedMemory = { params, array: (name) => arrays.get(name)!, bumpVersion: () => ++version };
+  const context = { config, obsShape: [SPEC.obsSize], shared, envStepsAtStart: 0 };
+
+  // By hand: torch's Adam at t = 6, the sixth step on these moments.
+  const { grads } = lossGradients(net, batch, [SPEC.obsSize], config);
+  clipGradNorm(grads, config.maxGradNorm);
+  const { beta1, beta2 } = DEFAULT_ADAM_ARGS;
+  const m = Array.from(expAvg, (m0, i) => beta1 * m0 + (1 - beta1) * grads[i]);
+  const v = Array.from(expAvgSq, (v0, i) => beta2 * v0 + (1 - beta2) * grads[i] * grads[i]);
+  const adamAt = (t: number) => Array.from(start, (p, i) => p - ((config.lr / (1 - beta1 ** t)) * m[i]) / (Math.sqrt(v[i]) / Math.sqrt(1 - beta2 ** t) + config.adamEps));
+  const expected = adamAt(6);
+
+  hogwildMode.agent(net, context).process(batch);
+  assert.equal(stepCount[0], 6, 'the shared step count counts the update');
+  assert.equal(trainerOptimizer.state().step, 6, "the trainer's optimiser (checkpoints) sees the agents' steps");
+  const difference = maxAbsDifference(params, Float32Array.from(expected));
+  assert.ok(difference < 1e-6, `shared parameters step as Adam at t = 6 (max difference ${difference})`);
+  const ownCount = maxAbsDifference(Float32Array.from(adamAt(1)), Float32Array.from(expected));
+  assert.ok(ownCount > 100 * difference, `an agent counting its own steps (t = 1) would land elsewhere: ${ownCount}`);
+  assert.ok(maxAbsDifference(expAvgSq, Float32Array.from(v)) < 1e-9, 'the shared moments are updated in place');
+  net.dispose();
 });
