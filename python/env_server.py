@@ -196,17 +196,45 @@ class DqnAtari:
         return self.ale.lives(), self.ale.getFrameNumber(), self.ale.getEpisodeFrameNumber()
 
 
-class EnvBatch:
+def is_atari_id(env_id):
+    return gym.spec(env_id).entry_point in (ATARI_ENTRY_POINT, ale_py.AtariEnv)
+
+
+class ServedBatch:
+    """What both kinds of batch send: the hello, and each reply's arrays from their reusable
+    buffers (obs, rewards, terminated, truncated, and `info`/`reset_info`: (float64 fields, int32
+    fields) of the step and of the auto-resets)."""
+
+    def describe(self):
+        """The hello: JSON text and the float64 bound arrays that follow it."""
+        space = self.action_space
+        if isinstance(space, gym.spaces.Discrete):
+            action = dict(kind='discrete', n=int(space.n), start=int(space.start))
+            bounds = [*self.obs_bounds]
+        elif isinstance(space, gym.spaces.Box):
+            action = dict(kind='box', shape=list(space.shape))
+            bounds = [*self.obs_bounds, space.low.astype('<f8').ravel(), space.high.astype('<f8').ravel()]
+        else:
+            raise ValueError(f'action space {space} is neither Discrete nor Box')
+        text = dict(protocol=PROTOCOL_VERSION, numEnvs=self.num_envs, observation=self.obs_space,
+                    action=action, atari=self.atari, actionMeanings=self.action_meanings,
+                    infoFields=dict(f64=list(self.info[0]), i32=list(self.info[1])))
+        return json.dumps(text).encode(), [b.astype('<f8').tobytes() for b in bounds]
+
+    def reply_parts(self):
+        (f64, i32), (reset_f64, reset_i32) = self.info, self.reset_info
+        arrays = [self.obs, self.rewards, *f64.values(), *reset_f64.values(), *i32.values(), *reset_i32.values(),
+                  self.terminated, self.truncated]
+        return [a.data for a in arrays]
+
+
+class EnvBatch(ServedBatch):
     """N copies of one env with same-step auto-reset, writing into reusable reply arrays."""
 
     def __init__(self, env_id, num_envs, make_kwargs, atari_options):
         self.num_envs = num_envs
-        is_atari = gym.spec(env_id).entry_point in (ATARI_ENTRY_POINT, ale_py.AtariEnv)
-        self.atari = is_atari and atari_options is not None
+        self.atari = is_atari_id(env_id) and atari_options is not None
         if self.atari:
-            missing = [key for key in ATARI_OPTIONS if key not in atari_options]
-            if missing:
-                raise ValueError(f'--atari-options lacks {", ".join(missing)}')
             self._make_atari(env_id, make_kwargs, atari_options)
         else:
             self._make_plain(env_id, make_kwargs)
@@ -247,9 +275,6 @@ class EnvBatch:
         self.action_space = first.action_space
         self.action_meanings = None
         self.info = self.reset_info = ({}, {})
-
-    def describe(self):
-        return describe(self, self.info)
 
     def decode_actions(self, payload):
         space = self.action_space
@@ -304,12 +329,6 @@ class EnvBatch:
         env.noops = 0
         i32['lives'][i], i32['frameNumber'][i], i32['episodeFrameNumber'][i] = env.counters()
 
-    def reply_parts(self):
-        (f64, i32), (reset_f64, reset_i32) = self.info, self.reset_info
-        arrays = [self.obs, self.rewards, *f64.values(), *reset_f64.values(), *i32.values(), *reset_i32.values(),
-                  self.terminated, self.truncated]
-        return [a.data for a in arrays]
-
     def render(self, index):
         """Copy `index`'s last emulator frame, RGB [height, width, 3] (Atari copies only)."""
         if not self.atari:
@@ -336,24 +355,7 @@ def decode_discrete_actions(payload, space, num_envs):
     return actions
 
 
-def describe(batch, info):
-    """The hello of `batch`: JSON text and the float64 bound arrays that follow it."""
-    space = batch.action_space
-    if isinstance(space, gym.spaces.Discrete):
-        action = dict(kind='discrete', n=int(space.n), start=int(space.start))
-        bounds = [*batch.obs_bounds]
-    elif isinstance(space, gym.spaces.Box):
-        action = dict(kind='box', shape=list(space.shape))
-        bounds = [*batch.obs_bounds, space.low.astype('<f8').ravel(), space.high.astype('<f8').ravel()]
-    else:
-        raise ValueError(f'action space {space} is neither Discrete nor Box')
-    text = dict(protocol=PROTOCOL_VERSION, numEnvs=batch.num_envs, observation=batch.obs_space,
-                action=action, atari=batch.atari, actionMeanings=batch.action_meanings,
-                infoFields=dict(f64=list(info[0]), i32=list(info[1])))
-    return json.dumps(text).encode(), [b.astype('<f8').tobytes() for b in bounds]
-
-
-class AleVectorBatch:
+class AleVectorBatch(ServedBatch):
     """N copies of an Atari game in ale-py's AtariVectorEnv (C++: emulation, frame skip, max-pool,
     grayscale, resize, frame stack, no-op and FIRE reset, on its own threads), with the protocol's
     same-step auto-reset and the learning signal of DqnAtari: with episodicLife a lost life ends the
@@ -375,9 +377,6 @@ class AleVectorBatch:
         if unknown:
             raise ValueError(f'--atari-backend ale-vector takes the make keyword arguments {", ".join(self.MAKE_KWARGS)}, '
                              f'not {", ".join(unknown)}; use --atari-backend python for those')
-        missing = [key for key in ATARI_OPTIONS if key not in options]
-        if missing:
-            raise ValueError(f'--atari-options lacks {", ".join(missing)}')
         if not options['warpFrame']:
             raise ValueError('--atari-backend ale-vector serves 84x84 grayscale frames only (warpFrame); use --atari-backend python')
         kwargs = {**gym.spec(env_id).kwargs, **make_kwargs}
@@ -402,14 +401,10 @@ class AleVectorBatch:
         self.episode_frames = np.zeros(num_envs, np.int32)
         self.info = self._info_arrays()
         self.reset_info = self._info_arrays()
-        self.final_obs = np.zeros_like(self.obs)
 
     def _info_arrays(self):
         return ({name: np.full(self.num_envs, NAN) for name in self.F64_FIELDS},
                 {name: np.zeros(self.num_envs, np.int32) for name in INFO_I32_FIELDS})
-
-    def describe(self):
-        return describe(self, self.info)
 
     def decode_actions(self, payload):
         return decode_discrete_actions(payload, self.action_space, self.num_envs)
@@ -462,12 +457,6 @@ class AleVectorBatch:
             return []
         final = ale_info['final_obs']
         return [final[i].tobytes() for i in np.flatnonzero(ended)]
-
-    def reply_parts(self):
-        (f64, i32), (reset_f64, reset_i32) = self.info, self.reset_info
-        arrays = [self.obs, self.rewards, *f64.values(), *reset_f64.values(), *i32.values(), *reset_i32.values(),
-                  self.terminated, self.truncated]
-        return [a.data for a in arrays]
 
     def render(self, index):
         raise ValueError('render needs the emulator\'s RGB screens, which --atari-backend ale-vector does not keep; use --atari-backend python')
@@ -523,8 +512,11 @@ def serve(batch, requests, out):
 
 def make_batch(args):
     make_kwargs, atari_options = json.loads(args.make_kwargs), json.loads(args.atari_options)
-    is_atari = gym.spec(args.env_id).entry_point in (ATARI_ENTRY_POINT, ale_py.AtariEnv)
-    if is_atari and atari_options is not None and args.atari_backend == 'ale-vector':
+    preprocessed = is_atari_id(args.env_id) and atari_options is not None
+    missing = [key for key in ATARI_OPTIONS if preprocessed and key not in atari_options]
+    if missing:
+        raise ValueError(f'--atari-options lacks {", ".join(missing)}')
+    if preprocessed and args.atari_backend == 'ale-vector':
         return AleVectorBatch(args.env_id, args.num_envs, make_kwargs, atari_options, args.num_threads)
     return EnvBatch(args.env_id, args.num_envs, make_kwargs, atari_options)
 
