@@ -1,7 +1,6 @@
 import type { Action, Env, Obs } from '../envs/core.js';
-import { registerAtariEnvs } from '../envs/atari/index.js';
+import { registerAtariEnvs, type AtariBackend } from '../envs/atari/index.js';
 import { importEnvModule } from '../envs/env-module.js';
-import type { AtariBackend } from '../envs/atari/index.js';
 import { makeMonitored } from '../envs/registry.js';
 import { Rng } from '../utils/rng.js';
 import { normalizeObs } from '../envs/vec-normalize.js';

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../nn/kernels/backend.js';
 import { createNet, type MlpSpec, type NetSpec } from '../nn/networks.js';
 import { InProcessTransport } from '../parallel/in-process-transport.js';
-import type { SharedMemory, TrainerTransport } from '../parallel/transport.js';
+import type { SharedMemory, TrainerTransport, TransportHandlers } from '../parallel/transport.js';
 import { createAgent } from './agent-loop.js';
 import { MODES, resolveConfig, type TrainConfig } from './config.js';
 import { Learner } from './learner.js';
@@ -146,6 +146,23 @@ test('a failing update ends the run with its error after the agent has stopped',
   learner.net.dispose();
 });
 
+
+/** A transport whose agents are `script`, run once training starts; publishing bumps `counter.version`. */
+function scriptedTransport(agents: number, counter: { version: number }, script: (handlers: TransportHandlers) => void): TrainerTransport {
+  return {
+    agents,
+    get version() {
+      return counter.version;
+    },
+    publish: () => ++counter.version,
+    kill: async () => false,
+    stop: async () => {},
+    async start(handlers) {
+      setImmediate(() => script(handlers));
+      return ['scripted'];
+    },
+  };
+}
 test('malformed work is rejected and work staler than maxStaleness dropped, both counted; their env steps and episodes count when well-formed', async () => {
   await initBackend({});
   const config = resolveConfig({ env: 'CartPole-v1', mode: 'grad', gradBatch: 4, trainBatch: 1, maxStaleness: 1, maxSteps: 100, stopReward: null });
@@ -158,28 +175,15 @@ test('malformed work is rejected and work staler than maxStaleness dropped, both
   const lossStats = { total: 0, policy: 0, value: 0, entropy: 0, advantageMean: 0, valueMean: 0 };
   const gradient = (length = numParams) => ({ grads: new Float32Array(length), stats: lossStats, samples: 4 });
   const report = (work: unknown, episodes = 0) => ({ episodes: Array.from({ length: episodes }, () => ({ reward: 10, length: 10 })), logs: [], work });
-  let version = 0;
-  const transport: TrainerTransport = {
-    agents: 1,
-    get version() {
-      return version;
-    },
-    publish: () => ++version,
-    kill: async () => false,
-    stop: async () => {},
-    async start(handlers) {
-      setImmediate(() => {
-        handlers.onMessage({ agentId: 0, paramsVersion: 1, envSteps: 10, body: report(gradient()) });
-        handlers.onMessage({ agentId: 0, paramsVersion: 0, envSteps: 10, body: report(gradient(), 2) });
-        handlers.onMessage({ agentId: 5, paramsVersion: 2, envSteps: 10, body: report(gradient(3)) });
-        handlers.onMessage({ agentId: 5, paramsVersion: 2, envSteps: 10, body: 'not a report' });
-        handlers.onDropped('rejected', 'message 1-0: not MessagePack');
-        handlers.onDropped('stale', "message 2-0 from agent 1: computed with a previous trainer's parameters");
-        handlers.onMessage({ agentId: 0, paramsVersion: 2, envSteps: 80, body: report(gradient()) });
-      });
-      return ['scripted'];
-    },
-  };
+  const transport = scriptedTransport(1, { version: 0 }, (handlers) => {
+    handlers.onMessage({ agentId: 0, paramsVersion: 1, envSteps: 10, body: report(gradient()) });
+    handlers.onMessage({ agentId: 0, paramsVersion: 0, envSteps: 10, body: report(gradient(), 2) });
+    handlers.onMessage({ agentId: 5, paramsVersion: 2, envSteps: 10, body: report(gradient(3)) });
+    handlers.onMessage({ agentId: 5, paramsVersion: 2, envSteps: 10, body: 'not a report' });
+    handlers.onDropped('rejected', 'message 1-0: not MessagePack');
+    handlers.onDropped('stale', "message 2-0 from agent 1: computed with a previous trainer's parameters");
+    handlers.onMessage({ agentId: 0, paramsVersion: 2, envSteps: 80, body: report(gradient()) });
+  });
   const reason = await runTraining(ctx, { transport, trainer: modeNamed('grad').trainer(learner, { config, obsShape: [4], shared: null, envStepsAtStart: 0 }), agentsLabel: 'scripted' });
   assert.equal(reason, 'max-steps');
   assert.equal(stats.updates, 2, 'the two fresh, well-formed gradients are applied');
@@ -205,39 +209,27 @@ test('lock-free modes count every update agents applied, from the shared version
   const lossStats = { total: 0, policy: 0, value: 0, entropy: 0, advantageMean: 0, valueMean: 0 };
   const work = (samples = config.gradBatch) => ({ stats: lossStats, gradNorm: 0, lr: config.lr, samples });
   const report = (body: unknown) => ({ episodes: [], logs: [], work: body });
-  let version = 0;
+  const counter = { version: 0 };
   const params = new Float32Array(numParams);
-  const shared: SharedMemory = { params, array: () => new Float32Array(0), bumpVersion: () => ++version };
+  const shared: SharedMemory = { params, array: () => new Float32Array(0), bumpVersion: () => ++counter.version };
   let applied = 0;
   // What an agent does: it applies its update to the shared parameters, counts it, then sends.
   const apply = () => {
     params[0] = ++applied;
     return shared.bumpVersion();
   };
-  const transport: TrainerTransport = {
-    agents: 2,
-    get version() {
-      return version;
-    },
-    publish: () => ++version,
-    kill: async () => false,
-    stop: async () => {},
-    async start(handlers) {
-      setImmediate(() => {
-        apply();
-        handlers.onMessage({ agentId: 0, paramsVersion: 1, envSteps: 4, body: report(work()) });
-        apply();
-        handlers.onMessage({ agentId: 1, paramsVersion: 0, envSteps: 4, body: report(work()) }); // 2 versions behind: dropped
-        apply();
-        handlers.onMessage({ agentId: 1, paramsVersion: 3, envSteps: 4, body: report(work(3)) }); // rejected
-        apply(); // its message still queued when the run stops
-        const last = apply();
-        handlers.onMessage({ agentId: 0, paramsVersion: last - 1, envSteps: 100, body: report(work()) }); // ends the run
-        apply(); // an agent blocked in send, its update made
-      });
-      return ['scripted'];
-    },
-  };
+  const transport = scriptedTransport(2, counter, (handlers) => {
+    apply();
+    handlers.onMessage({ agentId: 0, paramsVersion: 1, envSteps: 4, body: report(work()) });
+    apply();
+    handlers.onMessage({ agentId: 1, paramsVersion: 0, envSteps: 4, body: report(work()) }); // 2 versions behind: dropped
+    apply();
+    handlers.onMessage({ agentId: 1, paramsVersion: 3, envSteps: 4, body: report(work(3)) }); // rejected
+    apply(); // its message still queued when the run stops
+    const last = apply();
+    handlers.onMessage({ agentId: 0, paramsVersion: last - 1, envSteps: 100, body: report(work()) }); // ends the run
+    apply(); // an agent blocked in send, its update made
+  });
   const trainer = modeNamed('hogwild').trainer(learner, { config, obsShape: [4], shared, envStepsAtStart: 0 });
   const reason = await runTraining(contextOf(config, netSpec, learner, stats, {}), { transport, trainer, agentsLabel: 'scripted', shared });
   assert.equal(reason, 'max-steps');
