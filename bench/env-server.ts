@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import type { AtariBackend } from '../src/envs/gym-bridge/atari-preprocessing.js';
 import { GymVectorEnv } from '../src/envs/gym-bridge/gym-vector-env.js';
 import { Rng } from '../src/utils/rng.js';
 
@@ -18,6 +19,8 @@ export interface BenchEnvServerArgs {
   numEnvs: number;
   /** Measuring time, after warm-up. */
   seconds: number;
+  /** The server's Atari backend (GymEnvOptions.atariBackend); the default when absent. */
+  atariBackend?: AtariBackend;
 }
 
 export interface BenchEnvServerResult {
@@ -47,7 +50,8 @@ const UTIME_FIELD = 13;
 /** USER_HZ, 100 on every Linux architecture Node runs on. */
 const CLOCK_TICKS_PER_S = 100;
 
-function processCpuS(pid: number | undefined): number | null {
+/** CPU seconds (user + system) the process `pid` has used, or null when /proc cannot tell. */
+export function processCpuS(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -62,7 +66,7 @@ function processCpuS(pid: number | undefined): number | null {
 
 export function benchEnvServer(args: BenchEnvServerArgs): BenchEnvServerResult {
   const startMs = performance.now();
-  const env = new GymVectorEnv(args.envId, args.numEnvs);
+  const env = new GymVectorEnv(args.envId, args.numEnvs, args.atariBackend === undefined ? {} : { atariBackend: args.atariBackend });
   try {
     env.reset({ seed: SEED });
     const startupS = (performance.now() - startMs) / 1000;

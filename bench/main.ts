@@ -6,11 +6,21 @@
  *     --seeds N (3)  --max-seconds S (120, per run)  --learner-seconds S (5)
  *   pong: data and grad on PongNoFrameskip-v4 over a fixed window; learner and env server samples/s.
  *     --warmup-seconds S (10)  --window-seconds S (60)  --learner-seconds S (5)
+ *   pong-profile: the default Pong command per mode and Atari backend under node --cpu-prof; ms per
+ *     env step in the env servers (CPU), and per category of the agents' and trainer's stacks; the
+ *     env-only ceiling of each backend.
+ *     --modes LIST (data,grad,hogwild)  --backends LIST (ale-vector,python)  --warmup-seconds S (20)
+ *     --window-seconds S (60)  --learner-seconds S (5: each ceiling figure)
  *   pong-learn: the default `a3c train --env PongNoFrameskip-v4` for hours; the env steps and minutes
  *     at which reward_100 first reached -15, 0, 10 and 18, and the final figures. --from-csv reads a
  *     finished run's metrics.csv instead of training.
  *     --env ID (PongNoFrameskip-v4)  --seed N (0)  --max-seconds S (7200)  --preset NAME (none)
  *     --logdir DIR  --checkpoint DIR (a temporary folder)  --from-csv PATH
+ *   atari-table: the default command on six Atari games to 10M env steps each (resumed where a
+ *     game's checkpoint folder holds a run), a greedy eval of each final checkpoint, and the table
+ *     of raw scores beside the A3C paper's and rl-zoo's A2C. --from-csv DIR reads the table only.
+ *     --games LIST (all six)  --seed N (0)  --max-steps N (10000000)  --eval-episodes N (30)
+ *     --logdir DIR (runs/atari-table)  --from-csv DIR
  *   logging: what --logdir costs on CartPole-v1 (A2C, fixed steps, alternating arms).
  *     --pairs N (5)  --steps N (400000)
  *   multihost: env steps/s with 1, 2, 4 agent processes over a local Redis against as many agent
@@ -26,18 +36,25 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { MODES, POLICY_STDS, type ModeName, type TrainConfig } from '../src/algo/config.js';
 import { initBackend } from '../src/nn/kernels/backend.js';
+import { ATARI_TABLE_EVAL_EPISODES, ATARI_TABLE_GAMES, ATARI_TABLE_STEPS, atariTableFromCsv, atariTableTables, runAtariTableSuite } from './atari-table-suite.js';
 import { cartPoleTables, runCartPoleSuite } from './cartpole-suite.js';
 import { CONTINUOUS_ENVS, continuousTables, runContinuousSuite } from './continuous-suite.js';
 import { loggingTables, runLoggingSuite } from './logging-suite.js';
 import { multihostTables, runMultihostSuite } from './multihost-suite.js';
 import { PONG_LEARN_ENV, PONG_LEARN_SECONDS, pongLearnFromCsv, pongLearnTables, runPongLearnSuite } from './pong-learn-suite.js';
+import { pongProfileTables, runPongProfileSuite } from './pong-profile-suite.js';
 import { pongTables, runPongSuite } from './pong-suite.js';
+import { ATARI_BACKENDS, type AtariBackend } from '../src/envs/gym-bridge/atari-preprocessing.js';
 
-const SUITES = ['cartpole', 'pong', 'pong-learn', 'logging', 'multihost', 'continuous'] as const;
+const SUITES = ['cartpole', 'pong', 'pong-profile', 'pong-learn', 'atari-table', 'logging', 'multihost', 'continuous'] as const;
 const USAGE =
-  'usage: npm run bench -- [cartpole|pong|pong-learn|logging|multihost|continuous] [--seeds N] [--seed N] [--max-seconds S] [--warmup-seconds S] [--window-seconds S] [--learner-seconds S] [--pairs N] [--steps N] [--env ID] [--envs LIST] [--modes LIST] [--agents LIST] [--eval-episodes N] [--policy-std KIND] [--preset NAME] [--logdir DIR] [--checkpoint DIR] [--from-csv PATH]';
+  'usage: npm run bench -- [cartpole|pong|pong-profile|pong-learn|atari-table|logging|multihost|continuous] [--seeds N] [--seed N] [--max-seconds S] [--warmup-seconds S] [--window-seconds S] [--learner-seconds S] [--pairs N] [--steps N] [--env ID] [--envs LIST] [--games LIST] [--max-steps N] [--modes LIST] [--backends LIST] [--agents LIST] [--eval-episodes N] [--policy-std KIND] [--preset NAME] [--logdir DIR] [--checkpoint DIR] [--from-csv PATH]';
 
 const MULTIHOST_MODES = 'data,grad';
+const PROFILE_MODES = 'data,grad,hogwild';
+const ATARI_TABLE_DIR = 'runs/atari-table';
+/** The learner's first updates and the servers' first episodes are slower: profile after them. */
+const PROFILE_WARMUP_SECONDS = '20';
 const MULTIHOST_ENV = 'CartPole-v1';
 /** Cap per training run of the cartpole and continuous suites. */
 const SOLVE_RUN_SECONDS = '120';
@@ -46,7 +63,7 @@ const OPTIONS = {
   seeds: { type: 'string', default: '3' },
   seed: { type: 'string', default: '0' },
   'max-seconds': { type: 'string' },
-  'warmup-seconds': { type: 'string', default: '10' },
+  'warmup-seconds': { type: 'string' },
   'window-seconds': { type: 'string', default: '60' },
   'learner-seconds': { type: 'string', default: '5' },
   pairs: { type: 'string', default: '5' },
@@ -54,8 +71,11 @@ const OPTIONS = {
   env: { type: 'string' },
   modes: { type: 'string' },
   agents: { type: 'string', default: '1,2,4' },
+  backends: { type: 'string', default: ATARI_BACKENDS.join(',') },
   envs: { type: 'string', default: CONTINUOUS_ENVS.join(',') },
-  'eval-episodes': { type: 'string', default: '20' },
+  'eval-episodes': { type: 'string' },
+  games: { type: 'string' },
+  'max-steps': { type: 'string' },
   'policy-std': { type: 'string' },
   logdir: { type: 'string' },
   checkpoint: { type: 'string' },
@@ -98,7 +118,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const learnerSeconds = positive('learner-seconds', values['learner-seconds']);
   const cartPoleOptions = { seeds: positive('seeds', values.seeds, true), maxSeconds: positive('max-seconds', values['max-seconds'] ?? SOLVE_RUN_SECONDS), learnerSeconds };
-  const pongOptions = { warmupSeconds: positive('warmup-seconds', values['warmup-seconds']), windowSeconds: positive('window-seconds', values['window-seconds']), learnerSeconds };
+  const pongOptions = { warmupSeconds: positive('warmup-seconds', values['warmup-seconds'] ?? '10'), windowSeconds: positive('window-seconds', values['window-seconds']), learnerSeconds };
   // The backend A3C.learn() selects too, initialised here for the learner figures.
   const backend = await initBackend({});
   log(`bench ${suite}: backend ${backend}`);
@@ -112,6 +132,20 @@ async function main(argv: string[]): Promise<void> {
   } else if (suite === 'pong') {
     const pong = await runPongSuite(pongOptions, log);
     [report, tables] = [pong, pongTables(pong)];
+  } else if (suite === 'pong-profile') {
+    const backends = values.backends.split(',').map((b) => b.trim());
+    if (!backends.every((b): b is AtariBackend => (ATARI_BACKENDS as readonly string[]).includes(b))) throw new Error(`--backends must list some of ${ATARI_BACKENDS.join(', ')}, got "${values.backends}"; ${USAGE}`);
+    const profile = await runPongProfileSuite(
+      {
+        modes: parseModes(values.modes ?? PROFILE_MODES, MODES),
+        backends,
+        warmupSeconds: positive('warmup-seconds', values['warmup-seconds'] ?? PROFILE_WARMUP_SECONDS),
+        windowSeconds: pongOptions.windowSeconds,
+        ceilingSeconds: learnerSeconds,
+      },
+      log,
+    );
+    [report, tables] = [profile, pongProfileTables(profile)];
   } else if (suite === 'pong-learn') {
     const seed = Number(values.seed);
     if (!/^\d+$/.test(values.seed)) throw new Error(`--seed must be a non-negative integer, got "${values.seed}"; ${USAGE}`);
@@ -130,6 +164,29 @@ async function main(argv: string[]): Promise<void> {
             log,
           );
     [report, tables] = [pongLearn, pongLearnTables(pongLearn)];
+  } else if (suite === 'atari-table') {
+    const seed = Number(values.seed);
+    if (!/^\d+$/.test(values.seed)) throw new Error(`--seed must be a non-negative integer, got "${values.seed}"; ${USAGE}`);
+    const names = values.games?.split(',').map((g) => g.trim()) ?? ATARI_TABLE_GAMES.map((g) => g.env);
+    const games = names.map((name) => {
+      const game = ATARI_TABLE_GAMES.find((g) => g.env === name);
+      if (game === undefined) throw new Error(`--games: unknown game "${name}"; expected some of ${ATARI_TABLE_GAMES.map((g) => g.env).join(', ')}; ${USAGE}`);
+      return game;
+    });
+    const table =
+      values['from-csv'] !== undefined
+        ? atariTableFromCsv(values['from-csv'], games, seed)
+        : await runAtariTableSuite(
+            {
+              games,
+              seed,
+              maxSteps: positive('max-steps', values['max-steps'] ?? String(ATARI_TABLE_STEPS), true),
+              evalEpisodes: positive('eval-episodes', values['eval-episodes'] ?? String(ATARI_TABLE_EVAL_EPISODES), true),
+              dir: values.logdir ?? ATARI_TABLE_DIR,
+            },
+            log,
+          );
+    [report, tables] = [table, atariTableTables(table)];
   } else if (suite === 'continuous') {
     const modes = values.modes === undefined ? null : parseModes(values.modes, MODES);
     const policyStd = values['policy-std'];
@@ -140,7 +197,7 @@ async function main(argv: string[]): Promise<void> {
         modes,
         seeds: cartPoleOptions.seeds,
         maxSeconds: cartPoleOptions.maxSeconds,
-        evalEpisodes: positive('eval-episodes', values['eval-episodes'], true),
+        evalEpisodes: positive('eval-episodes', values['eval-episodes'] ?? '20', true),
         overrides: policyStd === undefined ? {} : { policyStd: policyStd as TrainConfig['policyStd'] },
         logdir: values.logdir ?? null,
       },

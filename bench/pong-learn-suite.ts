@@ -74,7 +74,7 @@ export function summarizeLearning(rows: readonly MetricRow[], milestones: readon
 export type RunConfigSummary = Pick<TrainConfig, 'env' | 'mode' | 'preset' | 'seed'>;
 
 /** The `a3c train --json` summary line of the training child. */
-interface TrainSummary {
+export interface TrainSummary {
   env: string;
   mode: string;
   solved: boolean;
@@ -152,7 +152,7 @@ export async function runPongLearnSuite(options: PongLearnOptions, log: (line: s
  * Runs the CLI with `args`, passing its stderr on; resolves to its `--json` summary. Ctrl-C in the
  * terminal reaches the child too, which saves and stops; the suite then reports the run so far.
  */
-function trainChild(args: string[], log: (line: string) => void): Promise<TrainSummary> {
+export function trainChild(args: string[], log: (line: string) => void): Promise<TrainSummary> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const onSigint = () => log('waiting for the training to save and stop, then reporting the run so far');

@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { METRICS_CSV_HEADER } from '../src/io/metrics-csv.js';
+import { ATARI_TABLE_GAMES, atariTableFromCsv, atariTableTables, trainingSeconds } from './atari-table-suite.js';
+
+const START_S = 1_700_000_000;
+const [BREAKOUT, PONG] = [ATARI_TABLE_GAMES[0], ATARI_TABLE_GAMES[5]];
+
+function tableDir(t: { after: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-atari-table-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A game folder's one run: rows every 10 s for 20 minutes, a 2-hour pause (the next sitting), 10 more minutes. */
+function writeRun(dir: string, game: string, seed: number): void {
+  const run = join(dir, `${game}-seed${seed}`, 'logs', `${game}-data-2026`);
+  mkdirSync(run, { recursive: true });
+  const lines = [METRICS_CSV_HEADER];
+  let step = 0;
+  for (let s = 0; s <= 1800; s += 10) {
+    const wall = START_S + s + (s > 1200 ? 7200 : 0);
+    step = s * 1000;
+    lines.push(`${step},${wall},steps_per_s,1000`, `${step},${wall},reward_100,${s / 100}`);
+  }
+  writeFileSync(join(run, 'metrics.csv'), `${lines.join('\n')}\n`);
+}
+
+test('trainingSeconds sums the gaps between rows and leaves out a pause between sittings', () => {
+  const rows = [0, 10, 20, 3020, 3030].map((s, i) => ({ step: i, wallTimeS: START_S + s, tag: 'x', value: 0 }));
+  assert.equal(trainingSeconds(rows), 30);
+});
+
+test('the table row of a resumed game: last step, training minutes without the pause, steps/s, last mean-100, the eval record', (t) => {
+  const dir = tableDir(t);
+  writeRun(dir, BREAKOUT.env, 0);
+  const evalRecord = { checkpoint: '/x/step-1800000', envSteps: 1_800_000, episodes: 30, meanReward: 17.5 };
+  writeFileSync(join(dir, `${BREAKOUT.env}-seed0`, 'eval.json'), JSON.stringify(evalRecord));
+  const report = atariTableFromCsv(dir, [BREAKOUT, PONG], 0);
+  // 180 gaps of 10 s, one of them the 7,210-s pause: 1,790 s of training for 1.8M steps.
+  assert.deepEqual(report.rows[0], { env: BREAKOUT.env, seed: 0, eval: evalRecord, paper: 150, zooA2c: 279.8, envSteps: 1_800_000, minutes: 29.8, envStepsPerS: 1006, reward100: 18 });
+  assert.deepEqual(report.rows[1], { env: PONG.env, seed: 0, eval: null, paper: 18, zooA2c: 17.3, envSteps: null, minutes: null, envStepsPerS: null, reward100: null });
+  const [table] = atariTableTables(report);
+  assert.match(table, /\nBreakoutNoFrameskip-v4 +0 +1,800,000 +29\.8 +1,006 +18 +17\.5 \(30 ep\.\) +150 +279\.8\n/);
+  assert.match(table, /\nPongNoFrameskip-v4 +0 +- +- +- +- +- +18 +17\.3$/);
+});
+
+test('a missing table folder and a game folder with two runs are refused, naming the folder', (t) => {
+  const dir = tableDir(t);
+  const missing = join(dir, 'none');
+  assert.throws(() => atariTableFromCsv(missing, [BREAKOUT], 0), { message: `${missing}: no such folder; expected the folder of an atari-table run (its <game>-seed<N>/ folders)` });
+  writeRun(dir, BREAKOUT.env, 1);
+  const second = join(dir, `${BREAKOUT.env}-seed1`, 'logs', 'other-run');
+  mkdirSync(second);
+  writeFileSync(join(second, 'metrics.csv'), `${METRICS_CSV_HEADER}\n`);
+  assert.throws(() => atariTableFromCsv(dir, [BREAKOUT], 1), /logs: 2 run folders; a game folder holds one run/);
+});

@@ -1,0 +1,198 @@
+/**
+ * `npm run bench -- atari-table`: the default command on six Atari games for 10M env steps each,
+ * one seed, then a greedy `a3c eval` of 30 episodes of each final checkpoint, and the table of
+ * raw whole-game scores beside the A3C paper's and rl-zoo's A2C at the same budget.
+ *
+ * Each game trains in `<dir>/<game>-seed<N>/` (logs/, checkpoint/, eval.json). A game whose
+ * checkpoint folder holds a run is resumed (`--resume`), one that reached its steps is not
+ * trained again, and an eval.json of the final checkpoint is kept: run the suite again to finish
+ * the table across sittings. `--from-csv DIR` builds the table from such folders without training.
+ * Every game trains past Pong's solved bound (`--stop-reward 1e9`), so that all stop at 10M.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { holdsRun, latestSnapshot } from '../src/io/checkpoint-store.js';
+import { loadCheckpoint } from '../src/io/checkpoint.js';
+import { METRICS_CSV_NAME, readMetricsCsv, type MetricRow } from '../src/io/metrics-csv.js';
+import { trainChild } from './pong-learn-suite.js';
+import { formatTable } from './table.js';
+import { round } from './training-runs.js';
+
+/** A game and the scores it is judged against at 10M env steps (40M frames). */
+export interface AtariGame {
+  env: string;
+  /** Mnih et al. 2016, Fig. 3, 16 threads, feed-forward, read off the curves (RLlib's rl-experiments); null where not read. */
+  paper: number | null;
+  /** rl-baselines3-zoo benchmark.md, A2C at 10M steps. */
+  zooA2c: number;
+}
+
+export const ATARI_TABLE_GAMES: readonly AtariGame[] = [
+  { env: 'BreakoutNoFrameskip-v4', paper: 150, zooA2c: 279.8 },
+  { env: 'SpaceInvadersNoFrameskip-v4', paper: 600, zooA2c: 627.2 },
+  { env: 'BeamRiderNoFrameskip-v4', paper: 3000, zooA2c: 2890.3 },
+  { env: 'QbertNoFrameskip-v4', paper: 1000, zooA2c: 3882.3 },
+  { env: 'SeaquestNoFrameskip-v4', paper: null, zooA2c: 1721.5 },
+  { env: 'PongNoFrameskip-v4', paper: 18, zooA2c: 17.3 },
+];
+export const ATARI_TABLE_STEPS = 10_000_000;
+export const ATARI_TABLE_EVAL_EPISODES = 30;
+const SAVE_EVERY_STEPS = 500_000;
+/** Rows further apart than this are a pause between sittings of a resumed run, not training time. */
+const MAX_ROW_GAP_S = 300;
+const EVAL_FILE = 'eval.json';
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+export interface AtariTableOptions {
+  games: readonly AtariGame[];
+  seed: number;
+  maxSteps: number;
+  evalEpisodes: number;
+  /** Where the game folders are. */
+  dir: string;
+}
+
+/** A greedy evaluation of a game's final checkpoint (eval.json). */
+export interface EvalRecord {
+  checkpoint: string;
+  envSteps: number;
+  episodes: number;
+  meanReward: number;
+}
+
+export interface AtariTableRow {
+  env: string;
+  seed: number;
+  /** Null when the game has no run folder with rows yet. */
+  envSteps: number | null;
+  /** Training time: wall time between rows, pauses between sittings left out. */
+  minutes: number | null;
+  envStepsPerS: number | null;
+  /** The last logged reward_100: mean raw whole-game score of the last 100 episodes. */
+  reward100: number | null;
+  eval: EvalRecord | null;
+  paper: number | null;
+  zooA2c: number;
+}
+
+export interface AtariTableReport {
+  dir: string;
+  cpuModel: string | null;
+  rows: AtariTableRow[];
+}
+
+const gameDir = (dir: string, env: string, seed: number) => join(dir, `${env}-seed${seed}`);
+
+/** The metrics rows of a game folder's run (one run folder under logs/, appended to by each sitting). */
+function runRows(folder: string): MetricRow[] {
+  const logs = join(folder, 'logs');
+  if (!existsSync(logs)) return [];
+  const csvs = readdirSync(logs)
+    .map((run) => join(logs, run, METRICS_CSV_NAME))
+    .filter((path) => existsSync(path));
+  if (csvs.length > 1) throw new Error(`${logs}: ${csvs.length} run folders; a game folder holds one run (resumed runs append to it)`);
+  return csvs.length === 0 ? [] : readMetricsCsv(csvs[0]);
+}
+
+/** Seconds of training in `rows`: the sum of the gaps between consecutive rows, pauses over MAX_ROW_GAP_S left out. */
+export function trainingSeconds(rows: readonly MetricRow[]): number {
+  let seconds = 0;
+  for (let i = 1; i < rows.length; i++) {
+    const gap = rows[i].wallTimeS - rows[i - 1].wallTimeS;
+    if (gap > 0 && gap <= MAX_ROW_GAP_S) seconds += gap;
+  }
+  return seconds;
+}
+
+/** A game's table row from its folder's CSV and eval.json (nulls for what is not there yet). */
+export function tableRow(dir: string, game: AtariGame, seed: number): AtariTableRow {
+  const folder = gameDir(dir, game.env, seed);
+  const rows = runRows(folder);
+  const evalPath = join(folder, EVAL_FILE);
+  const evalRecord = existsSync(evalPath) ? (JSON.parse(readFileSync(evalPath, 'utf8')) as EvalRecord) : null;
+  const base = { env: game.env, seed, eval: evalRecord, paper: game.paper, zooA2c: game.zooA2c };
+  if (rows.length === 0) return { ...base, envSteps: null, minutes: null, envStepsPerS: null, reward100: null };
+  const rewards = rows.filter((row) => row.tag === 'reward_100');
+  const seconds = trainingSeconds(rows);
+  const envSteps = Math.max(...rows.map((row) => row.step));
+  return {
+    ...base,
+    envSteps,
+    minutes: round(seconds / 60, 1),
+    envStepsPerS: seconds > 0 ? Math.round((envSteps - rows[0].step) / seconds) : null,
+    reward100: rewards.length === 0 ? null : round(rewards[rewards.length - 1].value, 1),
+  };
+}
+
+/** The table of every game's folder in `dir`, without training. */
+export function atariTableFromCsv(dir: string, games: readonly AtariGame[], seed: number): AtariTableReport {
+  if (!existsSync(dir)) throw new Error(`${dir}: no such folder; expected the folder of an atari-table run (its <game>-seed<N>/ folders)`);
+  return { dir, cpuModel: cpus()[0]?.model ?? null, rows: games.map((game) => tableRow(dir, game, seed)) };
+}
+
+/** `a3c eval --json` of `checkpoint`: its mean reward over `episodes` greedy episodes. */
+function evalChild(checkpoint: string, episodes: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'eval', '--checkpoint', checkpoint, '--episodes', String(episodes), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let [stdout, stderr] = ['', ''];
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = stdout.trim().split('\n').at(-1) ?? '';
+      if (code !== 0 || line === '') reject(new Error(`a3c eval --checkpoint ${checkpoint} exited with code ${code}: ${stderr.trim().split('\n').slice(-5).join('\n')}`));
+      else resolve((JSON.parse(line) as { mean_reward: number }).mean_reward);
+    });
+  });
+}
+
+/**
+ * Trains (or resumes) each game to `maxSteps`, evaluates its final checkpoint once, and reports
+ * the table. A game already at `maxSteps` with an eval.json of its final checkpoint is only read.
+ * @throws Error from a training or evaluation child that fails, with its last lines.
+ */
+export async function runAtariTableSuite(options: AtariTableOptions, log: (line: string) => void): Promise<AtariTableReport> {
+  for (const game of options.games) {
+    const folder = gameDir(options.dir, game.env, options.seed);
+    const checkpoint = join(folder, 'checkpoint');
+    const resumable = holdsRun(checkpoint);
+    const stepsDone = resumable ? loadCheckpoint(checkpoint).counters.envSteps : 0;
+    if (stepsDone < options.maxSteps) {
+      const args = resumable
+        ? ['train', '--resume', checkpoint, '--max-steps', String(options.maxSteps), '--json']
+        : ['train', '--env', game.env, '--seed', String(options.seed), '--max-steps', String(options.maxSteps), '--stop-reward', '1e9',
+           '--logdir', join(folder, 'logs'), '--checkpoint', checkpoint, '--save-every', String(SAVE_EVERY_STEPS), '--json'];
+      log(`a3c ${args.join(' ')}`);
+      await trainChild(args, log);
+    }
+    const latest = latestSnapshot(checkpoint);
+    if (latest === null) throw new Error(`${checkpoint}: no checkpoint after training ${game.env}`);
+    const evalPath = join(folder, EVAL_FILE);
+    const done = existsSync(evalPath) ? (JSON.parse(readFileSync(evalPath, 'utf8')) as EvalRecord) : null;
+    const envSteps = loadCheckpoint(latest).counters.envSteps;
+    if (done?.checkpoint !== latest && envSteps >= options.maxSteps) {
+      log(`a3c eval --checkpoint ${latest} --episodes ${options.evalEpisodes}`);
+      const meanReward = await evalChild(latest, options.evalEpisodes);
+      const record: EvalRecord = { checkpoint: latest, envSteps, episodes: options.evalEpisodes, meanReward: round(meanReward, 1) };
+      writeFileSync(evalPath, `${JSON.stringify(record, null, 2)}\n`);
+      log(`${game.env}: greedy eval ${record.meanReward} over ${record.episodes} episodes at ${envSteps} env steps`);
+    }
+  }
+  return atariTableFromCsv(options.dir, options.games, options.seed);
+}
+
+export function atariTableTables(report: AtariTableReport): string[] {
+  return [
+    formatTable(
+      `Atari, default command (data mode), raw whole-game scores; ${report.dir}; CPU ${report.cpuModel ?? 'unknown'}`,
+      ['game', 'seed', 'env steps', 'minutes', 'env steps/s', 'mean-100', 'greedy eval', 'A3C paper (16 threads)', 'rl-zoo A2C'],
+      report.rows.map((r) => [
+        r.env, r.seed, r.envSteps, r.minutes, r.envStepsPerS, r.reward100,
+        r.eval === null ? null : `${r.eval.meanReward} (${r.eval.episodes} ep.)`, r.paper, r.zooA2c,
+      ]),
+    ),
+  ];
+}
