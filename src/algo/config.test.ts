@@ -163,6 +163,16 @@ test('the defaults are frozen and every env default resolves', () => {
   for (const env of Object.keys(ENV_DEFAULTS)) assert.equal(resolveConfig({ env }).env, env);
 });
 
+test("the Atari table's games train with Pong's settings; only Pong stops at its solved bound", () => {
+  const pong = resolveConfig({ env: 'PongNoFrameskip-v4' });
+  assert.equal(pong.stopReward, 18);
+  for (const env of ['BreakoutNoFrameskip-v4', 'SpaceInvadersNoFrameskip-v4', 'BeamRiderNoFrameskip-v4', 'QbertNoFrameskip-v4', 'SeaquestNoFrameskip-v4']) {
+    assert.deepEqual(resolveConfig({ env }), { ...pong, env, stopReward: null }, env);
+  }
+  // An Atari id outside the table keeps the reference's settings.
+  assert.equal(resolveConfig({ env: 'AsterixNoFrameskip-v4' }).adamEps, REFERENCE_DEFAULTS.adamEps);
+});
+
 test("an env's mode-specific defaults apply over the mode's and under files and flags", () => {
   assert.equal(resolveConfig({ env: 'Pendulum-v1' }).lr, ENV_DEFAULTS['Pendulum-v1'].lr);
   const hogwild = resolveConfig({ env: 'Pendulum-v1', mode: 'hogwild' });
