@@ -110,7 +110,7 @@ interface WindowEdge {
   serverCpuS: number;
 }
 
-/** Ms per env step of each category, from the samples of `profiles` in the window. */
+/** Ms per env step of each category, summed over the threads whose window `totals` (us) are given. */
 function msPerStep(totals: Map<string, number>[], envSteps: number): MsPerStep {
   const out: MsPerStep = {};
   for (const name of CATEGORY_NAMES) out[name] = round(totals.reduce((sum, t) => sum + (t.get(name) ?? 0), 0) / 1000 / envSteps, 3);
