@@ -36,7 +36,7 @@ export const ATARI_TABLE_GAMES: readonly AtariGame[] = [
   { env: 'BeamRiderNoFrameskip-v4', paper: 3000, zooA2c: 2890.3 },
   { env: 'QbertNoFrameskip-v4', paper: 1000, zooA2c: 3882.3 },
   { env: 'SeaquestNoFrameskip-v4', paper: null, zooA2c: 1721.5 },
-  { env: 'PongNoFrameskip-v4', paper: 18, zooA2c: 17.3 },
+  { env: 'PongNoFrameskip-v4', paper: null, zooA2c: 17.3 },
 ];
 export const ATARI_TABLE_STEPS = 10_000_000;
 export const ATARI_TABLE_EVAL_EPISODES = 30;
