@@ -58,3 +58,13 @@ test('a missing table folder and a game folder with two runs are refused, naming
   writeFileSync(join(second, 'metrics.csv'), `${METRICS_CSV_HEADER}\n`);
   assert.throws(() => atariTableFromCsv(dir, [BREAKOUT], 1), /logs: 2 run folders; a game folder holds one run/);
 });
+
+test("a long run's many rows (more than a call takes arguments) make a row", (t) => {
+  const dir = tableDir(t);
+  const run = join(dir, `${BREAKOUT.env}-seed0`, 'logs', 'run');
+  mkdirSync(run, { recursive: true });
+  const rows = Array.from({ length: 200_000 }, (_, i) => `${i * 50},${START_S + i / 100},steps_per_s,1000`);
+  writeFileSync(join(run, 'metrics.csv'), `${[METRICS_CSV_HEADER, ...rows].join('\n')}\n`);
+  const [row] = atariTableFromCsv(dir, [BREAKOUT], 0).rows;
+  assert.equal(row.envSteps, 199_999 * 50);
+});

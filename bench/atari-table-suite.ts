@@ -117,7 +117,8 @@ export function tableRow(dir: string, game: AtariGame, seed: number): AtariTable
   if (rows.length === 0) return { ...base, envSteps: null, minutes: null, envStepsPerS: null, reward100: null };
   const rewards = rows.filter((row) => row.tag === 'reward_100');
   const seconds = trainingSeconds(rows);
-  const envSteps = Math.max(...rows.map((row) => row.step));
+  // A loop, not Math.max(...): a 10M-step run has more rows than a call takes arguments.
+  const envSteps = rows.reduce((max, row) => Math.max(max, row.step), 0);
   return {
     ...base,
     envSteps,
