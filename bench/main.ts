@@ -12,7 +12,8 @@
  *     --modes LIST (data,grad,hogwild)  --backends LIST (ale-vector,python)  --warmup-seconds S (20)
  *     --window-seconds S (60)  --learner-seconds S (5: each ceiling figure)
  *   pong-learn: the default `a3c train --env PongNoFrameskip-v4` for hours; the env steps and minutes
- *     at which reward_100 first reached -15, 0, 10 and 18, and the final figures. --from-csv reads a
+ *     at which reward_100 (and eval_reward, for a run with --eval-every) first reached -15, 0, 10 and
+ *     18, and the final figures. --from-csv reads a
  *     finished run's metrics.csv instead of training.
  *     --env ID (PongNoFrameskip-v4)  --seed N (0)  --max-seconds S (7200)  --preset NAME (none)
  *     --logdir DIR  --checkpoint DIR (a temporary folder)  --from-csv PATH

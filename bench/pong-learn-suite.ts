@@ -3,8 +3,8 @@
  * `a3c train --env PongNoFrameskip-v4` (with --seed, --max-seconds, --logdir, --checkpoint and
  * optionally --preset) as a child process, passes its progress on, then reads the run's
  * metrics.csv: for each reward_100 milestone (-15, 0, 10, 18: Pong's solved bound) the env steps
- * and minutes at which it was first reached, and the final steps, minutes, reward_100 and env
- * steps/s. `--from-csv PATH` reads a finished run's metrics.csv instead of training, so that the
+ * and minutes at which it was first reached (and, for a run with --eval-every, at which eval_reward
+ * first reached it), and the final steps, minutes, reward_100 and env steps/s. `--from-csv PATH` reads a finished run's metrics.csv instead of training, so that the
  * table of any run can be reproduced.
  */
 import { spawn } from 'node:child_process';
@@ -29,19 +29,23 @@ const PROGRESS_EVERY_MS = 60_000;
 const STDERR_TAIL_LINES = 20;
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
-/** When a reward_100 milestone was first reached, or nulls when it was not. */
+/** When a milestone was first reached by reward_100, and by a periodic greedy evaluation's eval_reward; nulls when it was not. */
 export interface Milestone {
   reward100: number;
   envSteps: number | null;
   /** From the run's first logged scalar (start-up excluded), wall time. */
   minutes: number | null;
+  evalEnvSteps: number | null;
+  evalMinutes: number | null;
 }
 
 /** What a run's metrics.csv says of its learning. */
 export interface LearningSummary {
   milestones: Milestone[];
+  /** Whether the run evaluated periodically (`--eval-every`: eval_reward rows). */
+  evaluated: boolean;
   /** The last row's env steps and minutes, the last reward_100 (null before the first episode) and env steps/s over the rows. */
-  final: { envSteps: number; minutes: number; reward100: number | null; envStepsPerS: number };
+  final: { envSteps: number; minutes: number; reward100: number | null; envStepsPerS: number; evalReward: number | null };
 }
 
 /**
@@ -55,17 +59,28 @@ export function summarizeLearning(rows: readonly MetricRow[], milestones: readon
   const [first, last] = [rows[0], rows[rows.length - 1]];
   const minutesAt = (row: MetricRow) => round((row.wallTimeS - first.wallTimeS) / 60, 1);
   const rewards = rows.filter((row) => row.tag === 'reward_100');
+  const evals = rows.filter((row) => row.tag === 'eval_reward');
   const seconds = last.wallTimeS - first.wallTimeS;
+  const lastValue = (of: MetricRow[]) => (of.length === 0 ? null : round(of[of.length - 1].value, 2));
   return {
     milestones: milestones.map((reward100) => {
       const reached = rewards.find((row) => row.value >= reward100);
-      return { reward100, envSteps: reached?.step ?? null, minutes: reached === undefined ? null : minutesAt(reached) };
+      const evalReached = evals.find((row) => row.value >= reward100);
+      return {
+        reward100,
+        envSteps: reached?.step ?? null,
+        minutes: reached === undefined ? null : minutesAt(reached),
+        evalEnvSteps: evalReached?.step ?? null,
+        evalMinutes: evalReached === undefined ? null : minutesAt(evalReached),
+      };
     }),
+    evaluated: evals.length > 0,
     final: {
       envSteps: last.step,
       minutes: minutesAt(last),
-      reward100: rewards.length === 0 ? null : round(rewards[rewards.length - 1].value, 2),
+      reward100: lastValue(rewards),
       envStepsPerS: seconds > 0 ? Math.round((last.step - first.step) / seconds) : 0,
+      evalReward: lastValue(evals),
     },
   };
 }
@@ -82,6 +97,7 @@ export interface TrainSummary {
   episodes: number;
   seconds: number;
   mean_reward: number | null;
+  eval_reward: number | null;
   steps_per_s: number;
   checkpoint: string | null;
   backend: string;
@@ -197,17 +213,20 @@ function minutesCell(minutes: number | null): Cell {
 
 export function pongLearnTables(report: PongLearnReport): string[] {
   const run = report.run === null ? 'run' : `${report.run.env} ${report.run.mode}${report.run.preset === null ? '' : ` --preset ${report.run.preset}`} seed ${report.run.seed}`;
-  const { final } = report;
+  const { final, evaluated } = report;
+  const byEval = <T>(cells: T[], evalCells: T[]) => (evaluated ? [...cells, ...evalCells] : cells);
   return [
     formatTable(
-      `${run}: when reward_100 first reached each milestone (${report.metricsCsv})`,
-      ['reward_100 >=', 'env steps', 'minutes'],
-      report.milestones.map((m) => [String(m.reward100), m.envSteps ?? 'not reached', minutesCell(m.minutes)]),
+      `${run}: when ${evaluated ? 'reward_100 and eval_reward' : 'reward_100'} first reached each milestone (${report.metricsCsv})`,
+      byEval([evaluated ? 'reward >=' : 'reward_100 >=', 'env steps', 'minutes'], ['eval env steps', 'eval minutes']),
+      report.milestones.map((m) =>
+        byEval([String(m.reward100), m.envSteps ?? 'not reached', minutesCell(m.minutes)], [m.evalEnvSteps ?? 'not reached', minutesCell(m.evalMinutes)]),
+      ),
     ),
     formatTable(
       `${run}: at the end; CPU ${report.cpuModel ?? 'unknown'}`,
-      ['env steps', 'minutes', 'reward_100', 'env steps/s'],
-      [[final.envSteps, final.minutes, final.reward100, final.envStepsPerS]],
+      byEval(['env steps', 'minutes', 'reward_100', 'env steps/s'], ['eval_reward']),
+      [byEval([final.envSteps, final.minutes, final.reward100, final.envStepsPerS], [final.evalReward])],
     ),
   ];
 }

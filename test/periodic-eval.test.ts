@@ -7,6 +7,7 @@ import { A3C } from '../src/algo/a3c.js';
 import { evaluateCheckpoint } from '../src/algo/evaluate.js';
 import type { EvalSummary } from '../src/algo/trainer.js';
 import { loadCheckpoint } from '../src/io/checkpoint.js';
+import { METRICS_CSV_NAME, readMetricsCsv } from '../src/io/metrics-csv.js';
 import { listEventFiles, readEvents } from '../src/io/tensorboard.js';
 
 const EVAL_EVERY = 5_000;
@@ -53,4 +54,34 @@ test('--eval-every evaluates the greedy policy, logs eval_reward and keeps the b
   const resumed = await new A3C({ resume: bestPath, checkpoint: branch, maxSteps: saved.counters.envSteps + 5_000 }).learn();
   assert.equal(resumed.stopReason, 'max-steps', 'best/ resumes like any checkpoint');
   assert.equal(loadCheckpoint(branch).counters.envSteps, resumed.steps);
+});
+
+test('with --eval-every, solved is the first greedy evaluation reaching the stop reward, and the CSV has both means', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'a3c-eval-solved-'));
+  const stopReward = 150;
+  const evaluations: { meanReward: number; envSteps: number }[] = [];
+  const result = await new A3C({
+    mode: 'a2c',
+    seed: 3,
+    maxSteps: 400_000,
+    stopReward,
+    evalEvery: EVAL_EVERY,
+    evalEpisodes: EVAL_EPISODES,
+    logdir: join(dir, 'runs'),
+    callbacks: { onEval: (r, stats) => evaluations.push({ meanReward: r.meanReward, envSteps: stats.envSteps }) },
+  }).learn();
+  assert.equal(result.stopReason, 'solved');
+  assert.equal(result.solved, true);
+  const last = evaluations[evaluations.length - 1];
+  assert.ok(last.meanReward >= stopReward, `last evaluation ${last.meanReward}`);
+  assert.ok(evaluations.slice(0, -1).every((e) => e.meanReward < stopReward), 'it stops at the first evaluation reaching the bound');
+  assert.equal(result.evalReward, last.meanReward);
+  assert.ok(result.steps - last.envSteps < EVAL_EVERY, 'and stops there, not at a later mean-100');
+
+  const rows = readMetricsCsv(join(result.runDir!, METRICS_CSV_NAME));
+  assert.deepEqual(
+    rows.filter((r) => r.tag === 'eval_reward').map((r) => [r.step, r.value]),
+    evaluations.map((e) => [e.envSteps, e.meanReward]),
+  );
+  assert.ok(rows.some((r) => r.tag === 'reward_100'));
 });

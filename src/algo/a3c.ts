@@ -26,7 +26,7 @@ import { nextMultiple, periodicEvaluation } from './periodic-evaluation.js';
 import { runTraining } from './runner.js';
 import { combineCallbacks, runLogCallbacks } from './run-logger.js';
 import { RunStats } from './run-stats.js';
-import type { StopReason, TrainCallbacks, TrainingContext } from './trainer.js';
+import { isSolved, type StopReason, type TrainCallbacks, type TrainingContext } from './trainer.js';
 
 /** Room in an agent message for its envelope, episode records and log lines besides the work. */
 const MESSAGE_SLACK_BYTES = 1 << 20;
@@ -51,6 +51,7 @@ export const RUN_CONFIG_FILE = 'run.json';
 export interface TrainResult {
   env: string;
   mode: string;
+  /** Reached the stop reward: by the last greedy evaluation with `evalEvery`, else by mean-100 (`isSolved`). */
   solved: boolean;
   stopReason: StopReason;
   steps: number;
@@ -63,6 +64,8 @@ export interface TrainResult {
   /** Of which start-up (threads, envs, backends) in this process. */
   startupSeconds: number;
   meanReward: number | null;
+  /** The last periodic greedy evaluation's mean reward (`evalEvery`), or null. */
+  evalReward: number | null;
   /** Env steps per second after start-up. */
   stepsPerSecond: number;
   /** The final checkpoint's folder, or null when none was saved. */
@@ -260,7 +263,7 @@ export class A3C {
     return {
       env: config.env,
       mode: config.mode,
-      solved: ctx.stopReward !== null && stats.solved(ctx.stopReward),
+      solved: isSolved(ctx),
       stopReason: reason,
       steps: stats.envSteps,
       episodes: stats.episodes,
@@ -269,6 +272,7 @@ export class A3C {
       seconds: stats.seconds,
       startupSeconds: stats.startupSeconds,
       meanReward: stats.episodes > 0 ? stats.meanReward100 : null,
+      evalReward: stats.evalReward,
       stepsPerSecond: stats.stepsPerSecond,
       checkpoint: checkpointPath,
       runDir,

@@ -29,8 +29,9 @@ export interface PeriodicEvaluationOptions {
  * update), plays `evalEpisodes` whole episodes of the greedy policy on env copies of its own and
  * reports their mean; a mean above every earlier one is saved to `<checkpoint>/best/` (atomically,
  * as every checkpoint), which eval, play, export and `--resume` take like any checkpoint, so a run
- * that collapses after its peak keeps the peak's policy. Returns the hooks, and `best()` for the
- * best mean so far.
+ * that collapses after its peak keeps the peak's policy. Each mean goes to `stats.evalReward`,
+ * which decides when the run is solved (`isSolved`). Returns the hooks, and `best()` for the best
+ * mean so far.
  */
 export function periodicEvaluation(options: PeriodicEvaluationOptions): { callbacks: TrainCallbacks; best(): number | null } {
   const { config, stats } = options;
@@ -42,6 +43,7 @@ export function periodicEvaluation(options: PeriodicEvaluationOptions): { callba
       nextAt = nextMultiple(stats.envSteps, config.evalEvery);
       const played = playCheckpoint(options.snapshot(best), { episodes: config.evalEpisodes, seed: EVAL_SEED }, 'the running training');
       const meanLength = played.lengths.reduce((a, b) => a + b, 0) / played.lengths.length;
+      stats.evalReward = played.meanReward;
       const isBest = best === null || played.meanReward > best;
       if (isBest) {
         best = played.meanReward;

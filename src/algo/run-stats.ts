@@ -22,6 +22,8 @@ export class RunStats {
   episodes = 0;
   /** Rewards of the last REWARD_WINDOW episodes, oldest first (the logs keep every one). */
   readonly recentRewards: number[] = [];
+  /** Mean reward of the last periodic greedy evaluation (`evalEvery`) in this process; null before the first. */
+  evalReward: number | null = null;
   private readonly startMs: number;
   /** When acting began (agents ready), and the env steps counted before it. */
   private actingStartMs: number;
@@ -95,8 +97,14 @@ export class RunStats {
     return recent.length === 0 ? NaN : recent.reduce((a, b) => a + b, 0) / recent.length;
   }
 
-  /** Solved as Gymnasium defines it: 100 episodes whose mean reaches the bound. */
-  solved(bound: number): boolean {
+  /**
+   * Whether the run has reached `bound`. `byEval` (a run with `evalEvery`): the last greedy
+   * evaluation's mean reaches it, as Stable-Baselines3's EvalCallback with
+   * StopTrainingOnRewardThreshold decides; otherwise as Gymnasium defines solved, 100 training
+   * episodes whose mean reaches it.
+   */
+  solved(bound: number, byEval = false): boolean {
+    if (byEval) return this.evalReward !== null && this.evalReward >= bound;
     return this.episodes >= REWARD_WINDOW && this.meanReward100 >= bound;
   }
 

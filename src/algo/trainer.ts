@@ -43,10 +43,15 @@ export interface TrainingContext {
 
 export type StopReason = 'solved' | 'max-steps' | 'max-seconds' | 'interrupted';
 
+/** Whether the run reached its stop reward: by the greedy evaluation where it evaluates periodically, else by mean-100. */
+export function isSolved(ctx: Pick<TrainingContext, 'config' | 'stats' | 'stopReward'>): boolean {
+  return ctx.stopReward !== null && ctx.stats.solved(ctx.stopReward, ctx.config.evalEvery !== null);
+}
+
 /** The first stop rule that holds, or null: solved, then the step and time budgets, then Ctrl-C. */
 export function stopReason(ctx: TrainingContext): StopReason | null {
   const { config, stats } = ctx;
-  if (ctx.stopReward !== null && stats.solved(ctx.stopReward)) return 'solved';
+  if (isSolved(ctx)) return 'solved';
   if (config.maxSteps !== null && stats.envSteps >= config.maxSteps) return 'max-steps';
   if (config.maxSeconds !== null && stats.sessionSeconds >= config.maxSeconds) return 'max-seconds';
   if (ctx.interrupted()) return 'interrupted';

@@ -111,6 +111,7 @@ async function train(opts: Record<string, unknown>): Promise<void> {
       episodes: result.episodes,
       seconds: Number(result.seconds.toFixed(2)),
       mean_reward: result.meanReward === null ? null : Number(result.meanReward.toFixed(2)),
+      eval_reward: result.evalReward === null ? null : Number(result.evalReward.toFixed(2)),
       steps_per_s: Math.round(result.stepsPerSecond),
       checkpoint: result.checkpoint,
       backend: result.backend,
@@ -118,7 +119,8 @@ async function train(opts: Record<string, unknown>): Promise<void> {
     const reward = summary.mean_reward === null ? '-' : summary.mean_reward;
     process.stderr.write(
       `${result.solved ? 'solved' : `stopped (${result.stopReason})`}: ${result.env} ${result.mode} in ${summary.seconds}s, ` +
-        `${result.steps} steps, ${result.episodes} episodes, reward_100 ${reward}, ${summary.steps_per_s} steps/s` +
+        `${result.steps} steps, ${result.episodes} episodes, reward_100 ${reward}` +
+        `${summary.eval_reward === null ? '' : `, eval_reward ${summary.eval_reward}`}, ${summary.steps_per_s} steps/s` +
         `${result.checkpoint ? `, checkpoint ${result.checkpoint}` : ''}${result.runDir ? `, logs ${result.runDir}` : ''}\n`,
     );
     if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
