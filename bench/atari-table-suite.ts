@@ -9,15 +9,13 @@
  * the table across sittings. `--from-csv DIR` builds the table from such folders without training.
  * Every game trains past Pong's solved bound (`--stop-reward 1e9`), so that all stop at 10M.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { holdsRun, latestSnapshot } from '../src/io/checkpoint-store.js';
 import { loadCheckpoint } from '../src/io/checkpoint.js';
 import { METRICS_CSV_NAME, readMetricsCsv, type MetricRow } from '../src/io/metrics-csv.js';
-import { trainChild } from './pong-learn-suite.js';
+import { evalChild, trainChild } from './cli-child.js';
 import { formatTable } from './table.js';
 import { round } from './training-runs.js';
 
@@ -44,7 +42,6 @@ const SAVE_EVERY_STEPS = 500_000;
 /** Rows further apart than this are a pause between sittings of a resumed run, not training time. */
 const MAX_ROW_GAP_S = 300;
 const EVAL_FILE = 'eval.json';
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 export interface AtariTableOptions {
   games: readonly AtariGame[];
@@ -132,22 +129,6 @@ export function tableRow(dir: string, game: AtariGame, seed: number): AtariTable
 export function atariTableFromCsv(dir: string, games: readonly AtariGame[], seed: number): AtariTableReport {
   if (!existsSync(dir)) throw new Error(`${dir}: no such folder; expected the folder of an atari-table run (its <game>-seed<N>/ folders)`);
   return { dir, cpuModel: cpus()[0]?.model ?? null, rows: games.map((game) => tableRow(dir, game, seed)) };
-}
-
-/** `a3c eval --json` of `checkpoint`: its mean reward over `episodes` greedy episodes. */
-function evalChild(checkpoint: string, episodes: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'eval', '--checkpoint', checkpoint, '--episodes', String(episodes), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let [stdout, stderr] = ['', ''];
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || line === '') reject(new Error(`a3c eval --checkpoint ${checkpoint} exited with code ${code}: ${stderr.trim().split('\n').slice(-5).join('\n')}`));
-      else resolve((JSON.parse(line) as { mean_reward: number }).mean_reward);
-    });
-  });
 }
 
 /**

@@ -7,14 +7,13 @@
  * first reached it), and the final steps, minutes, reward_100 and env steps/s. `--from-csv PATH` reads a finished run's metrics.csv instead of training, so that the
  * table of any run can be reproduced.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RUN_CONFIG_FILE } from '../src/algo/a3c.js';
 import type { TrainConfig } from '../src/algo/config.js';
 import { METRICS_CSV_NAME, readMetricsCsv, type MetricRow } from '../src/io/metrics-csv.js';
+import { trainChild, type TrainSummary } from './cli-child.js';
 import { formatTable, type Cell } from './table.js';
 import { round } from './training-runs.js';
 
@@ -23,11 +22,6 @@ export const PONG_LEARN_ENV = 'PongNoFrameskip-v4';
 export const PONG_LEARN_SECONDS = 7200;
 /** reward_100 milestones: leaving random play (-21) behind, even, winning, Pong's solved bound (18). */
 export const REWARD_MILESTONES: readonly number[] = [-15, 0, 10, 18];
-/** The child's plain progress lines (every 10 s) passed on at most this often. */
-const PROGRESS_EVERY_MS = 60_000;
-/** Lines of the child's stderr kept to explain a failure. */
-const STDERR_TAIL_LINES = 20;
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 /** When a milestone was first reached by reward_100, and by a periodic greedy evaluation's eval_reward; nulls when it was not. */
 export interface Milestone {
@@ -88,21 +82,6 @@ export function summarizeLearning(rows: readonly MetricRow[], milestones: readon
 /** The keys of the run's config that the tables name. */
 export type RunConfigSummary = Pick<TrainConfig, 'env' | 'mode' | 'preset' | 'seed'>;
 
-/** The `a3c train --json` summary line of the training child. */
-export interface TrainSummary {
-  env: string;
-  mode: string;
-  solved: boolean;
-  steps: number;
-  episodes: number;
-  seconds: number;
-  mean_reward: number | null;
-  eval_reward: number | null;
-  steps_per_s: number;
-  checkpoint: string | null;
-  backend: string;
-}
-
 export interface PongLearnReport extends LearningSummary {
   /** The metrics.csv read. */
   metricsCsv: string;
@@ -162,49 +141,6 @@ export async function runPongLearnSuite(options: PongLearnOptions, log: (line: s
   const runDirs = readdirSync(logdir).filter((name) => !before.has(name));
   if (runDirs.length !== 1) throw new Error(`${logdir}: expected the one run folder the training created, found ${runDirs.length} new entries (${runDirs.join(', ')})`);
   return pongLearnFromCsv(join(logdir, runDirs[0], METRICS_CSV_NAME), trained);
-}
-
-/**
- * Runs the CLI with `args`, passing its stderr on; resolves to its `--json` summary. Ctrl-C in the
- * terminal reaches the child too, which saves and stops; the suite then reports the run so far.
- */
-export function trainChild(args: string[], log: (line: string) => void): Promise<TrainSummary> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const onSigint = () => log('waiting for the training to save and stop, then reporting the run so far');
-    process.on('SIGINT', onSigint);
-    let stdout = '';
-    let partial = '';
-    const tail: string[] = [];
-    let lastProgressMs = -Infinity;
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      const lines = (partial + text).split('\n');
-      partial = lines.pop()!;
-      for (const line of lines) {
-        tail.push(line);
-        if (tail.length > STDERR_TAIL_LINES) tail.shift();
-        // Plain progress lines read "<env> <mode> <seconds>s steps ..." (src/cli/progress.ts).
-        const progress = / \d+s steps \d+ /.test(line);
-        if (progress && performance.now() - lastProgressMs < PROGRESS_EVERY_MS) continue;
-        if (progress) lastProgressMs = performance.now();
-        log(line);
-      }
-    });
-    child.on('error', (error) => {
-      process.off('SIGINT', onSigint);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      process.off('SIGINT', onSigint);
-      const summary = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || summary === '') {
-        reject(new Error(`a3c train exited with ${signal ?? `code ${code}`}; its last lines:\n${[...tail, partial].join('\n')}`));
-        return;
-      }
-      resolve(JSON.parse(summary) as TrainSummary);
-    });
-  });
 }
 
 function minutesCell(minutes: number | null): Cell {

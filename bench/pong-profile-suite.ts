@@ -8,20 +8,18 @@
  * backward, optimiser, transport, blocked on a full queue, idle, GC. Then the env-only ceiling:
  * one env server with random actions, both backends. The profiler costs a few per cent of speed.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { resolveConfig, type ModeName } from '../src/algo/config.js';
 import type { AtariBackend } from '../src/envs/gym-bridge/atari-preprocessing.js';
+import { progressOf, spawnCli } from './cli-child.js';
 import { categorize, profileThreadId, readCpuProfile, type CallFrame, type CategoryRule } from './cpu-profile.js';
 import { benchEnvServer, processCpuS, type BenchEnvServerResult } from './env-server.js';
 import { formatTable } from './table.js';
 import { round } from './training-runs.js';
 
 const PONG_ENV = 'PongNoFrameskip-v4';
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 /** Start-up (Python servers, threads, backends) allowed before the child is stopped regardless. */
 const STARTUP_ALLOWANCE_S = 120;
 
@@ -127,35 +125,22 @@ export async function profileRun(mode: ModeName, backend: AtariBackend, options:
   const dir = mkdtempSync(join(tmpdir(), 'a3c-pong-profile-'));
   try {
     const maxSeconds = STARTUP_ALLOWANCE_S + options.warmupSeconds + options.windowSeconds;
-    const args = ['--cpu-prof', `--cpu-prof-dir=${dir}`, CLI, 'train', '--env', PONG_ENV, '--mode', mode, '--atari-backend', backend, '--max-seconds', String(maxSeconds)];
-    log(`node ${args.slice(2).join(' ')} (profiled)`);
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+    const args = ['train', '--env', PONG_ENV, '--mode', mode, '--atari-backend', backend, '--max-seconds', String(maxSeconds)];
+    log(`node ${args.join(' ')} (profiled)`);
     const edges: WindowEdge[] = [];
     let firstStepsAtS: number | null = null;
-    const tail: string[] = [];
-    let partial = '';
-    child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      const lines = (partial + text).split('\n');
-      partial = lines.pop()!;
-      for (const line of lines) {
-        tail.push(line);
-        if (tail.length > 20) tail.shift();
-        const progress = / (\d+)s steps (\d+) /.exec(line);
-        if (progress === null) continue;
-        const [seconds, envSteps] = [Number(progress[1]), Number(progress[2])];
-        if (envSteps === 0 || edges.length === 2) continue;
-        firstStepsAtS ??= seconds;
-        const due = firstStepsAtS + options.warmupSeconds + (edges.length === 0 ? 0 : options.windowSeconds);
-        if (seconds < due) continue;
-        edges.push({ envSteps, clockUs: Number(process.hrtime.bigint() / 1000n), serverCpuS: childrenCpuS(child.pid!) });
-        if (edges.length === 2) child.kill('SIGINT');
-      }
+    const run = spawnCli(nodeArgs, args, (line) => {
+      const progress = progressOf(line);
+      if (progress === null || progress.envSteps === 0 || edges.length === 2) return;
+      firstStepsAtS ??= progress.seconds;
+      const due = firstStepsAtS + options.warmupSeconds + (edges.length === 0 ? 0 : options.windowSeconds);
+      if (progress.seconds < due) return;
+      edges.push({ envSteps: progress.envSteps, clockUs: Number(process.hrtime.bigint() / 1000n), serverCpuS: childrenCpuS(run.child.pid!) });
+      if (edges.length === 2) run.child.kill('SIGINT');
     });
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', resolve);
-    });
-    if (edges.length < 2) throw new Error(`a3c train (${mode}, ${backend}) ended with code ${code} before the window closed; its last lines:\n${[...tail, partial].join('\n')}`);
+    const { code } = await run.closed;
+    if (edges.length < 2) throw new Error(`a3c train (${mode}, ${backend}) ended with code ${code} before the window closed; its last lines:\n${run.tail()}`);
     const [start, end] = edges;
     const envSteps = end.envSteps - start.envSteps;
     const windowSeconds = (end.clockUs - start.clockUs) / 1e6;
