@@ -1,3 +1,8 @@
+/**
+ * One A3C agent and what crosses between it and the trainer: what it starts from (AgentInit), what
+ * it reports (AgentReport, checked by reportProblem), its seed, and createAgent, which builds it
+ * for a transport to step.
+ */
 import { makeVectorEnv } from '../envs/registry.js';
 import { envOptionsFor } from './env-options.js';
 import { VecNormalize, type NormalizationIncrements } from '../envs/vec-normalize.js';
