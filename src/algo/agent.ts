@@ -78,8 +78,8 @@ export function reportProblem(body: unknown): string | null {
 }
 
 /**
- * One A3C agent (DESIGN.md): its own network copy, its vector env and collector, and the
- * mode's agent half. Each `step` picks up newer parameters if there are any, collects one rollout,
+ * One A3C agent (docs/architecture.md): its own network copy, its vector env and collector, and
+ * the mode's agent half. Each `step` picks up newer parameters if there are any, collects one rollout,
  * lets the mode turn it into work and sends it with its provenance. Transports drive it: in a
  * worker thread, or in the trainer's thread for synchronous A2C.
  */
