@@ -3,7 +3,7 @@
  * under random actions, where an Atari agent step is 4 ALE frames with ptan's DQN preprocessing;
  * the round-trip time of a request with no env work; and the CPU time each side spends per agent
  * step (read from /proc, so it holds even on a busy machine). Compare with the PyTorch reference:
- * ~420 agent steps/s in its best A3C run on the same 2 cores (shared/reference/pytorch-a3c/RESULTS.md).
+ * ~420 agent steps/s in its best A3C run on the same 2 cores (its PyTorch port, data mode, 2 processes).
  *
  *   node dist/bench/env-server.js [--seconds S] [--env ID] [numEnvs ...]
  */

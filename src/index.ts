@@ -5,7 +5,7 @@ export { registerAtariEnvs, makeAtariVectorEnv } from './envs/atari/index.js';
 export { A3C, type A3COptions, type TrainResult } from './algo/a3c.js';
 export { MODES, REFERENCE_DEFAULTS, ENV_DEFAULTS, MODE_DEFAULTS, ConfigError, resolveConfig, type ModeName, type TrainConfig } from './algo/config.js';
 export { evaluateCheckpoint, type EvalOptions, type EvalResult } from './algo/evaluate.js';
-export type { TrainCallbacks, StopReason } from './algo/trainer.js';
+export type { TrainCallbacks, StopReason } from './algo/training-context.js';
 export type { RunStats } from './algo/run-stats.js';
 export { initBackend, type InitBackendArgs } from './nn/kernels/backend.js';
 export { createNet, type ActorCriticNet, type NetSpec } from './nn/networks.js';

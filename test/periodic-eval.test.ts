@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { A3C } from '../src/algo/a3c.js';
 import { evaluateCheckpoint } from '../src/algo/evaluate.js';
-import type { EvalSummary } from '../src/algo/trainer.js';
+import type { EvalSummary } from '../src/algo/training-context.js';
 import { loadCheckpoint } from '../src/io/checkpoint.js';
 import { METRICS_CSV_NAME, readMetricsCsv } from '../src/io/metrics-csv.js';
 import { listEventFiles, readEvents } from '../src/io/tensorboard.js';

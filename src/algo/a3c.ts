@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
-import { registerAtariEnvs } from '../envs/atari/index.js';
-import { importEnvModule, resolveEnvModule } from '../envs/env-module.js';
+import { resolveEnvModule } from '../envs/env-module.js';
+import { prepareEnvs } from '../envs/prepare-envs.js';
 import { make, envSpec, registeredInThisThreadOnly } from '../envs/registry.js';
 import { initBackend } from '../nn/kernels/backend.js';
 import { createNet, type NetSpec } from '../nn/networks.js';
@@ -13,7 +13,7 @@ import { parseRedisUrl } from '../parallel/redis-url.js';
 import { RedisTrainerTransport } from '../parallel/redis-trainer.js';
 import { ThreadTransport } from '../parallel/thread-transport.js';
 import type { TrainerTransport } from '../parallel/transport.js';
-import { agentSeed, createAgent, type AgentInit } from './agent-loop.js';
+import { agentSeed, createAgent, type AgentInit } from './agent.js';
 import { checkpointConfig } from './checkpoint-config.js';
 import { envOptionsFor } from './env-options.js';
 import { resolveConfig, withoutSecrets, type TrainConfig } from './config.js';
@@ -26,7 +26,7 @@ import { nextMultiple, periodicEvaluation } from './periodic-evaluation.js';
 import { runTraining } from './runner.js';
 import { combineCallbacks, runLogCallbacks } from './run-logger.js';
 import { RunStats } from './run-stats.js';
-import { isSolved, type StopReason, type TrainCallbacks, type TrainingContext } from './trainer.js';
+import { isSolved, type StopReason, type TrainCallbacks, type TrainingContext } from './training-context.js';
 
 /** Room in an agent message for its envelope, episode records and log lines besides the work. */
 const MESSAGE_SLACK_BYTES = 1 << 20;
@@ -178,8 +178,7 @@ export class A3C {
   async learn(): Promise<TrainResult> {
     const { config } = this;
     const backend = await initBackend({});
-    registerAtariEnvs();
-    if (config.envModule !== null) await importEnvModule(config.envModule);
+    await prepareEnvs(config.envModule);
     if (config.envModule === null && !modeNamed(config.mode).synchronous && registeredInThisThreadOnly(config.env)) {
       throw new Error(
         `env "${config.env}" is registered in this thread only, and ${config.mode} mode runs its agents on other threads: ` +

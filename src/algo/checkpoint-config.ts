@@ -1,4 +1,5 @@
 import { CheckpointError, type Checkpoint } from '../io/checkpoint.js';
+import { A3C_RMSPROP_EPS, BASELINES_RMSPROP_EPS } from '../nn/optimizers.js';
 import { ConfigError, resolveConfig, type TrainConfig } from './config.js';
 
 /**
@@ -8,7 +9,7 @@ import { ConfigError, resolveConfig, type TrainConfig } from './config.js';
  */
 function olderDefaults(saved: Partial<TrainConfig>): Partial<TrainConfig> {
   const hogwild = saved.mode === 'hogwild';
-  return { atariNet: 'lapan', atariBackend: 'python', valueCoef: 1, optimizer: hogwild ? 'rmsprop' : 'adam', rmspropEps: hogwild ? 0.1 : 1e-5 };
+  return { atariNet: 'lapan', atariBackend: 'python', valueCoef: 1, optimizer: hogwild ? 'rmsprop' : 'adam', rmspropEps: hogwild ? A3C_RMSPROP_EPS : BASELINES_RMSPROP_EPS };
 }
 
 /**

@@ -7,6 +7,7 @@
 
 import { ATARI_BACKENDS, DEFAULT_ATARI_BACKEND, type AtariBackend } from '../envs/gym-bridge/atari-preprocessing.js';
 import { ATARI_ARCHS, type AtariArch } from '../nn/net-spec.js';
+import { A3C_RMSPROP_ALPHA, A3C_RMSPROP_EPS, BASELINES_RMSPROP_EPS, REFERENCE_ADAM_EPS } from '../nn/optimizers.js';
 import { RUN_NAME_PATTERN } from '../parallel/run-name.js';
 
 export const MODES = ['data', 'grad', 'a2c', 'hogwild'] as const;
@@ -113,7 +114,9 @@ const positiveIntegers = kind(
 
 /**
  * One config key: its default, its kind, and its `train` flag (the key in kebab-case): placeholder
- * (`[bool]`, optional, for a switch) and help.
+ * (`[bool]`, optional, for a switch) and help. `help` is the key's one description, for
+ * `train --help` and readers alike; a doc comment on a table entry says only where its default
+ * comes from and why, so that the two cannot tell different stories.
  */
 export interface Field<T> {
   readonly default: T;
@@ -129,175 +132,117 @@ const field = <T>(f: Field<T>): Field<T> => f;
  * otherwise: Lapan, Deep RL Hands-On 2nd ed., Chapter 13 (01_a3c_data.py, 02_a3c_grad.py).
  */
 export const CONFIG_FIELDS = {
-  /** Gymnasium env id. */
   env: field<string>({ default: 'CartPole-v1', kind: envId, arg: '<id>', help: 'Gymnasium env id' }),
-  /**
-   * A published setup's hyper-parameters (PRESETS), over the env's and the mode's defaults and
-   * under the config file and flags; null: the env's tuned defaults.
-   */
   preset: field<PresetName | null>({ default: null, kind: orNull(oneOf(PRESET_NAMES)), arg: '<name>', help: "a published setup's hyper-parameters over the env's defaults (flags and --config still override): lapan (the reference, Lapan ch. 13), paper (Mnih et al. 2016's A3C), baselines-a2c (OpenAI Baselines' A2C)" }),
-  /**
-   * The user's ES module that registers `env` (with `registerEnv`) when imported; every agent
-   * thread imports it. A path or package name; `module#name` registers the export `name`.
-   */
+  /** The trainer, every agent thread, play and eval import it before they make an env (envs/prepare-envs.ts). */
   envModule: field<string | null>({ default: null, kind: orNull(moduleSpecifier), arg: '<module>', help: 'your ES module that registers the env id when imported (path or package; module#export for an exported registration)' }),
-  /**
-   * data: agents send transitions; grad: agents send gradients; a2c: synchronous, one thread;
-   * hogwild: agents apply their gradients themselves to shared parameters with shared RMSProp
-   * (Mnih et al. 2016) or shared Adam (optimizer), by default with the lr annealed linearly to 0
-   * over maxSteps (lrSchedule).
-   */
+  /** One file each in src/algo/modes/; hogwild is Mnih et al. 2016's A3C, with its own defaults (MODE_DEFAULTS). */
   mode: field<ModeName>({ default: 'data', kind: oneOf(MODES), arg: '<mode>', help: 'data: agents send transitions; grad: agents send gradients; a2c: synchronous; hogwild: agents apply gradients to shared parameters (shared RMSProp or Adam, lr annealed to 0 over --max-steps by default)' }),
-  /**
-   * Agent threads, ignored by a2c (reference --processes on Pong). With a transport: agent threads
-   * the trainer runs itself besides the agents that join from other hosts; 0 unless given.
-   */
-  workers: field<number>({ default: 4, kind: nonNegativeInteger, arg: '<n>', help: 'agent threads (with --transport: local agents besides those that join; default 0 there)' }),
-  /** Env copies each agent steps together (reference NUM_ENVS). */
+  /** The reference's --processes on Pong. */
+  workers: field<number>({ default: 4, kind: nonNegativeInteger, arg: '<n>', help: "agent threads (a2c: one agent over workers x envs-per-worker envs in the trainer's thread; with --transport: local agents besides those that join, default 0 there)" }),
+  /** The reference's NUM_ENVS. */
   envsPerWorker: field<number>({ default: 8, kind: positiveInteger, arg: '<n>', help: 'env copies per agent' }),
-  /** Run seed (reference --seed). */
+  /** The reference's --seed. */
   seed: field<number>({ default: 0, kind: nonNegativeInteger, arg: '<n>', help: 'run seed' }),
-  /** Discount factor (reference GAMMA). */
-  gamma: field<number>({ default: 0.99, kind: unitInterval, arg: '<x>', help: 'discount' }),
+  /** The reference's GAMMA. */
+  gamma: field<number>({ default: 0.99, kind: unitInterval, arg: '<x>', help: 'discount factor' }),
   /**
-   * adam (the reference's) or rmsprop (Mnih et al. 2016; OpenAI Baselines' and SB3's A2C). hogwild:
-   * rmsprop by default (MODE_DEFAULTS), its statistics shared; adam shares its moments and step
-   * count, as ikostrikov/pytorch-a3c's SharedAdam.
+   * adam is the reference's; rmsprop Mnih et al. 2016's, OpenAI Baselines' and SB3's A2C's, and
+   * hogwild's default (MODE_DEFAULTS). Hogwild's shared Adam is ikostrikov/pytorch-a3c's SharedAdam.
    */
   optimizer: field<(typeof OPTIMIZERS)[number]>({ default: 'adam', kind: oneOf(OPTIMIZERS), arg: '<name>', help: 'adam or rmsprop (hogwild: state shared by the agents, Adam\'s step count included)' }),
-  /** Learning rate (reference LEARNING_RATE). */
+  /** The reference's LEARNING_RATE. */
   lr: field<number>({ default: 0.001, kind: positiveNumber, arg: '<x>', help: 'learning rate' }),
   /**
-   * constant: `lr` throughout (the reference's). linear: annealed from `lr` to 0 at maxSteps env
-   * steps of the run, a resumed run's earlier steps counted (Mnih et al. 2016, sec. 8; OpenAI
-   * Baselines' lrschedule 'linear'; SB3's linear_schedule). linear needs maxSteps; where it comes
-   * from a mode's default or a preset (hogwild, paper) and maxSteps is not set, the lr stays constant.
+   * constant is the reference's; linear is Mnih et al. 2016, sec. 8, OpenAI Baselines' lrschedule
+   * 'linear' and SB3's linear_schedule (lr-schedule.ts).
    */
-  lrSchedule: field<(typeof LR_SCHEDULES)[number]>({ default: 'constant', kind: oneOf(LR_SCHEDULES), arg: '<name>', help: "constant, or linear: lr annealed to 0 over --max-steps, which it needs (a mode's or preset's linear stays constant without it)" }),
-  /** Adam epsilon; the reference uses 1e-3, far above Adam's usual 1e-8. */
-  adamEps: field<number>({ default: 1e-3, kind: positiveNumber, arg: '<x>', help: 'Adam epsilon' }),
-  /** RMSProp's decay of the mean squared gradient (Mnih et al. 2016, sec. 8: 0.99). */
-  rmspropAlpha: field<number>({ default: 0.99, kind: unitInterval, arg: '<x>', help: 'RMSProp decay of the mean squared gradient' }),
+  lrSchedule: field<(typeof LR_SCHEDULES)[number]>({ default: 'constant', kind: oneOf(LR_SCHEDULES), arg: '<name>', help: "constant, or linear: lr annealed to 0 at --max-steps env steps of the run (a resumed run's earlier steps counted), which it needs (a mode's or preset's linear stays constant without it)" }),
+  /** The reference's (REFERENCE_ADAM_EPS), far above Adam's usual 1e-8. */
+  adamEps: field<number>({ default: REFERENCE_ADAM_EPS, kind: positiveNumber, arg: '<x>', help: 'Adam epsilon' }),
+  /** Mnih et al. 2016, sec. 8 (A3C_RMSPROP_ALPHA). */
+  rmspropAlpha: field<number>({ default: A3C_RMSPROP_ALPHA, kind: unitInterval, arg: '<x>', help: 'RMSProp decay of the mean squared gradient' }),
   /**
-   * RMSProp epsilon, inside the square root as in the paper and TensorFlow: OpenAI Baselines'
-   * 1e-5; hogwild's default is 0.1 (MODE_DEFAULTS).
+   * Inside the square root, as in the paper and TensorFlow. OpenAI Baselines' value
+   * (BASELINES_RMSPROP_EPS); hogwild's default is the A3C paper's A3C_RMSPROP_EPS (MODE_DEFAULTS).
    */
-  rmspropEps: field<number>({ default: 1e-5, kind: positiveNumber, arg: '<x>', help: 'RMSProp epsilon (inside the square root)' }),
-  /** Entropy bonus coefficient (reference ENTROPY_BETA). */
-  entCoef: field<number>({ default: 0.01, kind: nonNegativeNumber, arg: '<x>', help: 'entropy bonus' }),
-  /** Weight of the value loss, mean((target - V)^2); the reference adds it unweighted. */
-  valueCoef: field<number>({ default: 1, kind: nonNegativeNumber, arg: '<x>', help: 'value loss weight' }),
+  rmspropEps: field<number>({ default: BASELINES_RMSPROP_EPS, kind: positiveNumber, arg: '<x>', help: 'RMSProp epsilon (inside the square root)' }),
+  /** The reference's ENTROPY_BETA. */
+  entCoef: field<number>({ default: 0.01, kind: nonNegativeNumber, arg: '<x>', help: 'entropy bonus coefficient' }),
+  /** The reference adds the value loss unweighted. */
+  valueCoef: field<number>({ default: 1, kind: nonNegativeNumber, arg: '<x>', help: 'weight of the value loss, mean((target - V)^2)' }),
   /**
-   * first-last: n of the n-step returns (reference REWARD_STEPS); forward-view: the rollout length
-   * t_max per env copy (Mnih et al. 2016, Algorithm S3; SB3's n_steps).
+   * first-last: the reference's REWARD_STEPS; forward-view: Mnih et al. 2016's t_max (Algorithm S3),
+   * SB3's n_steps.
    */
   nSteps: field<number>({ default: 4, kind: positiveInteger, arg: '<n>', help: 'n-step return length (forward-view: rollout length t_max per env copy)' }),
   /**
-   * first-last: ptan's n-step windows, one per step (the reference's); forward-view: rollouts of
-   * nSteps steps per env copy, each step's target its return to the rollout's end bootstrapped
-   * with V (Mnih et al. 2016, Algorithm S3), or GAE with gaeLambda < 1.
+   * first-last: the reference's, ptan's ExperienceSourceFirstLast (n-step.ts); forward-view:
+   * Mnih et al. 2016, Algorithm S3 (forward-view.ts).
    */
   returns: field<ReturnsName>({ default: 'first-last', kind: oneOf(RETURNS), arg: '<kind>', help: 'first-last: n-step windows; forward-view: t_max rollouts of --n-steps with forward-view returns (GAE with --gae-lambda)' }),
-  /**
-   * forward-view: lambda of GAE, value targets A_t + V(s_t) as SB3's RolloutBuffer computes them;
-   * 1 gives the paper's forward-view returns (SB3 A2C's gae_lambda 1).
-   */
+  /** Value targets A_t + V(s_t), as SB3's RolloutBuffer computes them; 1 is SB3 A2C's gae_lambda. */
   gaeLambda: field<number>({ default: 1, kind: unitInterval, arg: '<x>', help: 'forward-view: GAE lambda (1: plain forward-view returns)' }),
-  /** Global gradient norm bound (reference CLIP_GRAD). */
-  maxGradNorm: field<number>({ default: 0.1, kind: positiveNumber, arg: '<x>', help: 'gradient clipping by global norm' }),
-  /** data mode: transitions per agent message (reference MICRO_BATCH). */
+  /** The reference's CLIP_GRAD; hogwild's default is A3C_MAX_GRAD_NORM (MODE_DEFAULTS). */
+  maxGradNorm: field<number>({ default: 0.1, kind: positiveNumber, arg: '<x>', help: 'bound of the global gradient norm (gradients are clipped to it)' }),
+  /** The reference's MICRO_BATCH. */
   microBatch: field<number>({ default: 32, kind: positiveInteger, arg: '<n>', help: 'data mode: transitions per agent message' }),
-  /** data and a2c modes: transitions per optimiser step (reference BATCH_SIZE). */
+  /** The reference's BATCH_SIZE. */
   batchSize: field<number>({ default: 128, kind: positiveInteger, arg: '<n>', help: 'data/a2c: transitions per update' }),
+  /** The reference's GRAD_BATCH. In hogwild, 60k env steps at 64 are 937 updates. */
+  gradBatch: field<number>({ default: 64, kind: positiveInteger, arg: '<n>', help: 'grad/hogwild: transitions per agent gradient (hogwild: one update each, whatever --n-steps and --envs-per-worker are)' }),
+  /** The reference's TRAIN_BATCH. */
+  trainBatch: field<number>({ default: 2, kind: positiveInteger, arg: '<n>', help: 'grad mode: gradient sets summed per update' }),
+  /** nn/net-spec.ts ATARI_ARCHS. */
+  atariNet: field<AtariArch>({ default: 'lapan', kind: oneOf(ATARI_ARCHS), arg: '<arch>', help: 'network for stacked frames: lapan (AtariA2C) or a3c-paper (Mnih et al. 2016, 4x less compute)' }),
+  /** envs/gym-bridge/atari-preprocessing.ts AtariBackend; README "Atari backends" for the differences. */
+  atariBackend: field<AtariBackend>({ default: DEFAULT_ATARI_BACKEND, kind: oneOf(ATARI_BACKENDS), arg: '<name>', help: "Atari: who runs the emulator and the DQN preprocessing in the env server: ale-vector (ale-py's C++ AtariVectorEnv, all of an agent's env copies in one call) or python (wrap_dqn frame by frame)" }),
   /**
-   * grad and hogwild modes: transitions per agent gradient (reference GRAD_BATCH); in hogwild each
-   * is one update, whatever nSteps and envsPerWorker are (60k env steps at 64: 937 updates).
+   * Mnih et al. 2016's A3C-LSTM (nn/lstm.ts): its state is carried across steps per env copy and
+   * reset where an episode starts; trained by truncated backpropagation through time on
+   * forward-view rollouts.
    */
-  gradBatch: field<number>({ default: 64, kind: positiveInteger, arg: '<n>', help: 'grad/hogwild: transitions per agent gradient (hogwild: per update, not n-steps x envs-per-worker)' }),
-  /** grad mode: gradient sets summed per optimiser step (reference TRAIN_BATCH). */
-  trainBatch: field<number>({ default: 2, kind: positiveInteger, arg: '<n>', help: 'grad mode: gradients summed per update' }),
-  /** The network for stacked frames (nn/net-spec.ts ATARI_ARCHS): Lapan's AtariA2C or the A3C paper's. */
-  atariNet: field<AtariArch>({ default: 'lapan', kind: oneOf(ATARI_ARCHS), arg: '<arch>', help: 'network for frames: lapan (AtariA2C) or a3c-paper (Mnih et al. 2016, 4x less compute)' }),
-  /**
-   * Atari ids: who runs the emulator and the DQN preprocessing in the env server: ale-py's C++
-   * AtariVectorEnv, all of an agent's copies in one call, or python's wrap_dqn frame by frame
-   * (envs/gym-bridge/atari-preprocessing.ts AtariBackend; README "Atari backends" for the differences).
-   */
-  atariBackend: field<AtariBackend>({ default: DEFAULT_ATARI_BACKEND, kind: oneOf(ATARI_BACKENDS), arg: '<name>', help: "Atari: ale-vector (ale-py's C++ AtariVectorEnv) or python (wrap_dqn frame by frame in the env server)" }),
-  /**
-   * feedforward, or lstm: Mnih et al. 2016's A3C-LSTM, an LSTM of `lstmCells` cells after the
-   * hidden layers (for frames: after the a3c-paper net's 256-unit layer), its state carried across
-   * steps per env copy and reset where an episode starts, trained on rollouts of nSteps
-   * consecutive steps per env copy (forward-view returns; truncated backpropagation through time).
-   */
-  policy: field<(typeof POLICIES)[number]>({ default: 'feedforward', kind: oneOf(POLICIES), arg: '<kind>', help: 'feedforward, or lstm (A3C-LSTM: rollouts of --n-steps consecutive steps per env copy)' }),
-  /** Cells of the LSTM of `policy` lstm (the paper's 256 on Atari). */
+  policy: field<(typeof POLICIES)[number]>({ default: 'feedforward', kind: oneOf(POLICIES), arg: '<kind>', help: 'feedforward, or lstm (A3C-LSTM: an LSTM of --lstm-cells after the hidden layers, trained on rollouts of --n-steps consecutive steps per env copy)' }),
+  /** The paper's 256 on Atari (ATARI). */
   lstmCells: field<number>({ default: 128, kind: positiveInteger, arg: '<n>', help: 'LSTM cells of --policy lstm' }),
-  /** Hidden layer sizes of the MLP for vector observations (the reference's CartPole MlpA2C). */
-  hidden: field<number[]>({ default: [128], kind: positiveIntegers, arg: '<sizes>', help: 'MLP hidden sizes, comma-separated' }),
+  /** The reference's CartPole MlpA2C. */
+  hidden: field<number[]>({ default: [128], kind: positiveIntegers, arg: '<sizes>', help: 'hidden layer sizes of the MLP for vector observations, comma-separated' }),
+  /** state-independent: SB3's; state-dependent: Mnih et al. 2016's MuJoCo nets (README, Results). */
+  policyStd: field<(typeof POLICY_STDS)[number]>({ default: 'state-independent', kind: oneOf(POLICY_STDS), arg: '<kind>', help: 'Box actions: how the Gaussian policy learns sigma: state-independent (a learned log sigma per action dimension) or state-dependent (sigma^2 from a softplus layer of the state)' }),
   /**
-   * Box actions: a learned log sigma per action dimension (Stable-Baselines3), or sigma^2 from a
-   * softplus layer of the state (Mnih et al. 2016's MuJoCo nets). Measured in README, Results.
+   * The Gaussian's unit noise, or the uniform number a categorical sample inverts: persistent noise
+   * explores where i.i.d. noise averages out (policy.ts), as SB3's gSDE with sde_sample_freq.
    */
-  policyStd: field<(typeof POLICY_STDS)[number]>({ default: 'state-independent', kind: oneOf(POLICY_STDS), arg: '<kind>', help: 'Box actions: how the Gaussian policy learns sigma' }),
-  /**
-   * Steps the policy's sampling noise is held for before it is drawn again (1: a new draw every
-   * step): the Gaussian's unit noise, or the uniform number a categorical sample inverts.
-   * Persistent noise explores where i.i.d. noise averages out (policy.ts), as SB3's gSDE with
-   * sde_sample_freq.
-   */
-  noiseHoldSteps: field<number>({ default: 1, kind: positiveInteger, arg: '<n>', help: 'steps the policy\'s sampling noise is held for (1: i.i.d.)' }),
-  /** Box actions: log sigma of the Gaussian policy at initialisation (SB3's log_std_init, default 0). */
+  noiseHoldSteps: field<number>({ default: 1, kind: positiveInteger, arg: '<n>', help: "steps the policy's sampling noise is held for before it is drawn again (1: i.i.d.)" }),
+  /** SB3's log_std_init, default 0. */
   logStdInit: field<number>({ default: 0, kind: anyNumber, arg: '<x>', help: 'Box actions: initial log standard deviation of the Gaussian policy' }),
   /**
-   * Normalise observations by running mean and variance, clipped at +-10 (SB3's VecNormalize,
-   * norm_obs). The statistics are merged over all agents by the trainer, published with the
-   * parameters, saved in checkpoints and applied by eval, play and export.
+   * SB3's VecNormalize, norm_obs, clipped at +-CLIP_OBS. The trainer merges the statistics over all
+   * agents and publishes them with the parameters (normalization.ts).
    */
-  normalizeObs: field<boolean>({ default: false, kind: boolean, arg: '[bool]', help: 'normalise observations by running mean/std (VecNormalize), as eval/play/export do with the saved statistics' }),
-  /** Scale rewards by the running std of the discounted return, clipped at +-10 (SB3's VecNormalize, norm_reward). */
+  normalizeObs: field<boolean>({ default: false, kind: boolean, arg: '[bool]', help: 'normalise observations by running mean/std (VecNormalize); the statistics are saved in checkpoints and applied by eval/play/export' }),
+  /** SB3's VecNormalize, norm_reward, clipped at +-CLIP_REWARD. */
   normalizeReward: field<boolean>({ default: false, kind: boolean, arg: '[bool]', help: 'scale rewards by the running std of the discounted return (VecNormalize)' }),
-  /** Stop once the mean reward of the last 100 episodes reaches this; null: the env's threshold. */
   stopReward: field<number | null>({ default: null, kind: orNull(anyNumber), arg: '<x>', help: 'stop when the mean reward of 100 episodes reaches this (default: the env threshold)' }),
-  /**
-   * Stop once the run's env steps (a resumed run's included) reach this; null: no limit. A resumed
-   * run keeps its own unless another is given (SB3's reset_num_timesteps=False).
-   */
+  /** A resumed run counts its earlier steps, as SB3's reset_num_timesteps=False. */
   maxSteps: field<number | null>({ default: null, kind: orNull(positiveInteger), arg: '<n>', help: 'stop once the run has taken this many env steps in all (a resumed run counts its earlier steps and keeps its --max-steps unless given a new one)' }),
-  /** Stop after this many seconds of this process; null: no limit. Not inherited on resume. */
   maxSeconds: field<number | null>({ default: null, kind: orNull(positiveNumber), arg: '<x>', help: 'stop after this many seconds of this process (not inherited by --resume)' }),
-  /** Checkpoint folder: snapshots `step-<N>/` and a `latest` pointer; null: nothing saved. */
   checkpoint: field<string | null>({ default: null, kind: orNull(path), arg: '<dir>', help: 'checkpoint folder: snapshots step-<N>/ and a "latest" pointer; the final one is always saved' }),
-  /** Save a checkpoint every this many env steps (besides the final one); null: only at the end. */
   saveEvery: field<number | null>({ default: null, kind: orNull(positiveInteger), arg: '<steps>', help: 'also save a checkpoint every this many env steps' }),
-  /** Snapshots kept in the checkpoint folder; older ones are deleted. */
-  keepCheckpoints: field<number>({ default: 3, kind: positiveInteger, arg: '<n>', help: 'snapshots kept in the checkpoint folder' }),
-  /** Folder for TensorBoard runs: each training writes DIR/<env>-<mode>-<time>/; null: no logs. */
-  /**
-   * Play `evalEpisodes` greedy episodes on separate env copies every this many env steps, log
-   * `eval_reward` and keep the best policy in `<checkpoint>/best/` (SB3's EvalCallback); null: never.
-   */
+  keepCheckpoints: field<number>({ default: 3, kind: positiveInteger, arg: '<n>', help: 'snapshots kept in the checkpoint folder (older ones are deleted)' }),
+  /** SB3's EvalCallback. */
   evalEvery: field<number | null>({ default: null, kind: orNull(positiveInteger), arg: '<steps>', help: 'every this many env steps, evaluate the greedy policy on separate envs, log eval_reward and keep the best in <checkpoint>/best/' }),
-  /** Episodes of each periodic evaluation (SB3 EvalCallback's n_eval_episodes). */
+  /** SB3 EvalCallback's n_eval_episodes. */
   evalEpisodes: field<number>({ default: 5, kind: positiveInteger, arg: '<n>', help: 'episodes per periodic evaluation' }),
-  logdir: field<string | null>({ default: null, kind: orNull(path), arg: '<dir>', help: 'write TensorBoard event files and metrics.csv to a run folder in this folder' }),
-  /** Agent messages that may wait unprocessed per agent before it pauses (the reference's queue bound). */
+  logdir: field<string | null>({ default: null, kind: orNull(path), arg: '<dir>', help: 'write TensorBoard event files and metrics.csv to a run folder <env>-<mode>-<time>/ in this folder' }),
+  /** The reference's queue bound. */
   maxQueuedPerWorker: field<number>({ default: 1, kind: positiveInteger, arg: '<n>', help: 'agent messages waiting per agent before it pauses' }),
-  /**
-   * Drop agent work (gradients, transitions) computed with parameters more than this many versions
-   * older than the trainer's when it arrives; its env steps and episodes still count. null: keep all.
-   */
-  maxStaleness: field<number | null>({ default: null, kind: orNull(nonNegativeInteger), arg: '<versions>', help: 'drop agent work computed with parameters more than this many versions old (counted as dropped_stale)' }),
-  /**
-   * Where agents meet the trainer across hosts: a Redis URL (the password may instead come from
-   * A3C_REDIS_PASSWORD); null: agent threads in this process. Saved without its password.
-   */
-  transport: field<string | null>({ default: null, kind: orNull(redisUrl), arg: '<url>', help: 'redis://[[USER]:PASSWORD@]HOST:PORT/DB: agents on other hosts join with `a3c agent` (default: local threads)' }),
-  /** The run's name in Redis: agents join it with `a3c agent --run NAME`; needed with a transport. */
+  maxStaleness: field<number | null>({ default: null, kind: orNull(nonNegativeInteger), arg: '<versions>', help: 'drop agent work computed with parameters more than this many versions old (counted as dropped_stale; its env steps and episodes still count)' }),
+  transport: field<string | null>({ default: null, kind: orNull(redisUrl), arg: '<url>', help: 'redis://[[USER]:PASSWORD@]HOST:PORT/DB: agents on other hosts join with `a3c agent` (default: local threads); the password may come from A3C_REDIS_PASSWORD instead, and is never saved' }),
   run: field<string | null>({ default: null, kind: orNull(runName), arg: '<name>', help: 'run name that agents join (with --transport)' }),
 };
 
-/** One value per field of the table, of the field's type; each key's doc is its table entry's. */
+/** One value per field of the table, of the field's type; each key is described by its entry's `help`. */
 export type TrainConfig = { [K in keyof typeof CONFIG_FIELDS]: (typeof CONFIG_FIELDS)[K] extends Field<infer T> ? T : never };
 
 /** The table's defaults (the reference's). */
@@ -351,8 +296,9 @@ const ATARI: Readonly<Partial<TrainConfig>> = Object.freeze({
 
 /**
  * Per-environment defaults, applied over the reference's. CartPole: the reference's clip 0.1 and
- * lr 1e-3 solve it only after ~2M steps (shared/reference RESULTS.md); a larger step and clip
- * solve it an order of magnitude sooner. Measured in bench/cartpole.ts.
+ * lr 1e-3 solve it only after ~2M steps (its PyTorch port, data mode, 2 x 8 envs: 1.83M steps on
+ * seed 1, unsolved after 3.5M on seed 0); a larger step and clip solve it an order of magnitude
+ * sooner. Measured in bench/cartpole-suite.ts.
  */
 export const ENV_DEFAULTS: Readonly<Record<string, Partial<TrainConfig>>> = Object.freeze({
   'CartPole-v1': CART_POLE,
@@ -392,6 +338,12 @@ export const ENV_DEFAULTS: Readonly<Record<string, Partial<TrainConfig>>> = Obje
 });
 
 /**
+ * Global gradient-norm bound of the A3C paper's open reproductions (universe-starter-agent,
+ * ikostrikov/pytorch-a3c), which the paper does not state.
+ */
+export const A3C_MAX_GRAD_NORM = 40;
+
+/**
  * Per-mode defaults, applied over the per-env ones. hogwild: the paper's lr annealed to 0 over the
  * run (sec. 8), constant where the run has no maxSteps. The paper's RMSProp (eps 0.1) makes
  * steps proportional to the gradient, so the gradient is clipped at 40 as in the paper's
@@ -399,7 +351,7 @@ export const ENV_DEFAULTS: Readonly<Record<string, Partial<TrainConfig>>> = Obje
  * modes' 0.1-0.5: CartPole-v1 solved in 12-14 s at 0.5 -> unsolved after 120 s.
  */
 export const MODE_DEFAULTS: Readonly<Partial<Record<ModeName, Partial<TrainConfig>>>> = Object.freeze({
-  hogwild: { maxGradNorm: 40, optimizer: 'rmsprop', rmspropEps: 0.1, lrSchedule: 'linear' },
+  hogwild: { maxGradNorm: A3C_MAX_GRAD_NORM, optimizer: 'rmsprop', rmspropEps: A3C_RMSPROP_EPS, lrSchedule: 'linear' },
 });
 
 /**
@@ -450,12 +402,12 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Partial<TrainConfig>>
     gradBatch: 5,
     nSteps: 5,
     optimizer: 'rmsprop',
-    rmspropAlpha: 0.99,
-    rmspropEps: 0.1,
+    rmspropAlpha: A3C_RMSPROP_ALPHA,
+    rmspropEps: A3C_RMSPROP_EPS,
     lrSchedule: 'linear',
     entCoef: 0.01,
     valueCoef: 0.5,
-    maxGradNorm: 40,
+    maxGradNorm: A3C_MAX_GRAD_NORM,
     gamma: 0.99,
     atariNet: 'a3c-paper',
   },
@@ -474,8 +426,8 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Partial<TrainConfig>>
     nSteps: 5,
     optimizer: 'rmsprop',
     lr: 7e-4,
-    rmspropAlpha: 0.99,
-    rmspropEps: 1e-5,
+    rmspropAlpha: A3C_RMSPROP_ALPHA,
+    rmspropEps: BASELINES_RMSPROP_EPS,
     lrSchedule: 'linear',
     valueCoef: 0.5,
     entCoef: 0.01,

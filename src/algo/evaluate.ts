@@ -1,6 +1,7 @@
+import { prepareEnvs } from '../envs/prepare-envs.js';
 import { loadCheckpoint } from '../io/checkpoint.js';
 import { checkpointConfig } from './checkpoint-config.js';
-import { playCheckpoint, prepareEnvs, type PlayResult } from './play.js';
+import { playCheckpoint, type PlayResult } from './play.js';
 
 export interface EvalOptions {
   episodes: number;
@@ -18,6 +19,6 @@ export type EvalResult = PlayResult;
  */
 export async function evaluateCheckpoint(path: string, options: EvalOptions): Promise<EvalResult> {
   const checkpoint = loadCheckpoint(path);
-  await prepareEnvs(checkpointConfig(checkpoint, path));
+  await prepareEnvs(checkpointConfig(checkpoint, path).envModule);
   return playCheckpoint(checkpoint, { episodes: options.episodes, seed: options.seed ?? 0, stochastic: options.stochastic }, path);
 }

@@ -25,7 +25,7 @@ export interface ExperienceSourceOptions {
  * An agent's experience (ptan's experience source): its vector env, acting with its network copy
  * through the collector `returns` names, handed out in rollouts of a fixed number of transitions
  * (which need not line up with forward-view rollouts: a rollout may hold the end of one and the
- * start of the next). Every mode collects through this class (agent-loop.ts); modes differ only
+ * start of the next). Every mode collects through this class (agent.ts); modes differ only
  * in what is done with them.
  */
 export class ExperienceSource {

@@ -87,7 +87,7 @@ export class NonFiniteUpdateError extends Error {
 /**
  * Clips `grads` in place to global norm `maxGradNorm` and returns the norm before clipping.
  * @throws NonFiniteUpdateError when the loss or the gradient norm is not finite, naming update
- *   `update` and the loss terms (STYLE.md: never clip a NaN away).
+ *   `update` and the loss terms: a NaN is never clipped away.
  */
 export function clipFinite(grads: Float32Array, stats: LossStats, maxGradNorm: number, update: number): number {
   const gradNorm = clipGradNorm(grads, maxGradNorm);
@@ -154,7 +154,7 @@ export class Learner {
    * Steps on a gradient (summed over agents in grad mode), flat in the net's parameter order;
    * `grads` is clipped in place.
    * @throws NonFiniteUpdateError when the loss or the gradient norm is not finite, naming the
-   *   update and the loss terms (STYLE.md: never clip a NaN away).
+   *   update and the loss terms: a NaN is never clipped away.
    */
   apply(grads: Float32Array, stats: LossStats, samples: number): UpdateStats {
     const gradNorm = clipFinite(grads, stats, this.options.maxGradNorm, this.optimizer.state().step + 1);

@@ -4,7 +4,7 @@ import { BEST_SNAPSHOT } from '../io/checkpoint-store.js';
 import type { TrainConfig } from './config.js';
 import { playCheckpoint } from './play.js';
 import type { RunStats } from './run-stats.js';
-import type { EvalSummary, TrainCallbacks } from './trainer.js';
+import type { EvalSummary, TrainCallbacks } from './training-context.js';
 
 /** Evaluation episode e resets with this + e: seeds apart from the training envs' (run seed + agent). */
 const EVAL_SEED = 1_000_000;

@@ -1,13 +1,11 @@
 import type { Action, Env, Obs } from '../envs/core.js';
-import { registerAtariEnvs, type AtariBackend } from '../envs/atari/index.js';
-import { importEnvModule } from '../envs/env-module.js';
+import type { AtariBackend } from '../envs/atari/index.js';
 import { makeMonitored } from '../envs/registry.js';
 import { Rng } from '../utils/rng.js';
 import { normalizeObs } from '../envs/vec-normalize.js';
 import { CheckpointError, type Checkpoint } from '../io/checkpoint.js';
 import { createNet } from '../nn/networks.js';
 import { checkpointConfig } from './checkpoint-config.js';
-import type { TrainConfig } from './config.js';
 import { envOptionsFor } from './env-options.js';
 import { NetPolicy, netSpecFor } from './policy.js';
 
@@ -21,12 +19,6 @@ export interface PlayOptions {
   onEnv?: (env: Env) => void;
   /** Atari: play on this backend instead of the run's (recording needs python's RGB screens). */
   atariBackend?: AtariBackend;
-}
-
-/** Registers the envs a config may name: the Atari family, and the config's env module if it has one. */
-export async function prepareEnvs(config: TrainConfig): Promise<void> {
-  registerAtariEnvs();
-  if (config.envModule !== null) await importEnvModule(config.envModule);
 }
 
 /** Raw rewards and lengths (in agent steps) of the whole episodes played: Atari games over all their lives. */

@@ -2,7 +2,7 @@ import { RunLog } from '../io/run-log.js';
 import type { LossStats } from './loss.js';
 import type { UpdateStats } from './learner.js';
 import type { RunStats } from './run-stats.js';
-import type { TrainCallbacks } from './trainer.js';
+import type { TrainCallbacks } from './training-context.js';
 
 /**
  * Update and rate scalars are written at most this often; in between, update statistics are

@@ -5,14 +5,14 @@ import { initBackend } from '../nn/kernels/backend.js';
 import { createNet, type MlpSpec, type NetSpec } from '../nn/networks.js';
 import { InProcessTransport } from '../parallel/in-process-transport.js';
 import type { SharedMemory, TrainerTransport, TransportHandlers } from '../parallel/transport.js';
-import { createAgent } from './agent-loop.js';
+import { createAgent } from './agent.js';
 import { MODES, resolveConfig, type TrainConfig } from './config.js';
 import { Learner } from './learner.js';
 import { modeNamed } from './modes/index.js';
 import { Normalizer } from './normalization.js';
 import { runTraining } from './runner.js';
 import { RunStats } from './run-stats.js';
-import type { TrainCallbacks, TrainingContext } from './trainer.js';
+import type { TrainCallbacks, TrainingContext } from './training-context.js';
 
 const STEPS = 12_000;
 

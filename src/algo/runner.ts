@@ -1,7 +1,7 @@
 import type { SharedMemory, TrainerTransport, TransportHandlers } from '../parallel/transport.js';
-import { reportProblem, type AgentReport } from './agent-loop.js';
+import { reportProblem, type AgentReport } from './agent.js';
 import type { ModeTrainer } from './modes/index.js';
-import { stopReason, type StopReason, type TrainingContext } from './trainer.js';
+import { stopReason, type StopReason, type TrainingContext } from './training-context.js';
 
 /** How often the stop rules (time, Ctrl-C) are checked besides after every message. */
 const CHECK_EVERY_MS = 250;

@@ -1,6 +1,6 @@
 /**
  * Wraps a command's action so that any error ends the CLI with one line on stderr and exit code 1;
- * the stack appears only with `--verbose` (STYLE.md, Errors).
+ * the stack appears only with `--verbose`.
  */
 export function commandAction<Options>(action: (opts: Options) => Promise<void>): (opts: Options & { verbose?: boolean }) => Promise<void> {
   return async (opts) => {

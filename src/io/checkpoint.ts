@@ -56,7 +56,7 @@ export interface NormalizationState {
 /** A run's resolved config as saved (JSON); what its keys mean is the trainer's concern. */
 export type SavedConfig = Readonly<Record<string, unknown>>;
 
-/** Everything a run needs to continue (DESIGN.md). */
+/** Everything a run needs to continue (docs/architecture.md, "Checkpoints"). */
 export interface Checkpoint {
   config: SavedConfig;
   netSpec: NetSpec;

@@ -30,8 +30,11 @@ export interface AdamArgs {
   eps?: number;
 }
 
-/** torch.optim.Adam's betas; eps is the reference A3C's 1e-3 (Lapan ch. 13), not torch's 1e-8. */
-export const DEFAULT_ADAM_ARGS = Object.freeze({ beta1: 0.9, beta2: 0.999, eps: 1e-3 });
+/** Adam epsilon of the reference A3C (Lapan, Deep RL Hands-On 2nd ed., ch. 13), far above torch's 1e-8. */
+export const REFERENCE_ADAM_EPS = 1e-3;
+
+/** torch.optim.Adam's betas; eps is the reference A3C's (REFERENCE_ADAM_EPS), not torch's 1e-8. */
+export const DEFAULT_ADAM_ARGS = Object.freeze({ beta1: 0.9, beta2: 0.999, eps: REFERENCE_ADAM_EPS });
 
 /**
  * Adam's state: the moment estimates, torch's exp_avg and exp_avg_sq (one value per parameter),
@@ -125,15 +128,28 @@ export interface RmsPropArgs {
 }
 
 /**
- * alpha from Mnih et al. 2016 (sec. 8); eps, which the paper does not state, as in chainerrl's
- * RMSpropAsync for its A3C examples, following muupan/async-rl's exchange with the authors.
+ * RMSProp's decay of the mean squared gradient in Mnih et al. 2016, "Asynchronous Methods for Deep
+ * Reinforcement Learning" (sec. 8); OpenAI Baselines' A2C uses the same.
  */
-export const DEFAULT_RMSPROP_ARGS = Object.freeze({ alpha: 0.99, eps: 0.1 });
+export const A3C_RMSPROP_ALPHA = 0.99;
+
+/**
+ * RMSProp epsilon (inside the square root) of the A3C paper's shared RMSProp, which the paper does
+ * not state: chainerrl's RMSpropAsync for its A3C examples, following muupan/async-rl's exchange
+ * with the authors.
+ */
+export const A3C_RMSPROP_EPS = 0.1;
+
+/** RMSProp epsilon (inside the square root) of OpenAI Baselines' A2C (baselines/a2c/a2c.py, learn()). */
+export const BASELINES_RMSPROP_EPS = 1e-5;
+
+/** The A3C paper's RMSProp: A3C_RMSPROP_ALPHA and A3C_RMSPROP_EPS. */
+export const DEFAULT_RMSPROP_ARGS = Object.freeze({ alpha: A3C_RMSPROP_ALPHA, eps: A3C_RMSPROP_EPS });
 
 /**
  * RMSProp as Mnih et al. 2016 (sec. 4) and TensorFlow write it, eps inside the square root:
  * g = alpha g + (1 - alpha) grad^2, theta -= lr grad / sqrt(g + eps). OpenAI Baselines' A2C uses
- * it with alpha 0.99, eps 1e-5. Pass a Float32Array view of a SharedArrayBuffer as `squareAvg` to
+ * it with alpha 0.99, eps 1e-5 (BASELINES_RMSPROP_EPS). Pass a Float32Array view of a SharedArrayBuffer as `squareAvg` to
  * share g between threads (SharedRmsProp).
  */
 export class RmsProp implements Optimizer {

@@ -3,10 +3,10 @@
  * machine (thread-transport.ts), the trainer's own thread for synchronous A2C
  * (in-process-transport.ts), Redis across hosts (redis-trainer.ts, redis-agent.ts). A transport
  * moves opaque bodies and versioned parameter vectors; it knows nothing of what the bodies mean
- * (DESIGN.md).
+ * (docs/architecture.md).
  */
 
-/** Where a message came from and what it was computed with (DESIGN.md, "Messages carry provenance"). */
+/** Where a message came from and what it was computed with (docs/architecture.md, "Messages"). */
 export interface Provenance {
   agentId: number;
   /** Version of the parameters the agent acted (and computed gradients) with. */

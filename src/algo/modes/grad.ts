@@ -14,7 +14,8 @@ export interface GradientWork {
 /**
  * Gradient-parallel A3C (Lapan's 02_a3c_grad.py). Agent: computes the loss and its gradient on
  * `gradBatch` transitions with its own network copy and sends the gradient. Trainer: sums
- * `trainBatch` gradient sets, clips the sum by global norm, steps Adam and publishes.
+ * `trainBatch` gradient sets, clips the sum by global norm, steps the optimiser (`config.optimizer`)
+ * and publishes.
  */
 export const gradMode: Mode<GradientWork> = {
   name: 'grad',

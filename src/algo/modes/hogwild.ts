@@ -49,8 +49,8 @@ function sharedOptimizer(numParams: number, config: TrainConfig, array: (name: s
 /**
  * The A3C of Mnih et al. 2016 (Algorithm S3): each agent computes the gradient of the loss on its
  * rollout of `gradBatch` transitions, clips it, and applies it itself, without locks, to the
- * parameters every agent shares, with RMSProp statistics also shared (sec. 4; MODE_DEFAULTS: eps 0.1),
- * or with `optimizer` adam Adam's moments and step count shared (ikostrikov/pytorch-a3c's default),
+ * parameters every agent shares, with RMSProp statistics also shared (sec. 4; MODE_DEFAULTS:
+ * A3C_RMSPROP_EPS), or with `optimizer` adam Adam's moments and step count shared (ikostrikov/pytorch-a3c's default),
  * at the rate of `lrSchedule` (MODE_DEFAULTS: linear where maxSteps is set); no trainer sits in
  * the update path; a resumed run's schedule goes on from its checkpoint's env steps. Each agent
  * counts its updates in the shared version (runner.ts counts them from there). The trainer keeps

@@ -40,10 +40,10 @@ export interface ModeTrainer<Work> {
 }
 
 /**
- * One way of splitting A3C between agents and the trainer (DESIGN.md): the modes differ only in
- * what an agent sends and what the trainer does with it. The runner (runner.ts) drives every mode
- * and keeps the step, episode and update bookkeeping; the agent loop (agent-loop.ts) collects the
- * rollouts; a transport (src/parallel) carries the work.
+ * One way of splitting A3C between agents and the trainer (docs/architecture.md): the modes
+ * differ only in what an agent sends and what the trainer does with it. The runner (runner.ts)
+ * drives every mode and keeps the step, episode and update bookkeeping; the agent (agent.ts)
+ * collects the rollouts; a transport (src/parallel) carries the work.
  */
 export interface Mode<Work = unknown> {
   readonly name: ModeName;

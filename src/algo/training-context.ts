@@ -1,3 +1,7 @@
+/**
+ * What the training loop (runner.ts) is handed and how it ends: the context of a run (config,
+ * learner, counters), the callbacks that extend the loop without editing it, and the stop rules.
+ */
 import type { NetSpec } from '../nn/networks.js';
 import type { TrainConfig } from './config.js';
 import type { Learner, UpdateStats } from './learner.js';

@@ -1,3 +1,8 @@
+/**
+ * One A3C agent and what crosses between it and the trainer: what it starts from (AgentInit), what
+ * it reports (AgentReport, checked by reportProblem), its seed, and createAgent, which builds it
+ * for a transport to step.
+ */
 import { makeVectorEnv } from '../envs/registry.js';
 import { envOptionsFor } from './env-options.js';
 import { VecNormalize, type NormalizationIncrements } from '../envs/vec-normalize.js';
@@ -73,8 +78,8 @@ export function reportProblem(body: unknown): string | null {
 }
 
 /**
- * One A3C agent (DESIGN.md): its own network copy, its vector env and collector, and the
- * mode's agent half. Each `step` picks up newer parameters if there are any, collects one rollout,
+ * One A3C agent (docs/architecture.md): its own network copy, its vector env and collector, and
+ * the mode's agent half. Each `step` picks up newer parameters if there are any, collects one rollout,
  * lets the mode turn it into work and sends it with its provenance. Transports drive it: in a
  * worker thread, or in the trainer's thread for synchronous A2C.
  */
