@@ -270,11 +270,11 @@ export class RedisTrainerTransport implements TrainerTransport {
     const from = decoded.ok ? decoded.envelope.agentId : decoded.agentId;
     if (from !== null && decoded.session === this.session) this.credit(from);
     if (!decoded.ok) {
-      handlers.onDropped('rejected', `message ${id}${from === null ? '' : ` from agent ${from}`}: ${decoded.problem}`);
+      handlers.onDropped('rejected', `message ${id}${from === null ? '' : ` from agent ${from}`}: ${decoded.problem}`, from);
       return;
     }
     if (decoded.session !== this.session) {
-      handlers.onDropped('stale', `message ${id} from agent ${from}: computed with a previous trainer's parameters`);
+      handlers.onDropped('stale', `message ${id} from agent ${from}: computed with a previous trainer's parameters`, from);
       return;
     }
     try {
