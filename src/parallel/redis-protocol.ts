@@ -14,7 +14,8 @@
  * | `version` | string | trainer | "SESSION VERSION" of `params`, for cheap polling |
  * | `events` | channel | trainer | "params SESSION VERSION" after each write, "stop SESSION" at the end |
  * | `stopped` | string | trainer | the session whose run has ended: its agents leave |
- * | `work` | stream | agents | one entry per agent message, field "m": a MessagePack envelope |
+ * | `work` | stream | agents | one entry per agent message, field "m": a MessagePack envelope; capped at about MAX_STREAM_ENTRIES |
+ * | `ready` | list | agents | a note pushed with each `work` entry (at most one kept): the trainer blocks on it while `work` is empty |
  * | `credits:ID` | list, TTL | trainer | one entry (the session) per message of agent ID the trainer took |
  * | `agents` | set | agents | ids of the agents that joined |
  * | `agent:ID` | string, TTL | agent ID | its heartbeat: a one-line description |
@@ -43,6 +44,11 @@ const FIRST_CONNECT_TIMEOUT_MS = 10_000;
 const RECONNECT_MAX_DELAY_MS = 2000;
 /** Envelope counters above this are not plausible (2^53 - 1 keeps them exact doubles). */
 const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
+/**
+ * Entries the `work` stream keeps at most, about (XADD MAXLEN ~): far above what agents queue
+ * (each has at most maxQueued messages untaken), so that only a flood is trimmed.
+ */
+export const MAX_STREAM_ENTRIES = 10_000;
 
 /** The keys of run `run` (module doc). */
 export function runKeys(run: string) {
@@ -55,6 +61,7 @@ export function runKeys(run: string) {
     events: `${prefix}events`,
     stopped: `${prefix}stopped`,
     work: `${prefix}work`,
+    ready: `${prefix}ready`,
     agents: `${prefix}agents`,
     nextAgent: `${prefix}next-agent`,
     credits: (agentId: number) => `${prefix}credits:${agentId}`,

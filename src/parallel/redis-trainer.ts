@@ -18,9 +18,41 @@ import {
 import { RedisTransportError, type RedisTarget } from './redis-url.js';
 import type { TrainerTransport, TransportHandlers } from './transport.js';
 
-/** Stream entries taken per read, and how long a read waits for the first one. */
+/** Stream entries taken per read at most, and how long the reader waits for a `ready` note. */
 const READ_COUNT = 64;
-const READ_BLOCK_MS = 500;
+const READ_BLOCK_S = 0.5;
+/**
+ * Bytes of entries taken per read at most (an entry up to the message limit is always taken
+ * alone): what the trainer buffers at once, whatever is waiting in the stream.
+ */
+const READ_BUDGET_BYTES = 32 << 20;
+
+/**
+ * Takes the `work` entries after id ARGV[1] (at most ARGV[2] of them, and no more bytes than
+ * ARGV[3] once one is taken) and empties `ready`. Entries whose fields exceed ARGV[4] bytes are
+ * deleted on the server, never sent: each comes back as {id, bytes}, the others as {id, bytes,
+ * fields}. XRANGE takes one entry at a time, so that only one oversized entry at a time is copied
+ * into the script. Exclusive ranges "(" need Redis 6.2.
+ */
+const TAKE_LUA = `
+redis.call('DEL', KEYS[2])
+local out, taken, from = {}, 0, '(' .. ARGV[1]
+for _ = 1, tonumber(ARGV[2]) do
+  local entry = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', 1)[1]
+  if entry == nil then break end
+  local id, fields, bytes = entry[1], entry[2], 0
+  for i = 1, #fields do bytes = bytes + #fields[i] end
+  if bytes > tonumber(ARGV[4]) then
+    redis.call('XDEL', KEYS[1], id)
+    out[#out + 1] = {id, bytes}
+  else
+    if taken > 0 and taken + bytes > tonumber(ARGV[3]) then break end
+    taken = taken + bytes
+    out[#out + 1] = {id, bytes, fields}
+  end
+  from = '(' .. id
+end
+return out`;
 /** Credits of an agent that died are forgotten after this long. */
 const CREDITS_TTL_MS = 60_000;
 /** A trainer waits this long for the lock of a predecessor that was killed to expire. */
@@ -234,28 +266,35 @@ export class RedisTrainerTransport implements TrainerTransport {
 
   /**
    * Takes stream entries in order from the first one (entries left by a predecessor are dropped
-   * as stale) and deletes them once taken.
+   * as stale) by TAKE_LUA, within READ_BUDGET_BYTES, and deletes them once taken; while the stream
+   * is empty, waits for an agent's `ready` note.
    */
   private async readLoop(): Promise<void> {
     const reader = this.reader!;
+    const { maxMessageBytes } = this.options;
     let lastId = '0';
     while (!this.stopping) {
-      let reply: [Buffer, [Buffer, Buffer[]][]][] | null;
+      let reply: ([Buffer, number] | [Buffer, number, Buffer[]])[];
       try {
-        reply = (await reader.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', READ_BLOCK_MS, 'STREAMS', this.keys.work, lastId)) as typeof reply;
+        reply = (await reader.callBuffer('EVAL', [TAKE_LUA, 2, this.keys.work, this.keys.ready, lastId, READ_COUNT, READ_BUDGET_BYTES, maxMessageBytes])) as typeof reply;
+        if (reply.length === 0 && !this.stopping) await reader.blpop(this.keys.ready, READ_BLOCK_S);
       } catch (error) {
         if (this.stopping) return;
         throw error;
       }
-      if (reply === null || this.stopping) continue;
+      if (reply.length === 0 || this.stopping) continue;
       const ids: string[] = [];
-      for (const [idBytes, fields] of reply[0][1]) {
+      for (const [idBytes, bytes, fields] of reply) {
         lastId = idBytes.toString();
+        if (fields === undefined) {
+          this.handlers!.onDropped('rejected', `message ${lastId}: ${bytes} bytes, more than the ${maxMessageBytes} allowed (deleted unread)`, null);
+          continue;
+        }
         ids.push(lastId);
         this.take(lastId, fields);
         if (this.stopping) break;
       }
-      void this.cmd!.xdel(this.keys.work, ...ids).catch(() => {});
+      if (ids.length > 0) void this.cmd!.xdel(this.keys.work, ...ids).catch(() => {});
     }
   }
 

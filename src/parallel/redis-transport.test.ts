@@ -155,3 +155,45 @@ test('a second live trainer on a run is refused; once the first stops, the next 
     await redis.kill();
   }
 });
+
+test('entries over the size limit are deleted in Redis unread, counted, and never buffered by the trainer: its memory stays flat', { skip }, async () => {
+  const redis = await startRedis(PASSWORD);
+  const raw = new Redis(redis.url);
+  try {
+    const trainer = new RedisTrainerTransport(echoTrainerOptions(redis));
+    const { handlers, messages, failures, dropped } = recording();
+    trainer.publish(Float32Array.of(1, 1, 1));
+    await trainer.start(handlers);
+    await until(() => messages.length >= 3, 'messages before the oversized entries');
+    const memory = () => {
+      const { heapUsed, arrayBuffers } = process.memoryUsage();
+      return heapUsed + arrayBuffers;
+    };
+    const before = memory();
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, memory())), 2);
+    // Built inside Redis, so that this process never holds them either.
+    const entryBytes = 30 << 20;
+    const oversized = 5;
+    for (let i = 0; i < oversized; i++) {
+      await raw.eval("return redis.call('XADD', KEYS[1], '*', 'm', string.rep('x', tonumber(ARGV[1])))", 1, runKeys(RUN).work, entryBytes);
+    }
+    await until(() => dropped.length === oversized, 'the oversized entries dropped');
+    const sent = messages.length;
+    await until(() => messages.length > sent + 3, 'messages after the oversized entries');
+    clearInterval(sampler);
+    await trainer.stop();
+
+    for (const d of dropped) {
+      assert.equal(d.kind, 'rejected');
+      assert.match(d.detail, new RegExp(`^message \\d+-\\d+: ${entryBytes + 1} bytes, more than the 4096 allowed \\(deleted unread\\)$`));
+    }
+    assert.ok(peak - before < entryBytes / 2, `the trainer's heap and buffers grew by ${((peak - before) / 2 ** 20).toFixed(1)} MiB while ${oversized} entries of ${entryBytes >> 20} MiB went by`);
+    const left = await raw.xrangeBuffer(runKeys(RUN).work, '-', '+');
+    assert.ok(left.every(([, fields]) => fields[1].length < 4096), 'no oversized entry is left in the stream');
+    assert.deepEqual(failures, []);
+  } finally {
+    raw.disconnect();
+    await redis.kill();
+  }
+});
