@@ -13,13 +13,16 @@
  * | `params` | string | trainer | the newest parameters: header (session, version) + float32 bytes |
  * | `version` | string | trainer | "SESSION VERSION" of `params`, for cheap polling |
  * | `events` | channel | trainer | "params SESSION VERSION" after each write, "stop SESSION" at the end |
- * | `stopped` | string | trainer | the session whose run has ended: its agents leave |
+ * | `stopped` | string, TTL | trainer | the session whose run has ended: its agents leave |
  * | `work` | stream | agents | one entry per agent message, field "m": a MessagePack envelope; capped at about MAX_STREAM_ENTRIES |
  * | `ready` | list | agents | a note pushed with each `work` entry (at most one kept): the trainer blocks on it while `work` is empty |
  * | `credits:ID` | list, TTL | trainer | one entry (the session) per message of agent ID the trainer took |
  * | `agents` | set | agents | ids of the agents that joined |
  * | `agent:ID` | string, TTL | agent ID | its heartbeat: a one-line description |
  * | `next-agent` | counter | agents | INCR hands out agent ids |
+ *
+ * When the trainer stops, every key of the run expires after STOPPED_RUN_TTL_MS (redis-trainer.ts);
+ * a trainer that takes the run again clears the expiry.
  *
  * A session is one trainer process's life: a trainer restarted with `--resume` has a new one, so
  * that work computed with the parameters of its predecessor is recognised and dropped.

@@ -55,6 +55,12 @@ end
 return out`;
 /** Credits of an agent that died are forgotten after this long. */
 const CREDITS_TTL_MS = 60_000;
+/**
+ * The run's keys expire this long after its trainer stopped: long enough for an agent whose link
+ * was down to come back and read `stopped`. A trainer that takes the run again (`--resume`) clears
+ * the expiry.
+ */
+export const STOPPED_RUN_TTL_MS = 3_600_000;
 /** A trainer waits this long for the lock of a predecessor that was killed to expire. */
 const LOCK_WAIT_MS = HEARTBEAT_TTL_MS + 2000;
 
@@ -180,7 +186,8 @@ export class RedisTrainerTransport implements TrainerTransport {
 
   private async writeInit(): Promise<void> {
     const info: RunInfo = { session: this.session, maxQueued: this.options.maxQueuedPerAgent, numParams: this.options.numParams, init: this.options.agentInit };
-    await this.cmd!.multi().del(this.keys.stopped).set(this.keys.init, pack(info)).exec();
+    const { stopped, init, work, ready, agents, nextAgent } = this.keys;
+    await this.cmd!.multi().del(stopped).set(init, pack(info)).persist(work).persist(ready).persist(agents).persist(nextAgent).exec();
   }
 
   /**
@@ -335,8 +342,9 @@ export class RedisTrainerTransport implements TrainerTransport {
   }
 
   /**
-   * Ends the run for its agents (`stopped`, a "stop" note: they leave), releases the lock, waits
-   * for local agents to leave and closes the connections.
+   * Ends the run for its agents (`stopped`, a "stop" note: they leave), releases the lock, lets
+   * the run's keys expire in STOPPED_RUN_TTL_MS, waits for local agents to leave and closes the
+   * connections.
    */
   async stop(): Promise<void> {
     if (this.stopping) return;
@@ -349,7 +357,10 @@ export class RedisTrainerTransport implements TrainerTransport {
       cmd.disconnect();
       return;
     }
-    const ended = cmd.multi().set(this.keys.stopped, this.session).publish(this.keys.events, `stop ${this.session}`).eval(RELEASE_LOCK_LUA, 1, this.keys.trainer, this.session).exec();
+    const { stopped, events, trainer, init, params, version, work, ready, agents, nextAgent } = this.keys;
+    let ending = cmd.multi().set(stopped, this.session, 'PX', STOPPED_RUN_TTL_MS).publish(events, `stop ${this.session}`).eval(RELEASE_LOCK_LUA, 1, trainer, this.session);
+    for (const key of [init, params, version, work, ready, agents, nextAgent]) ending = ending.pexpire(key, STOPPED_RUN_TTL_MS);
+    const ended = ending.exec();
     const marked = await within(ended.then(() => true, () => false), FAREWELL_TIMEOUT_MS);
     if (marked !== true) this.handlers?.onLog(`could not mark run ${this.options.run} ended in Redis; its agents will wait for a trainer`);
     await this.pool?.leave();

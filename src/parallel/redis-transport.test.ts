@@ -6,7 +6,7 @@ import { redisSkipReason, startRedis, type TestRedis } from '../../test/support/
 import { RedisAgentPool } from './redis-agent-pool.js';
 import { runKeys } from './redis-protocol.js';
 import { parseRedisUrl } from './redis-url.js';
-import { RedisTrainerTransport } from './redis-trainer.js';
+import { RedisTrainerTransport, STOPPED_RUN_TTL_MS } from './redis-trainer.js';
 import type { Envelope, TransportHandlers } from './transport.js';
 
 const ECHO_AGENT = new URL('../../test/support/redis-echo-agent.js', import.meta.url);
@@ -89,6 +89,11 @@ test('agents joining through Redis get each version and send in order; late join
     }
     assert.deepEqual(await raw.smembers(runKeys(RUN).agents), [], 'agents deregister when they leave');
     assert.equal(await raw.get(runKeys(RUN).trainer), null, 'the trainer releases its lock');
+    const { init, params, version, stopped, nextAgent } = runKeys(RUN);
+    for (const key of [init, params, version, stopped, work, nextAgent]) {
+      const ttl = await raw.pttl(key);
+      assert.ok(ttl > STOPPED_RUN_TTL_MS - 60_000 && ttl <= STOPPED_RUN_TTL_MS, `${key} expires after the stopped run (PTTL ${ttl} ms)`);
+    }
     assert.deepEqual(failures, []);
   } finally {
     raw.disconnect();
@@ -148,8 +153,13 @@ test('a second live trainer on a run is refused; once the first stops, the next 
     assert.match(logs[0], /^run echo has a trainer lock \(\S+ \d+\); waiting up to 7 s for it to expire$/);
     await second.stop();
     await first.stop();
+    const raw = new Redis(redis.url);
+    assert.ok((await raw.pttl(runKeys(RUN).init)) > 0, 'the stopped run expires');
     const third = new RedisTrainerTransport(options);
     assert.deepEqual(await third.start(recording().handlers), []);
+    assert.equal(await raw.pttl(runKeys(RUN).init), -1, 'a trainer that takes the run again clears the expiry');
+    assert.equal(await raw.exists(runKeys(RUN).stopped), 0);
+    raw.disconnect();
     await third.stop();
   } finally {
     await redis.kill();
