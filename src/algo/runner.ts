@@ -11,10 +11,11 @@ const PROGRESS_EVERY_MS = 1000;
 /**
  * The most env steps a message of `rolloutSize` transitions from an agent of `envs` env copies
  * stepping `nSteps`-step windows or rollouts may claim. Collecting a rollout takes at most
- * rolloutSize + 2 nSteps envs steps: windows still open before and after it, and a collector step
- * that overshoots; twice that leaves room for an env restart, which drops its open windows.
+ * rolloutSize + 2 x nSteps x envs env steps (windows still open before and after it, and a
+ * collector step that overshoots); twice that leaves room for an env restart, which drops its
+ * open windows.
  */
-export function maxEnvStepsPerMessage(rolloutSize: number, nSteps: number, envs: number): number {
+function maxEnvStepsPerMessage(rolloutSize: number, nSteps: number, envs: number): number {
   return 2 * (rolloutSize + 2 * nSteps * envs);
 }
 
