@@ -191,7 +191,7 @@ export class A3C {
     const obsSize = obsShapeOf(netSpec).reduce((a, b) => a * b, 1);
     const mode = modeNamed(config.mode);
     const envStepsAtStart = saved?.counters.envSteps ?? 0;
-    const { transport, agentsLabel } = this.transportFor(mode, netSpec, net.numParams + publishedStatsSize(config, obsSize), backend, envStepsAtStart);
+    const { transport, agentsLabel, envsPerAgent } = this.transportFor(mode, netSpec, net.numParams + publishedStatsSize(config, obsSize), backend, envStepsAtStart);
     const optimizer = mode.optimizer?.(net.numParams, config, (name, length) => {
       if (!transport.shareArray) throw new Error(`mode ${mode.name} needs a transport with shared memory`);
       return transport.shareArray(name, length);
@@ -251,7 +251,7 @@ export class A3C {
       }
       const shared = mode.lockFree ? (transport.sharedMemory?.() ?? null) : null;
       const trainer = mode.trainer(learner, { config, obsShape: obsShapeOf(netSpec), shared, envStepsAtStart });
-      reason = await runTraining(ctx, { transport, trainer, agentsLabel, shared });
+      reason = await runTraining(ctx, { transport, trainer, agentsLabel, envsPerAgent, shared });
       ctx.callbacks.onProgress?.(stats);
       if (config.checkpoint) checkpointPath = saveToStore(config.checkpoint, this.checkpoint(runDir), config.keepCheckpoints);
     } finally {
@@ -286,13 +286,14 @@ export class A3C {
    * parameters and the normalisation statistics after them (normalization.ts); `envStepsAtStart`:
    * the run's env steps when this process started it.
    */
-  private transportFor(mode: Mode, netSpec: NetSpec, numParams: number, backend: string, envStepsAtStart: number): { transport: TrainerTransport; agentsLabel: string } {
+  private transportFor(mode: Mode, netSpec: NetSpec, numParams: number, backend: string, envStepsAtStart: number): { transport: TrainerTransport; agentsLabel: string; envsPerAgent: number } {
     const { config } = this;
     if (mode.synchronous) {
       const init: AgentInit = { config, netSpec, seed: config.seed, numEnvs: config.workers * config.envsPerWorker, envStepsAtStart };
       return {
         transport: new InProcessTransport((link) => createAgent(init, link, backend)),
         agentsLabel: `1 in the trainer's thread x ${init.numEnvs} envs`,
+        envsPerAgent: init.numEnvs,
       };
     }
     if (config.transport !== null) {
@@ -308,7 +309,7 @@ export class A3C {
         localAgents: config.workers,
         agentModule: new URL('./redis-agent-thread.js', import.meta.url),
       });
-      return { transport, agentsLabel: `run ${config.run} at ${target.display}, ${config.workers} local and any that join, x ${config.envsPerWorker} envs` };
+      return { transport, agentsLabel: `run ${config.run} at ${target.display}, ${config.workers} local and any that join, x ${config.envsPerWorker} envs`, envsPerAgent: config.envsPerWorker };
     }
     const transport = new ThreadTransport({
       agentModule: new URL('./agent-thread.js', import.meta.url),
@@ -317,7 +318,7 @@ export class A3C {
       numParams,
       maxQueuedPerAgent: config.maxQueuedPerWorker,
     });
-    return { transport, agentsLabel: `${config.workers} threads x ${config.envsPerWorker} envs` };
+    return { transport, agentsLabel: `${config.workers} threads x ${config.envsPerWorker} envs`, envsPerAgent: config.envsPerWorker };
   }
 
   /** The network the env's spaces call for; on resume it must be the checkpoint's. */

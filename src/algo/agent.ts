@@ -14,6 +14,7 @@ import type { TrainConfig } from './config.js';
 import { modeNamed } from './modes/index.js';
 import { adoptPublishedStats, publishedStatsSize } from './normalization.js';
 import type { EpisodeRecord } from './collector.js';
+import { isWithin, MAX_ABS_RETURN } from './input-bounds.js';
 
 /** What an agent starts from (structured-cloneable: it crosses to the agent's thread). */
 export interface AgentInit {
@@ -58,9 +59,9 @@ const MAX_REPORT_LOGS = 100;
 const MAX_LOG_CHARS = 1000;
 
 /**
- * Why `body`, which may come from another process, is not an AgentReport (episodes of numeric
- * reward and integer length, short log lines, some work), or null when it is. The work itself is
- * the mode's to check (ModeTrainer.check).
+ * Why `body`, which may come from another process, is not an AgentReport (episodes of a finite
+ * reward within MAX_ABS_RETURN and an integer length, short log lines, some work), or null when it
+ * is. The work itself is the mode's to check (ModeTrainer.check).
  */
 export function reportProblem(body: unknown): string | null {
   if (typeof body !== 'object' || body === null) return 'the body is not a report object';
@@ -68,9 +69,9 @@ export function reportProblem(body: unknown): string | null {
   const { episodes, logs } = report;
   if (!Array.isArray(episodes)) return 'episodes is not an array';
   const badEpisode = episodes.findIndex((e: Partial<Record<keyof EpisodeRecord, unknown>> | null) => {
-    return typeof e !== 'object' || e === null || typeof e.reward !== 'number' || !Number.isInteger(e.length) || (e.length as number) < 0;
+    return typeof e !== 'object' || e === null || !isWithin(e.reward, MAX_ABS_RETURN) || !Number.isSafeInteger(e.length) || (e.length as number) < 0;
   });
-  if (badEpisode >= 0) return `episode ${badEpisode} is not {reward: number, length: non-negative integer}`;
+  if (badEpisode >= 0) return `episode ${badEpisode} is not {reward: finite number within ±${MAX_ABS_RETURN}, length: non-negative integer}`;
   if (!Array.isArray(logs) || logs.length > MAX_REPORT_LOGS || !logs.every((l) => typeof l === 'string' && l.length <= MAX_LOG_CHARS)) {
     return `logs is not an array of at most ${MAX_REPORT_LOGS} strings of at most ${MAX_LOG_CHARS} characters`;
   }

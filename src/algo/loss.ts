@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { categoricalEntropy, categoricalLogProb, gaussianEntropy, gaussianLogProb } from '../nn/distributions.js';
 import { isGaussianOutput, type ActorCriticOutput } from '../nn/networks.js';
+import { isWithin, MAX_ABS_GRADIENT } from './input-bounds.js';
 
 /** Identity whose gradient is zero: tfjs has no stop_gradient. */
 const detach = tf.customGrad(((x: tf.Tensor) => ({
@@ -70,9 +71,9 @@ export interface LossStats {
 /** The keys of LossStats, in logging order. */
 export const LOSS_KEYS: readonly (keyof LossStats)[] = ['total', 'policy', 'value', 'entropy', 'advantageMean', 'valueMean'];
 
-/** Why `value`, which may come from another process, is not a LossStats, or null when it is. */
+/** Why `value`, which may come from another process, is not a LossStats of finite terms within MAX_ABS_GRADIENT, or null when it is. */
 export function lossStatsProblem(value: unknown): string | null {
   const stats = value as Record<string, unknown> | null | undefined;
-  if (typeof stats === 'object' && stats !== null && LOSS_KEYS.every((k) => typeof stats[k] === 'number')) return null;
-  return `stats must hold the numbers ${LOSS_KEYS.join(', ')}`;
+  if (typeof stats === 'object' && stats !== null && LOSS_KEYS.every((k) => isWithin(stats[k], MAX_ABS_GRADIENT))) return null;
+  return `stats must hold finite numbers within ±${MAX_ABS_GRADIENT}: ${LOSS_KEYS.join(', ')}`;
 }

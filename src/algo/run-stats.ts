@@ -6,6 +6,12 @@ export const REWARD_WINDOW = 100;
 /** Agent messages over which staleness is averaged. */
 export const STALENESS_WINDOW = 100;
 
+/**
+ * Agents whose rejected messages are counted one by one (RunStats.rejectedByAgent): a flood of
+ * messages naming ever new agent ids must not grow the map without bound.
+ */
+export const MAX_REJECTING_AGENTS = 100;
+
 /** Counters and the reward history of one training run; everything a progress line shows. */
 export class RunStats {
   envSteps = 0;
@@ -16,8 +22,13 @@ export class RunStats {
   agents = 0;
   /** Agent messages whose work was dropped as too stale (maxStaleness, or a previous trainer's), in this process. */
   droppedStale = 0;
-  /** Agent messages rejected as malformed or foreign, in this process. */
+  /** Agent messages rejected as malformed, implausible or foreign, in this process. */
   rejected = 0;
+  /**
+   * Of those, how many each agent id sent (null: entries that name no agent), for the first
+   * MAX_REJECTING_AGENTS agents rejected; the others count in `rejected` only.
+   */
+  readonly rejectedByAgent = new Map<number | null, number>();
   /** Whole episodes reported so far. */
   episodes = 0;
   /** Rewards of the last REWARD_WINDOW episodes, oldest first (the logs keep every one). */
@@ -61,6 +72,19 @@ export class RunStats {
     this.episodes = saved.episodes;
     this.recentRewards.push(...saved.recentRewards.slice(-REWARD_WINDOW));
     this.stepsBeforeActing = this.envSteps;
+  }
+
+  /**
+   * Counts one rejected message of agent `agentId` (null: one that names no agent); true when it
+   * is the first counted of that agent.
+   */
+  addRejected(agentId: number | null): boolean {
+    this.rejected++;
+    const before = this.rejectedByAgent.get(agentId);
+    if (before !== undefined) this.rejectedByAgent.set(agentId, before + 1);
+    else if (this.rejectedByAgent.size < MAX_REJECTING_AGENTS) this.rejectedByAgent.set(agentId, 1);
+    else return false;
+    return before === undefined;
   }
 
   addEpisodes(episodes: EpisodeRecord[]): void {

@@ -32,7 +32,7 @@ function inProcess(config: TrainConfig, netSpec: MlpSpec, envStepsAtStart = 0) {
   const learner = new Learner(net, config, mode.optimizer?.(net.numParams, config, (n, length) => transport.shareArray(n, length)));
   const shared = mode.lockFree ? transport.sharedMemory() : null;
   const trainer = mode.trainer(learner, { config, obsShape: [netSpec.obsSize], shared, envStepsAtStart });
-  const run = (ctx: TrainingContext) => runTraining(ctx, { transport, trainer, agentsLabel: 'test', shared });
+  const run = (ctx: TrainingContext) => runTraining(ctx, { transport, trainer, agentsLabel: 'test', envsPerAgent: config.envsPerWorker, shared });
   return { transport, learner, run };
 }
 
@@ -133,6 +133,7 @@ test('a failing update ends the run with its error after the agent has stopped',
   let updates = 0;
   const ctx = contextOf(config, netSpec, learner, new RunStats(), {});
   const trainer = {
+    rolloutSize: config.batchSize,
     check: () => null,
     receive: () => {
       if (++updates === 3) throw new Error('update 3: non-finite loss');
@@ -140,7 +141,7 @@ test('a failing update ends the run with its error after the agent has stopped',
     },
   };
   const transport = new InProcessTransport((link) => createAgent({ config, netSpec, seed: 1, numEnvs: 2, envStepsAtStart: 0 }, link, 'test'));
-  await assert.rejects(runTraining(ctx, { transport, trainer, agentsLabel: 'test' }), /^Error: update 3: non-finite loss$/);
+  await assert.rejects(runTraining(ctx, { transport, trainer, agentsLabel: 'test', envsPerAgent: 2 }), /^Error: update 3: non-finite loss$/);
   assert.equal(updates, 3, 'nothing is trained after the failure');
   assert.equal(tf.memory().numTensors, tensorsBefore);
   learner.net.dispose();
@@ -165,7 +166,7 @@ function scriptedTransport(agents: number, counter: { version: number }, script:
 }
 test('malformed work is rejected and work staler than maxStaleness dropped, both counted; their env steps and episodes count when well-formed', async () => {
   await initBackend({});
-  const config = resolveConfig({ env: 'CartPole-v1', mode: 'grad', gradBatch: 4, trainBatch: 1, maxStaleness: 1, maxSteps: 100, stopReward: null });
+  const config = resolveConfig({ env: 'CartPole-v1', mode: 'grad', nSteps: 4, gradBatch: 4, trainBatch: 1, maxStaleness: 1, maxSteps: 40, stopReward: null });
   const netSpec = { kind: 'mlp' as const, obsSize: 4, numActions: 2, hidden: [8] };
   const learner = new Learner(createNet(netSpec, 0), config);
   const numParams = learner.params.length;
@@ -180,28 +181,84 @@ test('malformed work is rejected and work staler than maxStaleness dropped, both
     handlers.onMessage({ agentId: 0, paramsVersion: 0, envSteps: 10, body: report(gradient(), 2) });
     handlers.onMessage({ agentId: 5, paramsVersion: 2, envSteps: 10, body: report(gradient(3)) });
     handlers.onMessage({ agentId: 5, paramsVersion: 2, envSteps: 10, body: 'not a report' });
-    handlers.onDropped('rejected', 'message 1-0: not MessagePack');
-    handlers.onDropped('stale', "message 2-0 from agent 1: computed with a previous trainer's parameters");
-    handlers.onMessage({ agentId: 0, paramsVersion: 2, envSteps: 80, body: report(gradient()) });
+    handlers.onDropped('rejected', 'message 1-0: not MessagePack', null);
+    handlers.onDropped('stale', "message 2-0 from agent 1: computed with a previous trainer's parameters", 1);
+    handlers.onMessage({ agentId: 0, paramsVersion: 2, envSteps: 20, body: report(gradient()) });
   });
-  const reason = await runTraining(ctx, { transport, trainer: modeNamed('grad').trainer(learner, { config, obsShape: [4], shared: null, envStepsAtStart: 0 }), agentsLabel: 'scripted' });
+  const trainer = modeNamed('grad').trainer(learner, { config, obsShape: [4], shared: null, envStepsAtStart: 0 });
+  const reason = await runTraining(ctx, { transport, trainer, agentsLabel: 'scripted', envsPerAgent: 1 });
   assert.equal(reason, 'max-steps');
   assert.equal(stats.updates, 2, 'the two fresh, well-formed gradients are applied');
   assert.equal(stats.droppedStale, 2, 'one too stale for maxStaleness 1, one from a previous trainer');
   assert.equal(stats.rejected, 3);
-  assert.equal(stats.envSteps, 100, 'rejected messages add no env steps');
+  assert.deepEqual([...stats.rejectedByAgent], [[5, 2], [null, 1]]);
+  assert.equal(stats.envSteps, 40, 'rejected messages add no env steps');
   assert.equal(stats.episodes, 2, "a stale message's episodes still count");
   assert.deepEqual(logs.filter((l) => l.startsWith('rejected')), [
-    `rejected a message from agent 5: gradient: grads is a Float32Array of 3, expected a Float32Array of ${numParams} (the net's parameters)`,
-    'rejected a message from agent 5: the body is not a report object',
-    'rejected message 1-0: not MessagePack',
+    `rejected a message from agent 5: gradient: grads is a Float32Array of 3, expected a Float32Array of ${numParams} (the net's parameters); later rejections of agent 5 are counted, not logged`,
+    'rejected message 1-0: not MessagePack; later rejections of messages naming no agent are counted, not logged',
+    'rejected 3 agent messages in all: 2 from agent 5, 1 naming no agent',
   ]);
+  learner.net.dispose();
+});
+
+test('no message can end or steer a run: NaN or huge gradients, infinite loss terms and rewards, 1e15 env steps, unpublished versions are rejected and counted per agent', async () => {
+  await initBackend({});
+  const config = resolveConfig({ env: 'CartPole-v1', mode: 'grad', nSteps: 4, gradBatch: 4, trainBatch: 1, maxSteps: 1000, stopReward: null });
+  const netSpec = { kind: 'mlp' as const, obsSize: 4, numActions: 2, hidden: [8] };
+  const learner = new Learner(createNet(netSpec, 0), config);
+  const numParams = learner.params.length;
+  const stats = new RunStats();
+  const logs: string[] = [];
+  // A reward bound: 100 episodes of infinite reward would mark the run solved.
+  const ctx = { ...contextOf(config, netSpec, learner, stats, { onLog: (l) => logs.push(l) }), stopReward: 100 };
+  const lossStats = { total: 0, policy: 0, value: 0, entropy: 0, advantageMean: 0, valueMean: 0 };
+  const gradient = (value = 0.01, statsOf = lossStats) => ({ grads: new Float32Array(numParams).fill(value), stats: statsOf, samples: 4 });
+  const report = (work: unknown, episodes = 0, reward = 1) => ({ episodes: Array.from({ length: episodes }, () => ({ reward, length: 1 })), logs: [], work });
+  const counter = { version: 0 };
+  const envsPerAgent = 8;
+  const maxEnvSteps = 2 * (config.gradBatch + 2 * config.nSteps * envsPerAgent);
+  const transport = scriptedTransport(1, counter, (handlers) => {
+    const good = (episodes = 0) => handlers.onMessage({ agentId: 0, paramsVersion: counter.version, envSteps: 100, body: report(gradient(), episodes) });
+    good(100);
+    handlers.onMessage({ agentId: 1, paramsVersion: 1, envSteps: 10, body: report(gradient(NaN)) });
+    handlers.onMessage({ agentId: 1, paramsVersion: 1, envSteps: 10, body: report(gradient(1e35)) });
+    handlers.onMessage({ agentId: 2, paramsVersion: 1, envSteps: 10, body: report(gradient(0.01, { ...lossStats, total: Infinity })) });
+    handlers.onMessage({ agentId: 3, paramsVersion: 1, envSteps: 100, body: report(gradient(), 100, Infinity) });
+    handlers.onMessage({ agentId: 4, paramsVersion: 1, envSteps: 1e15, body: report(gradient()) });
+    handlers.onMessage({ agentId: 5, paramsVersion: 1e6, envSteps: 10, body: report(gradient()) });
+    handlers.onMessage({ agentId: 6, paramsVersion: 1, envSteps: maxEnvSteps + 1, body: report(gradient()) });
+    handlers.onMessage({ agentId: 7, paramsVersion: 1, envSteps: 10, body: report(gradient(), 11) });
+    for (let i = 0; i < 9; i++) good();
+  });
+  const trainer = modeNamed('grad').trainer(learner, { config, obsShape: [4], shared: null, envStepsAtStart: 0 });
+  const reason = await runTraining(ctx, { transport, trainer, agentsLabel: 'scripted', envsPerAgent });
+  assert.equal(reason, 'max-steps', 'the run ends on its own budget, not on a message');
+  assert.equal(stats.envSteps, 1000, 'only the well-formed messages count their env steps');
+  assert.equal(stats.updates, 10);
+  assert.equal(stats.episodes, 100);
+  assert.equal(stats.meanReward100, 1);
+  assert.ok(learner.params.every(Number.isFinite));
+  assert.equal(stats.rejected, 8);
+  assert.deepEqual([...stats.rejectedByAgent], [[1, 2], [2, 1], [3, 1], [4, 1], [5, 1], [6, 1], [7, 1]]);
+  const rejections = logs.filter((l) => l.startsWith('rejected'));
+  const problems = rejections.slice(0, -1).map((l) => /^rejected a message from agent (\d+): (.*); later rejections of agent \1 are counted, not logged$/.exec(l)?.[2]);
+  assert.deepEqual(problems, [
+    'gradient: grads[0] is NaN, not a finite number within ±1e+30',
+    'gradient: stats must hold finite numbers within ±1e+30: total, policy, value, entropy, advantageMean, valueMean',
+    'episode 0 is not {reward: finite number within ±1000000000, length: non-negative integer}',
+    `1000000000000000 env steps, more than the ${maxEnvSteps} a rollout of 4 transitions over 8 envs can take`,
+    'parameters version 1000000, not one published (the newest is 2)',
+    `${maxEnvSteps + 1} env steps, more than the ${maxEnvSteps} a rollout of 4 transitions over 8 envs can take`,
+    '11 episodes ended in 10 env steps',
+  ], 'one line for each agent: its first rejection');
+  assert.equal(rejections.at(-1), 'rejected 8 agent messages in all: 2 from agent 1, 1 from agent 2, 1 from agent 3, 1 from agent 4, 1 from agent 5, 1 from agent 6, 1 from agent 7');
   learner.net.dispose();
 });
 
 test('lock-free modes count every update agents applied, from the shared version: also those whose message was dropped, rejected or never read', async () => {
   await initBackend({});
-  const config = resolveConfig({ env: 'CartPole-v1', mode: 'hogwild', gradBatch: 4, maxStaleness: 1, maxSteps: 100, stopReward: null });
+  const config = resolveConfig({ env: 'CartPole-v1', mode: 'hogwild', gradBatch: 4, maxStaleness: 1, maxSteps: 12, stopReward: null });
   const netSpec = { kind: 'mlp' as const, obsSize: 4, numActions: 2, hidden: [8] };
   const learner = new Learner(createNet(netSpec, 0), config);
   const numParams = learner.params.length;
@@ -227,11 +284,11 @@ test('lock-free modes count every update agents applied, from the shared version
     handlers.onMessage({ agentId: 1, paramsVersion: 3, envSteps: 4, body: report(work(3)) }); // rejected
     apply(); // its message still queued when the run stops
     const last = apply();
-    handlers.onMessage({ agentId: 0, paramsVersion: last - 1, envSteps: 100, body: report(work()) }); // ends the run
+    handlers.onMessage({ agentId: 0, paramsVersion: last - 1, envSteps: 4, body: report(work()) }); // ends the run
     apply(); // an agent blocked in send, its update made
   });
   const trainer = modeNamed('hogwild').trainer(learner, { config, obsShape: [4], shared, envStepsAtStart: 0 });
-  const reason = await runTraining(contextOf(config, netSpec, learner, stats, {}), { transport, trainer, agentsLabel: 'scripted', shared });
+  const reason = await runTraining(contextOf(config, netSpec, learner, stats, {}), { transport, trainer, agentsLabel: 'scripted', envsPerAgent: 1, shared });
   assert.equal(reason, 'max-steps');
   assert.equal(applied, 6);
   assert.equal(stats.updates, applied, 'every applied update counts, not only the 2 read');

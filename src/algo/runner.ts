@@ -1,13 +1,28 @@
-import type { SharedMemory, TrainerTransport, TransportHandlers } from '../parallel/transport.js';
+import type { Envelope, SharedMemory, TrainerTransport, TransportHandlers } from '../parallel/transport.js';
 import { reportProblem, type AgentReport } from './agent.js';
 import type { ModeTrainer } from './modes/index.js';
+import { MAX_REJECTING_AGENTS, type RunStats } from './run-stats.js';
 import { stopReason, type StopReason, type TrainingContext } from './training-context.js';
 
 /** How often the stop rules (time, Ctrl-C) are checked besides after every message. */
 const CHECK_EVERY_MS = 250;
 const PROGRESS_EVERY_MS = 1000;
-/** Rejected messages logged one by one; later ones are only counted (a flood must not flood the log). */
-const REJECTIONS_LOGGED = 10;
+
+/**
+ * The most env steps a message of `rolloutSize` transitions from an agent of `envs` env copies
+ * stepping `nSteps`-step windows or rollouts may claim. Collecting a rollout takes at most
+ * rolloutSize + 2 x nSteps x envs env steps (windows still open before and after it, and a
+ * collector step that overshoots); twice that leaves room for an env restart, which drops its
+ * open windows.
+ */
+function maxEnvStepsPerMessage(rolloutSize: number, nSteps: number, envs: number): number {
+  return 2 * (rolloutSize + 2 * nSteps * envs);
+}
+
+/** "3 from agent 5, 1 from agent 9, 2 naming no agent": the rejections counted per agent. */
+function rejectionsByAgent(stats: RunStats): string {
+  return [...stats.rejectedByAgent].map(([agentId, count]) => `${count} ${agentId === null ? 'naming no agent' : `from agent ${agentId}`}`).join(', ');
+}
 
 export interface RunOptions {
   /** Carries parameters to the agents and their messages back. */
@@ -16,6 +31,8 @@ export interface RunOptions {
   trainer: ModeTrainer<unknown>;
   /** How the agents run, for the start-up line: e.g. "2 threads x 8 envs". */
   agentsLabel: string;
+  /** Env copies each agent steps: with the trainer's rolloutSize, bounds the env steps a message may claim. */
+  envsPerAgent: number;
   /**
    * Lock-free modes: the transport's shared memory. Agents write the parameters there themselves,
    * so merged normalisation statistics are written in place after them instead of published, and
@@ -28,8 +45,10 @@ export interface RunOptions {
 /**
  * The training loop every mode shares: publishes the learner's parameters through the transport
  * (followed by the merged normalisation statistics when `ctx.normalizer` is set, normalization.ts),
- * starts the agents, and for each message checks its report and work (a malformed one is counted
- * in `stats.rejected` and skipped), merges its normalisation increments, counts its env steps,
+ * starts the agents, and for each message checks its report, work and provenance (parameters
+ * no newer than published, env steps no more than its rollout can take, no more episodes than env
+ * steps: a malformed or implausible one is counted in `stats.rejected` and per agent, its first
+ * per agent logged, and skipped), merges its normalisation increments, counts its env steps,
  * episodes and staleness (versions published since the parameters it was computed with), sets the
  * learner's learning rate for the env steps counted (lrSchedule), hands its work to the mode's trainer half
  * unless it is more than `config.maxStaleness` versions behind (then it counts in
@@ -41,7 +60,7 @@ export interface RunOptions {
  * @throws the first failure of an agent, of the transport or of the trainer half (e.g. a
  *   NonFiniteUpdateError), after the agents have stopped.
  */
-export async function runTraining(ctx: TrainingContext, { transport, trainer, agentsLabel, shared = null }: RunOptions): Promise<StopReason> {
+export async function runTraining(ctx: TrainingContext, { transport, trainer, agentsLabel, envsPerAgent, shared = null }: RunOptions): Promise<StopReason> {
   const { learner, stats, callbacks } = ctx;
   const normalizer = ctx.normalizer ?? null;
   const log = (line: string) => callbacks.onLog?.(line);
@@ -59,11 +78,27 @@ export async function runTraining(ctx: TrainingContext, { transport, trainer, ag
     const reason = stopReason(ctx);
     if (reason) finish(reason);
   };
-  const reject = (detail: string) => {
-    stats.rejected++;
-    if (stats.rejected <= REJECTIONS_LOGGED) log(`rejected ${detail}${stats.rejected === REJECTIONS_LOGGED ? ' (later ones are counted, not logged)' : ''}`);
+  let manyRejectingLogged = false;
+  const reject = (agentId: number | null, detail: string) => {
+    if (stats.addRejected(agentId)) {
+      log(`rejected ${detail}; later rejections of ${agentId === null ? 'messages naming no agent' : `agent ${agentId}`} are counted, not logged`);
+    } else if (!stats.rejectedByAgent.has(agentId) && !manyRejectingLogged) {
+      manyRejectingLogged = true;
+      log(`rejected messages of more than ${MAX_REJECTING_AGENTS} agents; those of further agents are counted in all only`);
+    }
   };
   const { maxStaleness } = ctx.config;
+  const maxEnvSteps = maxEnvStepsPerMessage(trainer.rolloutSize, ctx.config.nSteps, envsPerAgent);
+  /** Why a message's provenance is implausible for its report, or null. */
+  const provenanceProblem = ({ paramsVersion, envSteps }: Envelope, report: AgentReport): string | null => {
+    if (!(Number.isSafeInteger(paramsVersion) && paramsVersion >= 0 && paramsVersion <= transport.version)) {
+      return `parameters version ${paramsVersion}, not one published (the newest is ${transport.version})`;
+    }
+    if (!(Number.isSafeInteger(envSteps) && envSteps >= 0 && envSteps <= maxEnvSteps)) {
+      return `${envSteps} env steps, more than the ${maxEnvSteps} a rollout of ${trainer.rolloutSize} transitions over ${envsPerAgent} envs can take`;
+    }
+    return report.episodes.length <= envSteps ? null : `${report.episodes.length} episodes ended in ${envSteps} env steps`;
+  };
   // Lock-free modes: the shared version after the initial publish, the updates counted before this
   // process, and the transitions behind each update (every lock-free update is one agent's rollout).
   let versionAtStart = 0;
@@ -77,9 +112,9 @@ export async function runTraining(ctx: TrainingContext, { transport, trainer, ag
   const handlers: TransportHandlers = {
     onMessage(envelope) {
       const report = envelope.body as AgentReport;
-      const problem = reportProblem(report) ?? trainer.check(report.work) ?? normalizer?.problem(report.normalization) ?? null;
+      const problem = reportProblem(report) ?? provenanceProblem(envelope, report) ?? trainer.check(report.work) ?? normalizer?.problem(report.normalization) ?? null;
       if (problem !== null) {
-        reject(`a message from agent ${envelope.agentId}: ${problem}`);
+        reject(envelope.agentId, `a message from agent ${envelope.agentId}: ${problem}`);
         return;
       }
       if (normalizer !== null) {
@@ -114,9 +149,9 @@ export async function runTraining(ctx: TrainingContext, { transport, trainer, ag
     },
     onFailure: finish,
     onLog: log,
-    onDropped(kind, detail) {
+    onDropped(kind, detail, agentId) {
       if (kind === 'stale') stats.droppedStale++;
-      else reject(detail);
+      else reject(agentId, detail);
     },
   };
 
@@ -148,6 +183,7 @@ export async function runTraining(ctx: TrainingContext, { transport, trainer, ag
     clearInterval(timer);
     learner.onPublish(() => {});
     await (stopping ?? transport.stop());
+    if (stats.rejected > 0) log(`rejected ${stats.rejected} agent messages in all: ${rejectionsByAgent(stats)}`);
     if (shared !== null) {
       // The agents have stopped: the updates they applied after the last message read count too.
       countLockFreeUpdates();

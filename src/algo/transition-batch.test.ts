@@ -40,3 +40,22 @@ test('transitionsProblem checks episode starts where they are present: length an
   assert.equal(transitionsProblem({ ...t, episodeStarts: [1, 0, 0] }, 3, 1, DISCRETE_3), 'transitions: episodeStarts is an array, expected a Uint8Array of 3');
   assert.equal(transitionsProblem({ ...t, episodeStarts: Uint8Array.of(1, 2, 0) }, 3, 1, DISCRETE_3), 'transitions: episodeStarts 2 in row 1 is not 0 or 1');
 });
+
+test('transitionsProblem bounds the numbers: float observations and Box actions within ±1e6, value targets within ±1e9, none NaN', () => {
+  const t = filled(3).take(3);
+  const replaced = (array: Float32Array, index: number, value: number) => {
+    const copy = array.slice();
+    copy[index] = value;
+    return copy;
+  };
+  assert.equal(transitionsProblem({ ...t, obs: replaced(t.obs as Float32Array, 2, NaN) }, 3, 1, DISCRETE_3), 'transitions: observation value NaN in row 2 is not a finite number within ±1000000');
+  assert.equal(transitionsProblem({ ...t, obs: replaced(t.obs as Float32Array, 1, -2e6) }, 3, 1, DISCRETE_3), 'transitions: observation value -2000000 in row 1 is not a finite number within ±1000000');
+  assert.equal(transitionsProblem({ ...t, obs: replaced(t.obs as Float32Array, 1, 1e6) }, 3, 1, DISCRETE_3), null, 'the bound itself is allowed');
+  assert.equal(transitionsProblem({ ...t, obs: Uint8Array.of(255, 0, 7) }, 3, 1, DISCRETE_3), null, 'uint8 observations are bounded by their type');
+  assert.equal(transitionsProblem({ ...t, valueTargets: replaced(t.valueTargets, 0, Infinity) }, 3, 1, DISCRETE_3), 'transitions: value target Infinity in row 0 is not a finite number within ±1000000000');
+  assert.match(transitionsProblem({ ...t, valueTargets: replaced(t.valueTargets, 2, -1e12) }, 3, 1, DISCRETE_3)!, /^transitions: value target -\d+ in row 2 is not a finite number/);
+  const box = { kind: 'box', size: 2 } as const;
+  const boxed = { ...t, actions: Float32Array.of(0, 1, 2, 3, 4, 5) };
+  assert.equal(transitionsProblem(boxed, 3, 1, box), null);
+  assert.equal(transitionsProblem({ ...boxed, actions: replaced(boxed.actions, 3, 1e10) }, 3, 1, box), 'transitions: action value 10000000000 in row 1 is not a finite number within ±1000000');
+});

@@ -1,4 +1,5 @@
 import type { Obs } from '../envs/core.js';
+import { firstOutOfBounds, MAX_ABS_INPUT, MAX_ABS_RETURN } from './input-bounds.js';
 
 export type ObsDtype = 'float32' | 'uint8';
 
@@ -156,9 +157,10 @@ export function describeValue(v: unknown): string {
 }
 
 /**
- * Why `work` is not `rows` transitions with observations of `obsSize` values (float32 or uint8),
- * actions as `actions` lays them out (indices in [0, n), or finite Box samples) and, where it has
- * them, `rows` episode-start flags of 0 or 1, or null when it is.
+ * Why `work` is not `rows` transitions with observations of `obsSize` values (uint8, or float32
+ * within MAX_ABS_INPUT), actions as `actions` lays them out (indices in [0, n), or Box samples
+ * within MAX_ABS_INPUT), value targets within MAX_ABS_RETURN and, where it has them, `rows`
+ * episode-start flags of 0 or 1, or null when it is.
  */
 export function transitionsProblem(work: unknown, rows: number, obsSize: number, actions: ActionLayout): string | null {
   if (typeof work !== 'object' || work === null) return `transitions: expected an object, got ${describeValue(work)}`;
@@ -168,7 +170,13 @@ export function transitionsProblem(work: unknown, rows: number, obsSize: number,
   if (!(t.obs instanceof Float32Array || t.obs instanceof Uint8Array) || t.obs.length !== rows * obsSize) {
     return `transitions: obs is ${describeValue(t.obs)}, expected a Float32Array or Uint8Array of ${rows * obsSize}`;
   }
+  if (t.obs instanceof Float32Array) {
+    const bad = firstOutOfBounds(t.obs, MAX_ABS_INPUT);
+    if (bad >= 0) return `transitions: observation value ${t.obs[bad]} in row ${Math.floor(bad / obsSize)} is not a finite number within ±${MAX_ABS_INPUT}`;
+  }
   if (!(t.valueTargets instanceof Float32Array) || t.valueTargets.length !== rows) return `transitions: valueTargets is ${describeValue(t.valueTargets)}, expected a Float32Array of ${rows}`;
+  const badTarget = firstOutOfBounds(t.valueTargets, MAX_ABS_RETURN);
+  if (badTarget >= 0) return `transitions: value target ${t.valueTargets[badTarget]} in row ${badTarget} is not a finite number within ±${MAX_ABS_RETURN}`;
   if (t.episodeStarts !== undefined) {
     if (!(t.episodeStarts instanceof Uint8Array) || t.episodeStarts.length !== rows) return `transitions: episodeStarts is ${describeValue(t.episodeStarts)}, expected a Uint8Array of ${rows}`;
     const bad = t.episodeStarts.findIndex((s) => s > 1);
@@ -177,8 +185,8 @@ export function transitionsProblem(work: unknown, rows: number, obsSize: number,
   if (actions.kind === 'box') {
     const length = rows * actions.size;
     if (!(t.actions instanceof Float32Array) || t.actions.length !== length) return `transitions: actions is ${describeValue(t.actions)}, expected a Float32Array of ${length} (${rows} x ${actions.size})`;
-    const bad = t.actions.findIndex((a) => !Number.isFinite(a));
-    return bad < 0 ? null : `transitions: action value ${t.actions[bad]} in row ${Math.floor(bad / actions.size)} is not finite`;
+    const bad = firstOutOfBounds(t.actions, MAX_ABS_INPUT);
+    return bad < 0 ? null : `transitions: action value ${t.actions[bad]} in row ${Math.floor(bad / actions.size)} is not a finite number within ±${MAX_ABS_INPUT}`;
   }
   if (!(t.actions instanceof Int32Array) || t.actions.length !== rows) return `transitions: actions is ${describeValue(t.actions)}, expected an Int32Array of ${rows}`;
   const bad = t.actions.findIndex((a) => a < 0 || a >= actions.n);

@@ -6,6 +6,7 @@ import {
   copyParams,
   decodeRunInfo,
   encodeEnvelope,
+  MAX_STREAM_ENTRIES,
   FAREWELL_TIMEOUT_MS,
   pack,
   HEARTBEAT_EVERY_MS,
@@ -158,8 +159,11 @@ class RedisAgent implements AgentLink {
       return true;
     }
     this.inFlight++;
-    // One round trip for both: the message, and the newest parameters if there are newer ones.
-    await Promise.all([this.cmd.xadd(this.keys.work, '*', 'm', encodeEnvelope(this.data.run, session, envelope)), this.refresh()]);
+    const message = encodeEnvelope(this.data.run, session, envelope);
+    const { work, ready } = this.keys;
+    // One round trip for all, in order on one connection: the message, then the note that wakes
+    // the trainer, and the newest parameters if there are newer ones.
+    await Promise.all([this.cmd.xadd(work, 'MAXLEN', '~', MAX_STREAM_ENTRIES, '*', 'm', message), this.cmd.rpush(ready, '1'), this.cmd.ltrim(ready, 0, 0), this.refresh()]);
     return true;
   }
 

@@ -13,12 +13,16 @@
  * | `params` | string | trainer | the newest parameters: header (session, version) + float32 bytes |
  * | `version` | string | trainer | "SESSION VERSION" of `params`, for cheap polling |
  * | `events` | channel | trainer | "params SESSION VERSION" after each write, "stop SESSION" at the end |
- * | `stopped` | string | trainer | the session whose run has ended: its agents leave |
- * | `work` | stream | agents | one entry per agent message, field "m": a MessagePack envelope |
+ * | `stopped` | string, TTL | trainer | the session whose run has ended: its agents leave |
+ * | `work` | stream | agents | one entry per agent message, field "m": a MessagePack envelope; capped at about MAX_STREAM_ENTRIES |
+ * | `ready` | list | agents | a note pushed with each `work` entry (at most one kept): the trainer blocks on it while `work` is empty |
  * | `credits:ID` | list, TTL | trainer | one entry (the session) per message of agent ID the trainer took |
  * | `agents` | set | agents | ids of the agents that joined |
  * | `agent:ID` | string, TTL | agent ID | its heartbeat: a one-line description |
  * | `next-agent` | counter | agents | INCR hands out agent ids |
+ *
+ * When the trainer stops, every key of the run expires after STOPPED_RUN_TTL_MS (redis-trainer.ts);
+ * a trainer that takes the run again clears the expiry.
  *
  * A session is one trainer process's life: a trainer restarted with `--resume` has a new one, so
  * that work computed with the parameters of its predecessor is recognised and dropped.
@@ -43,6 +47,11 @@ const FIRST_CONNECT_TIMEOUT_MS = 10_000;
 const RECONNECT_MAX_DELAY_MS = 2000;
 /** Envelope counters above this are not plausible (2^53 - 1 keeps them exact doubles). */
 const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
+/**
+ * Entries the `work` stream keeps at most, about (XADD MAXLEN ~): far above what agents queue
+ * (each has at most maxQueued messages untaken), so that only a flood is trimmed.
+ */
+export const MAX_STREAM_ENTRIES = 10_000;
 
 /** The keys of run `run` (module doc). */
 export function runKeys(run: string) {
@@ -55,6 +64,7 @@ export function runKeys(run: string) {
     events: `${prefix}events`,
     stopped: `${prefix}stopped`,
     work: `${prefix}work`,
+    ready: `${prefix}ready`,
     agents: `${prefix}agents`,
     nextAgent: `${prefix}next-agent`,
     credits: (agentId: number) => `${prefix}credits:${agentId}`,

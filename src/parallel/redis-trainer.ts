@@ -18,11 +18,49 @@ import {
 import { RedisTransportError, type RedisTarget } from './redis-url.js';
 import type { TrainerTransport, TransportHandlers } from './transport.js';
 
-/** Stream entries taken per read, and how long a read waits for the first one. */
+/** Stream entries taken per read at most, and how long the reader waits for a `ready` note. */
 const READ_COUNT = 64;
-const READ_BLOCK_MS = 500;
+const READ_BLOCK_S = 0.5;
+/**
+ * Bytes of entries taken per read at most (an entry up to the message limit is always taken
+ * alone): what the trainer buffers at once, whatever is waiting in the stream.
+ */
+const READ_BUDGET_BYTES = 32 << 20;
+
+/**
+ * Takes the `work` entries after id ARGV[1] (at most ARGV[2] of them, and no more bytes than
+ * ARGV[3] once one is taken) and empties `ready`. Entries whose fields exceed ARGV[4] bytes are
+ * deleted on the server, never sent: each comes back as {id, bytes}, the others as {id, bytes,
+ * fields}. XRANGE takes one entry at a time, so that only one oversized entry at a time is copied
+ * into the script. Exclusive ranges "(" need Redis 6.2.
+ */
+const TAKE_LUA = `
+redis.call('DEL', KEYS[2])
+local out, taken, from = {}, 0, '(' .. ARGV[1]
+for _ = 1, tonumber(ARGV[2]) do
+  local entry = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', 1)[1]
+  if entry == nil then break end
+  local id, fields, bytes = entry[1], entry[2], 0
+  for i = 1, #fields do bytes = bytes + #fields[i] end
+  if bytes > tonumber(ARGV[4]) then
+    redis.call('XDEL', KEYS[1], id)
+    out[#out + 1] = {id, bytes}
+  else
+    if taken > 0 and taken + bytes > tonumber(ARGV[3]) then break end
+    taken = taken + bytes
+    out[#out + 1] = {id, bytes, fields}
+  end
+  from = '(' .. id
+end
+return out`;
 /** Credits of an agent that died are forgotten after this long. */
 const CREDITS_TTL_MS = 60_000;
+/**
+ * The run's keys expire this long after its trainer stopped: long enough for an agent whose link
+ * was down to come back and read `stopped`. A trainer that takes the run again (`--resume`) clears
+ * the expiry.
+ */
+export const STOPPED_RUN_TTL_MS = 3_600_000;
 /** A trainer waits this long for the lock of a predecessor that was killed to expire. */
 const LOCK_WAIT_MS = HEARTBEAT_TTL_MS + 2000;
 
@@ -148,7 +186,8 @@ export class RedisTrainerTransport implements TrainerTransport {
 
   private async writeInit(): Promise<void> {
     const info: RunInfo = { session: this.session, maxQueued: this.options.maxQueuedPerAgent, numParams: this.options.numParams, init: this.options.agentInit };
-    await this.cmd!.multi().del(this.keys.stopped).set(this.keys.init, pack(info)).exec();
+    const { stopped, init, work, ready, agents, nextAgent } = this.keys;
+    await this.cmd!.multi().del(stopped).set(init, pack(info)).persist(work).persist(ready).persist(agents).persist(nextAgent).exec();
   }
 
   /**
@@ -234,28 +273,35 @@ export class RedisTrainerTransport implements TrainerTransport {
 
   /**
    * Takes stream entries in order from the first one (entries left by a predecessor are dropped
-   * as stale) and deletes them once taken.
+   * as stale) by TAKE_LUA, within READ_BUDGET_BYTES, and deletes them once taken; while the stream
+   * is empty, waits for an agent's `ready` note.
    */
   private async readLoop(): Promise<void> {
     const reader = this.reader!;
+    const { maxMessageBytes } = this.options;
     let lastId = '0';
     while (!this.stopping) {
-      let reply: [Buffer, [Buffer, Buffer[]][]][] | null;
+      let reply: ([Buffer, number] | [Buffer, number, Buffer[]])[];
       try {
-        reply = (await reader.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', READ_BLOCK_MS, 'STREAMS', this.keys.work, lastId)) as typeof reply;
+        reply = (await reader.callBuffer('EVAL', [TAKE_LUA, 2, this.keys.work, this.keys.ready, lastId, READ_COUNT, READ_BUDGET_BYTES, maxMessageBytes])) as typeof reply;
+        if (reply.length === 0 && !this.stopping) await reader.blpop(this.keys.ready, READ_BLOCK_S);
       } catch (error) {
         if (this.stopping) return;
         throw error;
       }
-      if (reply === null || this.stopping) continue;
+      if (reply.length === 0 || this.stopping) continue;
       const ids: string[] = [];
-      for (const [idBytes, fields] of reply[0][1]) {
+      for (const [idBytes, bytes, fields] of reply) {
         lastId = idBytes.toString();
+        if (fields === undefined) {
+          this.handlers!.onDropped('rejected', `message ${lastId}: ${bytes} bytes, more than the ${maxMessageBytes} allowed (deleted unread)`, null);
+          continue;
+        }
         ids.push(lastId);
         this.take(lastId, fields);
         if (this.stopping) break;
       }
-      void this.cmd!.xdel(this.keys.work, ...ids).catch(() => {});
+      if (ids.length > 0) void this.cmd!.xdel(this.keys.work, ...ids).catch(() => {});
     }
   }
 
@@ -270,11 +316,11 @@ export class RedisTrainerTransport implements TrainerTransport {
     const from = decoded.ok ? decoded.envelope.agentId : decoded.agentId;
     if (from !== null && decoded.session === this.session) this.credit(from);
     if (!decoded.ok) {
-      handlers.onDropped('rejected', `message ${id}${from === null ? '' : ` from agent ${from}`}: ${decoded.problem}`);
+      handlers.onDropped('rejected', `message ${id}${from === null ? '' : ` from agent ${from}`}: ${decoded.problem}`, from);
       return;
     }
     if (decoded.session !== this.session) {
-      handlers.onDropped('stale', `message ${id} from agent ${from}: computed with a previous trainer's parameters`);
+      handlers.onDropped('stale', `message ${id} from agent ${from}: computed with a previous trainer's parameters`, from);
       return;
     }
     try {
@@ -296,8 +342,9 @@ export class RedisTrainerTransport implements TrainerTransport {
   }
 
   /**
-   * Ends the run for its agents (`stopped`, a "stop" note: they leave), releases the lock, waits
-   * for local agents to leave and closes the connections.
+   * Ends the run for its agents (`stopped`, a "stop" note: they leave), releases the lock, lets
+   * the run's keys expire in STOPPED_RUN_TTL_MS, waits for local agents to leave and closes the
+   * connections.
    */
   async stop(): Promise<void> {
     if (this.stopping) return;
@@ -310,7 +357,10 @@ export class RedisTrainerTransport implements TrainerTransport {
       cmd.disconnect();
       return;
     }
-    const ended = cmd.multi().set(this.keys.stopped, this.session).publish(this.keys.events, `stop ${this.session}`).eval(RELEASE_LOCK_LUA, 1, this.keys.trainer, this.session).exec();
+    const { stopped, events, trainer, init, params, version, work, ready, agents, nextAgent } = this.keys;
+    let ending = cmd.multi().set(stopped, this.session, 'PX', STOPPED_RUN_TTL_MS).publish(events, `stop ${this.session}`).eval(RELEASE_LOCK_LUA, 1, trainer, this.session);
+    for (const key of [init, params, version, work, ready, agents, nextAgent]) ending = ending.pexpire(key, STOPPED_RUN_TTL_MS);
+    const ended = ending.exec();
     const marked = await within(ended.then(() => true, () => false), FAREWELL_TIMEOUT_MS);
     if (marked !== true) this.handlers?.onLog(`could not mark run ${this.options.run} ended in Redis; its agents will wait for a trainer`);
     await this.pool?.leave();

@@ -6,7 +6,7 @@ import { redisSkipReason, startRedis, type TestRedis } from '../../test/support/
 import { RedisAgentPool } from './redis-agent-pool.js';
 import { runKeys } from './redis-protocol.js';
 import { parseRedisUrl } from './redis-url.js';
-import { RedisTrainerTransport } from './redis-trainer.js';
+import { RedisTrainerTransport, STOPPED_RUN_TTL_MS } from './redis-trainer.js';
 import type { Envelope, TransportHandlers } from './transport.js';
 
 const ECHO_AGENT = new URL('../../test/support/redis-echo-agent.js', import.meta.url);
@@ -89,6 +89,11 @@ test('agents joining through Redis get each version and send in order; late join
     }
     assert.deepEqual(await raw.smembers(runKeys(RUN).agents), [], 'agents deregister when they leave');
     assert.equal(await raw.get(runKeys(RUN).trainer), null, 'the trainer releases its lock');
+    const { init, params, version, stopped, nextAgent } = runKeys(RUN);
+    for (const key of [init, params, version, stopped, work, nextAgent]) {
+      const ttl = await raw.pttl(key);
+      assert.ok(ttl > STOPPED_RUN_TTL_MS - 60_000 && ttl <= STOPPED_RUN_TTL_MS, `${key} expires after the stopped run (PTTL ${ttl} ms)`);
+    }
     assert.deepEqual(failures, []);
   } finally {
     raw.disconnect();
@@ -148,10 +153,57 @@ test('a second live trainer on a run is refused; once the first stops, the next 
     assert.match(logs[0], /^run echo has a trainer lock \(\S+ \d+\); waiting up to 7 s for it to expire$/);
     await second.stop();
     await first.stop();
+    const raw = new Redis(redis.url);
+    assert.ok((await raw.pttl(runKeys(RUN).init)) > 0, 'the stopped run expires');
     const third = new RedisTrainerTransport(options);
     assert.deepEqual(await third.start(recording().handlers), []);
+    assert.equal(await raw.pttl(runKeys(RUN).init), -1, 'a trainer that takes the run again clears the expiry');
+    assert.equal(await raw.exists(runKeys(RUN).stopped), 0);
+    raw.disconnect();
     await third.stop();
   } finally {
+    await redis.kill();
+  }
+});
+
+test('entries over the size limit are deleted in Redis unread, counted, and never buffered by the trainer: its memory stays flat', { skip }, async () => {
+  const redis = await startRedis(PASSWORD);
+  const raw = new Redis(redis.url);
+  try {
+    const trainer = new RedisTrainerTransport(echoTrainerOptions(redis));
+    const { handlers, messages, failures, dropped } = recording();
+    trainer.publish(Float32Array.of(1, 1, 1));
+    await trainer.start(handlers);
+    await until(() => messages.length >= 3, 'messages before the oversized entries');
+    const memory = () => {
+      const { heapUsed, arrayBuffers } = process.memoryUsage();
+      return heapUsed + arrayBuffers;
+    };
+    const before = memory();
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, memory())), 2);
+    // Built inside Redis, so that this process never holds them either.
+    const entryBytes = 30 << 20;
+    const oversized = 5;
+    for (let i = 0; i < oversized; i++) {
+      await raw.eval("return redis.call('XADD', KEYS[1], '*', 'm', string.rep('x', tonumber(ARGV[1])))", 1, runKeys(RUN).work, entryBytes);
+    }
+    await until(() => dropped.length === oversized, 'the oversized entries dropped');
+    const sent = messages.length;
+    await until(() => messages.length > sent + 3, 'messages after the oversized entries');
+    clearInterval(sampler);
+    await trainer.stop();
+
+    for (const d of dropped) {
+      assert.equal(d.kind, 'rejected');
+      assert.match(d.detail, new RegExp(`^message \\d+-\\d+: ${entryBytes + 1} bytes, more than the 4096 allowed \\(deleted unread\\)$`));
+    }
+    assert.ok(peak - before < entryBytes / 2, `the trainer's heap and buffers grew by ${((peak - before) / 2 ** 20).toFixed(1)} MiB while ${oversized} entries of ${entryBytes >> 20} MiB went by`);
+    const left = await raw.xrangeBuffer(runKeys(RUN).work, '-', '+');
+    assert.ok(left.every(([, fields]) => fields[1].length < 4096), 'no oversized entry is left in the stream');
+    assert.deepEqual(failures, []);
+  } finally {
+    raw.disconnect();
     await redis.kill();
   }
 });

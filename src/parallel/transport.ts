@@ -35,9 +35,10 @@ export interface TransportHandlers {
   /**
    * A message the transport did not deliver: 'rejected' when it was malformed or foreign (a
    * network transport checks each envelope), 'stale' when it was computed with parameters the
-   * trainer never published (a previous trainer's). `detail` says which message and why.
+   * trainer never published (a previous trainer's). `detail` says which message and why;
+   * `agentId` is the agent it names, or null where it names none that could be read.
    */
-  onDropped(kind: 'stale' | 'rejected', detail: string): void;
+  onDropped(kind: 'stale' | 'rejected', detail: string, agentId: number | null): void;
 }
 
 /**

@@ -18,6 +18,7 @@ export const a2cMode: Mode<TransitionArrays> = {
     process: (rollout) => rollout,
   }),
   trainer: (learner, { config, obsShape }) => ({
+    rolloutSize: config.batchSize,
     check: (work) => rolloutProblem(work, config.batchSize, obsShape.reduce((a, b) => a * b, 1), actionLayoutOf(learner.net.spec), 2 * learner.net.lstmCells),
     receive: (rollout) => learner.train(rollout, obsShape, config),
   }),

@@ -23,6 +23,7 @@ export const dataMode: Mode<TransitionArrays> = {
     let pendingRows = 0;
     const obsSize = obsShape.reduce((a, b) => a * b, 1);
     return {
+      rolloutSize: config.microBatch,
       check: (work) => rolloutProblem(work, config.microBatch, obsSize, actionLayoutOf(learner.net.spec), 2 * learner.net.lstmCells),
       receive(rollout) {
         pending.push(rollout);

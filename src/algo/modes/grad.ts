@@ -2,6 +2,7 @@ import type { Mode } from './mode.js';
 import { lossGradients } from '../learner.js';
 import { LOSS_KEYS, lossStatsProblem, type LossStats } from '../loss.js';
 import { describeValue } from '../transition-batch.js';
+import { firstOutOfBounds, MAX_ABS_GRADIENT } from '../input-bounds.js';
 
 /** An agent's gradient of the loss on its rollout, flat in the net's parameter order. */
 export interface GradientWork {
@@ -31,10 +32,13 @@ export const gradMode: Mode<GradientWork> = {
     let sets = 0;
     let samples = 0;
     return {
+      rolloutSize: config.gradBatch,
       check(work) {
         if (typeof work !== 'object' || work === null) return `gradient: expected an object, got ${describeValue(work)}`;
         const w = work as Partial<Record<keyof GradientWork, unknown>>;
         if (!(w.grads instanceof Float32Array) || w.grads.length !== sum.length) return `gradient: grads is ${describeValue(w.grads)}, expected a Float32Array of ${sum.length} (the net's parameters)`;
+        const bad = firstOutOfBounds(w.grads, MAX_ABS_GRADIENT);
+        if (bad >= 0) return `gradient: grads[${bad}] is ${w.grads[bad]}, not a finite number within ±${MAX_ABS_GRADIENT}`;
         const statsProblem = lossStatsProblem(w.stats);
         if (statsProblem !== null) return `gradient: ${statsProblem}`;
         return w.samples === config.gradBatch ? null : `gradient: samples ${describeValue(w.samples)}, expected ${config.gradBatch}`;

@@ -85,13 +85,14 @@ export const hogwildMode: Mode<HogwildWork> = {
   trainer: (learner, { config, shared }) => {
     if (shared === null) throw new Error('hogwild mode needs shared memory: agents on threads of one process');
     return {
+      rolloutSize: config.gradBatch,
       check(work) {
         if (typeof work !== 'object' || work === null) return `hogwild update: expected an object, got ${describeValue(work)}`;
         const w = work as Partial<Record<keyof HogwildWork, unknown>>;
         const statsProblem = lossStatsProblem(w.stats);
         if (statsProblem !== null) return `hogwild update: ${statsProblem}`;
-        if (typeof w.gradNorm !== 'number') return `hogwild update: gradNorm ${describeValue(w.gradNorm)}, expected a number`;
-        if (typeof w.lr !== 'number') return `hogwild update: lr ${describeValue(w.lr)}, expected a number`;
+        if (!Number.isFinite(w.gradNorm)) return `hogwild update: gradNorm ${describeValue(w.gradNorm)}, expected a finite number`;
+        if (!Number.isFinite(w.lr)) return `hogwild update: lr ${describeValue(w.lr)}, expected a finite number`;
         return w.samples === config.gradBatch ? null : `hogwild update: samples ${describeValue(w.samples)}, expected ${config.gradBatch}`;
       },
       receive(work) {

@@ -30,6 +30,8 @@ export interface ModeAgent<Work> {
 
 /** A mode's trainer half: what the trainer does with the work agents send. */
 export interface ModeTrainer<Work> {
+  /** Transitions behind each work `check` accepts (the agents' rolloutSize). */
+  readonly rolloutSize: number;
   /** Takes one agent's work; returns the update's statistics when it stepped the optimiser, else null. */
   receive(work: Work): UpdateStats | null;
   /**

@@ -129,7 +129,17 @@ test("each mode's trainer checks work from another process: types, lengths, acti
   const work = gradMode.agent(grad.learner.net, grad.context).process(batch);
   assert.equal(gradTrainer.check(work), null);
   assert.equal(gradTrainer.check({ ...work, grads: work.grads.subarray(1) }), `gradient: grads is a Float32Array of ${work.grads.length - 1}, expected a Float32Array of ${work.grads.length} (the net's parameters)`);
-  assert.equal(gradTrainer.check({ ...work, stats: { total: 1 } }), 'gradient: stats must hold the numbers total, policy, value, entropy, advantageMean, valueMean');
+  const statsProblem = 'gradient: stats must hold finite numbers within ±1e+30: total, policy, value, entropy, advantageMean, valueMean';
+  assert.equal(gradTrainer.check({ ...work, stats: { total: 1 } }), statsProblem);
+  assert.equal(gradTrainer.check({ ...work, stats: { ...work.stats, value: NaN } }), statsProblem);
+  const spoiled = (value: number) => {
+    const grads = work.grads.slice();
+    grads[3] = value;
+    return { ...work, grads };
+  };
+  assert.equal(gradTrainer.check(spoiled(-Infinity)), 'gradient: grads[3] is -Infinity, not a finite number within ±1e+30');
+  assert.equal(gradTrainer.check(spoiled(1e31)), `gradient: grads[3] is ${Math.fround(1e31)}, not a finite number within ±1e+30`);
+  assert.equal(gradTrainer.check(spoiled(1e29)), null);
   assert.equal(gradTrainer.check(null), 'gradient: expected an object, got null');
   for (const { learner } of [data, a2c, grad]) learner.net.dispose();
 });
