@@ -27,7 +27,7 @@ test('train --json prints one summary line; eval plays the checkpoint it saved',
   const lines = train.stdout.trim().split('\n');
   assert.equal(lines.length, 1);
   const summary = JSON.parse(lines[0]);
-  assert.deepEqual(Object.keys(summary).sort(), ['backend', 'checkpoint', 'env', 'episodes', 'mean_reward', 'mode', 'seconds', 'solved', 'steps', 'steps_per_s'].sort());
+  assert.deepEqual(Object.keys(summary).sort(), ['backend', 'checkpoint', 'env', 'episodes', 'eval_reward', 'mean_reward', 'mode', 'seconds', 'solved', 'steps', 'steps_per_s'].sort());
   assert.equal(summary.env, 'CartPole-v1');
   assert.equal(summary.mode, 'a2c');
   assert.equal(summary.solved, false);

@@ -95,10 +95,14 @@ test('data mode: a trainer and two agent processes learn CartPole-v1; malformed 
     assert.equal(code, 0, trainer.lines.join('\n'));
     assert.ok(summary?.solved, `solved across processes: ${JSON.stringify(summary)}`);
     const rejected = trainer.lines.filter((l) => l.startsWith('rejected '));
-    assert.equal(rejected.length, 3, trainer.lines.join('\n'));
+    assert.equal(rejected.length, 4, trainer.lines.join('\n'));
     assert.match(rejected[0], /^rejected message \d+-\d+: not MessagePack/);
     assert.match(rejected[1], /^rejected message \d+-\d+: for run "someone-else", not "data-run"$/);
-    assert.equal(rejected[2], 'rejected a message from agent 77: transitions: obs is a Float32Array of 3, expected a Float32Array or Uint8Array of 128');
+    assert.equal(
+      rejected[2],
+      'rejected a message from agent 77: transitions: obs is a Float32Array of 3, expected a Float32Array or Uint8Array of 128; later rejections of agent 77 are counted, not logged',
+    );
+    assert.equal(rejected[3], 'rejected 3 agent messages in all: 2 naming no agent, 1 from agent 77');
     for (const agent of agents) {
       assert.equal(await agent.exited, 0, agent.lines.join('\n'));
       assert.ok(agent.lines.includes(`run ${run} ended; the agents left`), agent.lines.join('\n'));

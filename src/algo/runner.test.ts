@@ -196,7 +196,7 @@ test('malformed work is rejected and work staler than maxStaleness dropped, both
   assert.equal(stats.episodes, 2, "a stale message's episodes still count");
   assert.deepEqual(logs.filter((l) => l.startsWith('rejected')), [
     `rejected a message from agent 5: gradient: grads is a Float32Array of 3, expected a Float32Array of ${numParams} (the net's parameters); later rejections of agent 5 are counted, not logged`,
-    'rejected message 1-0: not MessagePack; later rejections of messages naming no agent are counted, not logged',
+    'rejected message 1-0: not MessagePack',
     'rejected 3 agent messages in all: 2 from agent 5, 1 naming no agent',
   ]);
   learner.net.dispose();

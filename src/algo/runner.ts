@@ -4,6 +4,9 @@ import type { ModeTrainer } from './modes/index.js';
 import { MAX_REJECTING_AGENTS, type RunStats } from './run-stats.js';
 import { stopReason, type StopReason, type TrainingContext } from './training-context.js';
 
+/** Rejected messages that name no agent logged one by one; later ones are only counted. */
+const LOGGED_ANONYMOUS_REJECTIONS = 10;
+
 /** How often the stop rules (time, Ctrl-C) are checked besides after every message. */
 const CHECK_EVERY_MS = 250;
 const PROGRESS_EVERY_MS = 1000;
@@ -79,9 +82,16 @@ export async function runTraining(ctx: TrainingContext, { transport, trainer, ag
     if (reason) finish(reason);
   };
   let manyRejectingLogged = false;
+  let anonymousLogged = 0;
   const reject = (agentId: number | null, detail: string) => {
-    if (stats.addRejected(agentId)) {
-      log(`rejected ${detail}; later rejections of ${agentId === null ? 'messages naming no agent' : `agent ${agentId}`} are counted, not logged`);
+    const first = stats.addRejected(agentId);
+    if (agentId === null) {
+      // Messages that name no agent have many sources (foreign runs, garbage): the first few each get a line.
+      if (anonymousLogged++ < LOGGED_ANONYMOUS_REJECTIONS) {
+        log(`rejected ${detail}${anonymousLogged === LOGGED_ANONYMOUS_REJECTIONS ? '; later rejections of messages naming no agent are counted, not logged' : ''}`);
+      }
+    } else if (first) {
+      log(`rejected ${detail}; later rejections of agent ${agentId} are counted, not logged`);
     } else if (!stats.rejectedByAgent.has(agentId) && !manyRejectingLogged) {
       manyRejectingLogged = true;
       log(`rejected messages of more than ${MAX_REJECTING_AGENTS} agents; those of further agents are counted in all only`);
