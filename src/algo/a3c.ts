@@ -13,20 +13,20 @@ import { parseRedisUrl } from '../parallel/redis-url.js';
 import { RedisTrainerTransport } from '../parallel/redis-trainer.js';
 import { ThreadTransport } from '../parallel/thread-transport.js';
 import type { TrainerTransport } from '../parallel/transport.js';
-import { agentSeed, createAgent, type AgentInit } from './agent.js';
-import { checkpointConfig } from './checkpoint-config.js';
-import { envOptionsFor } from './env-options.js';
-import { resolveConfig, withoutSecrets, type TrainConfig } from './config.js';
-import { Learner } from './learner.js';
-import { actionSizeOf } from './transition-batch.js';
+import { agentSeed, createAgent, type AgentInit } from './agent/agent.js';
+import { checkpointConfig } from './training/checkpoint-config.js';
+import { envOptionsFor } from './config/env-options.js';
+import { resolveConfig, withoutSecrets, type TrainConfig } from './config/config.js';
+import { Learner } from './update/learner.js';
+import { actionSizeOf } from './rollout/transition-batch.js';
 import { modeNamed, type Mode } from './modes/index.js';
-import { Normalizer, publishedStatsSize } from './normalization.js';
-import { actionLayoutOf, netSpecFor, obsShapeOf } from './policy.js';
-import { nextMultiple, periodicEvaluation } from './periodic-evaluation.js';
-import { runTraining } from './runner.js';
-import { combineCallbacks, runLogCallbacks } from './run-logger.js';
-import { RunStats } from './run-stats.js';
-import { isSolved, type StopReason, type TrainCallbacks, type TrainingContext } from './training-context.js';
+import { Normalizer, publishedStatsSize } from './agent/normalization.js';
+import { actionLayoutOf, netSpecFor, obsShapeOf } from './rollout/policy.js';
+import { nextMultiple, periodicEvaluation } from './training/periodic-evaluation.js';
+import { runTraining } from './training/runner.js';
+import { combineCallbacks, runLogCallbacks } from './training/run-logger.js';
+import { RunStats } from './training/run-stats.js';
+import { isSolved, type StopReason, type TrainCallbacks, type TrainingContext } from './training/training-context.js';
 
 /** Room in an agent message for its envelope, episode records and log lines besides the work. */
 const MESSAGE_SLACK_BYTES = 1 << 20;
@@ -307,12 +307,12 @@ export class A3C {
         maxQueuedPerAgent: config.maxQueuedPerWorker,
         maxMessageBytes: maxMessageBytes(config, netSpec, numParams),
         localAgents: config.workers,
-        agentModule: new URL('./redis-agent-thread.js', import.meta.url),
+        agentModule: new URL('./agent/redis-agent-thread.js', import.meta.url),
       });
       return { transport, agentsLabel: `run ${config.run} at ${target.display}, ${config.workers} local and any that join, x ${config.envsPerWorker} envs`, envsPerAgent: config.envsPerWorker };
     }
     const transport = new ThreadTransport({
-      agentModule: new URL('./agent-thread.js', import.meta.url),
+      agentModule: new URL('./agent/agent-thread.js', import.meta.url),
       agents: config.workers,
       agentInit: (agentId, restart): AgentInit => ({ config, netSpec, seed: agentSeed(config.seed, agentId) + restart, numEnvs: config.envsPerWorker, envStepsAtStart }),
       numParams,

@@ -1,7 +1,7 @@
 import type { Mode } from './mode.js';
-import { actionLayoutOf } from '../policy.js';
-import { rolloutProblem } from '../sequences.js';
-import type { TransitionArrays } from '../transition-batch.js';
+import { actionLayoutOf } from '../rollout/policy.js';
+import { rolloutProblem } from '../rollout/sequences.js';
+import type { TransitionArrays } from '../rollout/transition-batch.js';
 
 /**
  * Synchronous A2C, the baseline the parallel modes are compared with. Agent: one, in the

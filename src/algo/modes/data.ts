@@ -1,7 +1,7 @@
 import type { Mode } from './mode.js';
-import { actionLayoutOf } from '../policy.js';
-import { joinRollouts, rolloutProblem } from '../sequences.js';
-import type { TransitionArrays } from '../transition-batch.js';
+import { actionLayoutOf } from '../rollout/policy.js';
+import { joinRollouts, rolloutProblem } from '../rollout/sequences.js';
+import type { TransitionArrays } from '../rollout/transition-batch.js';
 
 /**
  * Data-parallel A3C (Lapan's 01_a3c_data.py). Agent: sends micro-batches of `microBatch` n-step

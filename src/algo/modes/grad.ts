@@ -1,8 +1,8 @@
 import type { Mode } from './mode.js';
-import { lossGradients } from '../learner.js';
-import { LOSS_KEYS, lossStatsProblem, type LossStats } from '../loss.js';
-import { describeValue } from '../transition-batch.js';
-import { firstOutOfBounds, MAX_ABS_GRADIENT } from '../input-bounds.js';
+import { lossGradients } from '../update/learner.js';
+import { LOSS_KEYS, lossStatsProblem, type LossStats } from '../update/loss.js';
+import { describeValue } from '../rollout/transition-batch.js';
+import { firstOutOfBounds, MAX_ABS_GRADIENT } from '../rollout/input-bounds.js';
 
 /** An agent's gradient of the loss on its rollout, flat in the net's parameter order. */
 export interface GradientWork {

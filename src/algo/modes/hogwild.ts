@@ -1,10 +1,10 @@
 import type { Mode } from './mode.js';
 import { SharedAdam, SharedRmsProp, type Optimizer } from '../../nn/optimizers.js';
-import type { TrainConfig } from '../config.js';
-import { clipFinite, lossGradients } from '../learner.js';
-import { lossStatsProblem, type LossStats } from '../loss.js';
-import { scheduledLr } from '../lr-schedule.js';
-import { describeValue } from '../transition-batch.js';
+import type { TrainConfig } from '../config/config.js';
+import { clipFinite, lossGradients } from '../update/learner.js';
+import { lossStatsProblem, type LossStats } from '../update/loss.js';
+import { scheduledLr } from '../update/lr-schedule.js';
+import { describeValue } from '../rollout/transition-batch.js';
 
 /** The shared array of RMSProp's running mean of squared gradients (the paper's shared g). */
 export const SQUARE_AVG = 'rmsprop.squareAvg';

@@ -1,4 +1,4 @@
-import type { ModeName } from '../config.js';
+import type { ModeName } from '../config/config.js';
 import { a2cMode } from './a2c.js';
 import { dataMode } from './data.js';
 import { gradMode } from './grad.js';

@@ -1,9 +1,9 @@
 import type { ActorCriticNet } from '../../nn/networks.js';
 import type { Optimizer } from '../../nn/optimizers.js';
 import type { SharedMemory } from '../../parallel/transport.js';
-import type { ModeName, TrainConfig } from '../config.js';
-import type { Learner, UpdateStats } from '../learner.js';
-import type { TransitionArrays } from '../transition-batch.js';
+import type { ModeName, TrainConfig } from '../config/config.js';
+import type { Learner, UpdateStats } from '../update/learner.js';
+import type { TransitionArrays } from '../rollout/transition-batch.js';
 
 /** What both halves of a mode are built from. */
 export interface ModeContext {
