@@ -16,7 +16,8 @@ import type { TrainerTransport } from '../parallel/transport.js';
 import { agentSeed, createAgent, type AgentInit } from './agent/agent.js';
 import { checkpointConfig } from './training/checkpoint-config.js';
 import { envOptionsFor } from './config/env-options.js';
-import { resolveConfig, withoutSecrets, type TrainConfig } from './config/config.js';
+import { withoutSecrets, type TrainConfig } from './config/config.js';
+import { resolveConfig } from './training/resolve-config.js';
 import { Learner } from './update/learner.js';
 import { actionSizeOf } from './rollout/transition-batch.js';
 import { modeNamed, type Mode } from './modes/index.js';
@@ -179,7 +180,7 @@ export class A3C {
     const { config } = this;
     const backend = await initBackend({});
     await prepareEnvs(config.envModule);
-    if (config.envModule === null && !modeNamed(config.mode).synchronous && registeredInThisThreadOnly(config.env)) {
+    if (config.envModule === null && !modeNamed(config.mode).transports.includes('in-process') && registeredInThisThreadOnly(config.env)) {
       throw new Error(
         `env "${config.env}" is registered in this thread only, and ${config.mode} mode runs its agents on other threads: ` +
           "put the registerEnv call in a module of its own and pass it as envModule (--env-module ./my-env.js), which every agent imports",
@@ -288,7 +289,7 @@ export class A3C {
    */
   private transportFor(mode: Mode, netSpec: NetSpec, numParams: number, backend: string, envStepsAtStart: number): { transport: TrainerTransport; agentsLabel: string; envsPerAgent: number } {
     const { config } = this;
-    if (mode.synchronous) {
+    if (mode.transports[0] === 'in-process') {
       const init: AgentInit = { config, netSpec, seed: config.seed, numEnvs: config.workers * config.envsPerWorker, envStepsAtStart };
       return {
         transport: new InProcessTransport((link) => createAgent(init, link, backend)),

@@ -12,10 +12,10 @@ import {
   REFERENCE_DEFAULTS,
   integerFromText,
   numberFromText,
-  resolveConfig,
   withoutSecrets,
   type TrainConfig,
 } from './config.js';
+import { resolveConfig } from '../training/resolve-config.js';
 
 const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
 

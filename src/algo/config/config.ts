@@ -1,8 +1,9 @@
 /**
  * Training configuration: one table declares each key's type, default, doc, validation and `train`
- * flag (as CleanRL's `Args` dataclass does). Per-environment overrides sit beside it (as the RL zoos
- * keep them), and one `resolveConfig` merges defaults, a config file and flags, validates them and
- * fails with one clear line.
+ * flag (as CleanRL's `Args` dataclass does). Per-environment overrides and presets sit beside it (as
+ * the RL zoos keep them); each mode's own defaults sit in its file (src/algo/modes/), and one
+ * `resolveConfig` (training/resolve-config.ts) merges them, a config file and flags, validates them
+ * and fails with one clear line.
  */
 
 import { ATARI_BACKENDS, DEFAULT_ATARI_BACKEND, type AtariBackend } from '../../envs/gym-bridge/atari-preprocessing.js';
@@ -344,17 +345,6 @@ export const ENV_DEFAULTS: Readonly<Record<string, Partial<TrainConfig>>> = Obje
 export const A3C_MAX_GRAD_NORM = 40;
 
 /**
- * Per-mode defaults, applied over the per-env ones. hogwild: the paper's lr annealed to 0 over the
- * run (sec. 8), constant where the run has no maxSteps. The paper's RMSProp (eps 0.1) makes
- * steps proportional to the gradient, so the gradient is clipped at 40 as in the paper's
- * open-source reproductions (universe-starter-agent, ikostrikov/pytorch-a3c), not at the Adam
- * modes' 0.1-0.5: CartPole-v1 solved in 12-14 s at 0.5 -> unsolved after 120 s.
- */
-export const MODE_DEFAULTS: Readonly<Partial<Record<ModeName, Partial<TrainConfig>>>> = Object.freeze({
-  hogwild: { maxGradNorm: A3C_MAX_GRAD_NORM, optimizer: 'rmsprop', rmspropEps: A3C_RMSPROP_EPS, lrSchedule: 'linear' },
-});
-
-/**
  * Per-env defaults of one mode, applied over the per-mode ones. Pendulum-v1 in hogwild: its
  * RMSProp (eps 0.1 inside the square root) steps about 3 lr g, far below Adam's lr-sized steps on
  * these small gradients; at the preset's lr 7e-4 reward_100 is -1075 after 60 s, at 2e-2 it
@@ -437,9 +427,6 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Partial<TrainConfig>>
   },
 });
 
-/** Over the env's defaults when a transport is given: the trainer runs no agents of its own unless told to. */
-const TRANSPORT_DEFAULTS: Readonly<Partial<TrainConfig>> = Object.freeze({ workers: 0 });
-
 /** `config` as it may be written to disk (checkpoints, run folders) or sent to agents: its transport URL without a password. */
 export function withoutSecrets(config: TrainConfig): TrainConfig {
   if (config.transport === null) return config;
@@ -447,88 +434,4 @@ export function withoutSecrets(config: TrainConfig): TrainConfig {
   if (url.password === '') return config;
   url.password = '';
   return { ...config, transport: url.toString() };
-}
-
-function check(condition: boolean, message: string): void {
-  if (!condition) throw new ConfigError(message);
-}
-
-/**
- * policy lstm trains on whole forward-view rollouts, each nSteps consecutive steps of an agent's
- * envsPerWorker copies (a2c: of all workers x envsPerWorker copies): returns and the mode's
- * rollout sizes follow from them, over the env's and the mode's defaults; values the user gave
- * (`given`) must fit.
- */
-function fitRecurrentRollouts(config: TrainConfig, given: Partial<TrainConfig>): void {
-  check(given.returns !== 'first-last', 'policy lstm replays rollouts in step order, which first-last n-step windows do not keep: leave returns unset or forward-view');
-  config.returns = 'forward-view';
-  const rollout = config.envsPerWorker * config.nSteps;
-  const fit = (key: 'batchSize' | 'microBatch' | 'gradBatch', value: number, what: string) => {
-    const wanted = given[key];
-    check(wanted === undefined || wanted === value, `policy lstm trains on whole rollouts: ${key} must be ${what} = ${value}, got ${wanted} (leave it unset)`);
-    config[key] = value;
-  };
-  if (config.mode === 'a2c') {
-    fit('batchSize', config.workers * rollout, 'workers x envsPerWorker x nSteps');
-  } else if (config.mode === 'data') {
-    fit('microBatch', rollout, 'envsPerWorker x nSteps');
-    const batches = given.batchSize === undefined ? 1 : given.batchSize / rollout;
-    check(Number.isInteger(batches), `policy lstm trains on whole rollouts: batchSize must be a multiple of envsPerWorker x nSteps = ${rollout}, got ${given.batchSize}`);
-    config.batchSize = batches * rollout;
-  } else {
-    fit('gradBatch', rollout, 'envsPerWorker x nSteps');
-  }
-}
-
-/**
- * Merges defaults < env defaults < mode defaults < env-and-mode defaults < preset < file < flags,
- * then validates; the layers given are the file's and the flags' (or a saved config's), in order.
- * A linear lrSchedule from a mode default or a preset becomes constant where maxSteps is not set.
- * Layers' keys must be known; undefined values are skipped.
- * @throws ConfigError with one line: an unknown key or preset, an invalid value, or keys that do
- *   not fit together.
- */
-export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
-  const known = Object.keys(CONFIG_FIELDS);
-  for (const layer of layers) {
-    for (const key of Object.keys(layer)) {
-      check(known.includes(key), `unknown config key "${key}"; known keys: ${known.join(', ')}`);
-    }
-  }
-  const merged: Partial<TrainConfig> = {};
-  for (const layer of layers) Object.assign(merged, stripUndefined(layer));
-  const presetName = merged.preset ?? null;
-  check(CONFIG_FIELDS.preset.kind.is(presetName), CONFIG_FIELDS.preset.kind.error('preset', presetName));
-  const preset = presetName === null ? {} : PRESETS[presetName];
-  const env = merged.env ?? REFERENCE_DEFAULTS.env;
-  const transportDefaults = merged.transport ? TRANSPORT_DEFAULTS : {};
-  const mode = (merged.mode ?? preset.mode ?? ENV_DEFAULTS[env]?.mode ?? REFERENCE_DEFAULTS.mode) as ModeName;
-  const modeDefaults = { ...MODE_DEFAULTS[mode], ...ENV_MODE_DEFAULTS[env]?.[mode] };
-  const config: TrainConfig = { ...REFERENCE_DEFAULTS, ...ENV_DEFAULTS[env], ...modeDefaults, ...preset, ...transportDefaults, ...merged, env } as TrainConfig;
-  for (const [key, f] of Object.entries(CONFIG_FIELDS)) {
-    const value: unknown = config[key as keyof TrainConfig];
-    check(f.kind.is(value), f.kind.error(key, value));
-  }
-  if (config.lrSchedule === 'linear' && config.maxSteps === null) {
-    check(
-      merged.lrSchedule === undefined,
-      'lrSchedule linear anneals lr to 0 at maxSteps env steps and needs maxSteps: give --max-steps N or --lr-schedule constant',
-    );
-    config.lrSchedule = 'constant';
-  }
-  if (config.policy === 'lstm') fitRecurrentRollouts(config, merged);
-  check(config.saveEvery === null || config.checkpoint !== null, 'saveEvery needs a checkpoint folder to save to');
-  check(config.gaeLambda === 1 || config.returns === 'forward-view', `gaeLambda ${config.gaeLambda} needs returns forward-view; first-last n-step windows have no lambda (leave gaeLambda at 1)`);
-  if (config.transport === null) {
-    check(config.workers > 0, 'workers must be at least 1 without a transport (agents run as threads of this process)');
-  } else {
-    check(config.run !== null, 'a transport needs a run name: the name agents join with (--run NAME)');
-    check(config.mode !== 'a2c', 'mode a2c runs its one agent in the trainer\'s thread; a transport needs mode data or grad');
-    check(config.mode !== 'hogwild', 'mode hogwild shares parameter memory between agent threads; a transport needs mode data or grad');
-  }
-  return config;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Checkpoint } from '../../io/checkpoint.js';
 import { checkpointConfig } from './checkpoint-config.js';
-import { resolveConfig } from '../config/config.js';
+import { resolveConfig } from './resolve-config.js';
 
 /** A checkpoint holding only `config`: checkpointConfig reads nothing else. */
 const saved = (config: object) => ({ config }) as unknown as Checkpoint;

@@ -1,6 +1,7 @@
 import { CheckpointError, type Checkpoint } from '../../io/checkpoint.js';
 import { A3C_RMSPROP_EPS, BASELINES_RMSPROP_EPS } from '../../nn/optimizers.js';
-import { ConfigError, resolveConfig, type TrainConfig } from '../config/config.js';
+import { ConfigError, type TrainConfig } from '../config/config.js';
+import { resolveConfig } from './resolve-config.js';
 
 /**
  * Keys added to the config after checkpoints were first saved, with the values that give the

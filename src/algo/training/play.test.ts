@@ -7,7 +7,7 @@ import type { Checkpoint } from '../../io/checkpoint.js';
 import { initBackend } from '../../nn/kernels/backend.js';
 import * as tf from '@tensorflow/tfjs';
 import { createNet } from '../../nn/networks.js';
-import { resolveConfig } from '../config/config.js';
+import { resolveConfig } from './resolve-config.js';
 import { playCheckpoint } from './play.js';
 
 /** A game of 3 lives of 2 steps each; training episodes end at each lost life; the game scores 100. */
