@@ -5,7 +5,7 @@ import { gradMode } from './grad.js';
 import { hogwildMode } from './hogwild.js';
 import type { Mode } from './mode.js';
 
-export type { Mode, ModeAgent, ModeContext, ModeTrainer } from './mode.js';
+export type { Mode, ModeAgent, ModeContext, ModeTrainer, TransportKind } from './mode.js';
 
 const MODES_BY_NAME: Readonly<Record<ModeName, Mode>> = Object.freeze({
   data: dataMode as Mode,
