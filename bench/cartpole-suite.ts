@@ -2,8 +2,9 @@
  * The default bench suite: each mode on CartPole-v1 with the project's defaults, trained to the
  * solved bound over several seeds, and the learner's samples/s for the CartPole MLP and the Atari net.
  */
-import { MODES, resolveConfig, type ModeName } from '../src/algo/config.js';
-import { netSpecFor } from '../src/algo/policy.js';
+import { MODES, type ModeName } from '../src/algo/config/config.js';
+import { resolveConfig } from '../src/algo/training/resolve-config.js';
+import { netSpecFor } from '../src/algo/rollout/policy.js';
 import { make } from '../src/envs/registry.js';
 import { Discrete } from '../src/envs/spaces.js';
 import type { NetSpec } from '../src/nn/networks.js';

@@ -7,8 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig, type ModeName, type TrainConfig } from '../src/algo/config.js';
-import { evaluateCheckpoint } from '../src/algo/evaluate.js';
+import { type ModeName, type TrainConfig } from '../src/algo/config/config.js';
+import { resolveConfig } from '../src/algo/training/resolve-config.js';
+import { evaluateCheckpoint } from '../src/algo/training/evaluate.js';
 import { registerAtariEnvs } from '../src/envs/atari/index.js';
 import { make, envSpec } from '../src/envs/registry.js';
 import { Rng } from '../src/utils/rng.js';

@@ -35,7 +35,7 @@
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { MODES, POLICY_STDS, type ModeName, type TrainConfig } from '../src/algo/config.js';
+import { MODES, POLICY_STDS, type ModeName, type TrainConfig } from '../src/algo/config/config.js';
 import { initBackend } from '../src/nn/kernels/backend.js';
 import { ATARI_TABLE_EVAL_EPISODES, ATARI_TABLE_GAMES, ATARI_TABLE_STEPS, atariTableFromCsv, atariTableTables, runAtariTableSuite } from './atari-table-suite.js';
 import { cartPoleTables, runCartPoleSuite } from './cartpole-suite.js';

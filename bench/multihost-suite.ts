@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import type { ModeName } from '../src/algo/config.js';
+import type { ModeName } from '../src/algo/config/config.js';
 import { runKeys } from '../src/parallel/redis-protocol.js';
 import { startRedis } from '../test/support/redis-server.js';
 import { formatTable } from './table.js';

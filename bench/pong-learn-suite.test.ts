@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RUN_CONFIG_FILE } from '../src/algo/a3c.js';
-import { resolveConfig } from '../src/algo/config.js';
+import { RUN_CONFIG_FILE } from '../src/algo/training/run-folder.js';
+import { resolveConfig } from '../src/algo/training/resolve-config.js';
 import { METRICS_CSV_HEADER } from '../src/io/metrics-csv.js';
 import { pongLearnFromCsv, pongLearnTables } from './pong-learn-suite.js';
 

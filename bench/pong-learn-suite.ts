@@ -10,8 +10,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { RUN_CONFIG_FILE } from '../src/algo/a3c.js';
-import type { TrainConfig } from '../src/algo/config.js';
+import { RUN_CONFIG_FILE } from '../src/algo/training/run-folder.js';
+import type { TrainConfig } from '../src/algo/config/config.js';
 import { METRICS_CSV_NAME, readMetricsCsv, type MetricRow } from '../src/io/metrics-csv.js';
 import { trainChild, type TrainSummary } from './cli-child.js';
 import { formatTable, type Cell } from './table.js';

@@ -11,7 +11,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig, type ModeName } from '../src/algo/config.js';
+import { type ModeName } from '../src/algo/config/config.js';
+import { resolveConfig } from '../src/algo/training/resolve-config.js';
 import type { AtariBackend } from '../src/envs/gym-bridge/atari-preprocessing.js';
 import { progressOf, spawnCli } from './cli-child.js';
 import { categorize, profileThreadId, readCpuProfile, type CallFrame, type CategoryRule } from './cpu-profile.js';

@@ -3,7 +3,8 @@
  * defaults, env steps/s and trained samples/s over a fixed window after warm-up; the learner's
  * samples/s on the Atari net; and the env server's raw agent steps/s.
  */
-import { resolveConfig, type ModeName } from '../src/algo/config.js';
+import { type ModeName } from '../src/algo/config/config.js';
+import { resolveConfig } from '../src/algo/training/resolve-config.js';
 import { benchEnvServer, type BenchEnvServerResult } from './env-server.js';
 import { ATARI_PONG_SPEC } from './learner.js';
 import { benchLearnerFigures, learnerTable, type LearnerFigure } from './learner-figures.js';

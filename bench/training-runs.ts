@@ -3,8 +3,8 @@
  * a run takes to reach the env's solved bound, and the steady throughput over a fixed window.
  */
 import { A3C } from '../src/algo/a3c.js';
-import type { ModeName, TrainConfig } from '../src/algo/config.js';
-import type { RunStats } from '../src/algo/run-stats.js';
+import type { ModeName, TrainConfig } from '../src/algo/config/config.js';
+import type { RunStats } from '../src/algo/training/run-stats.js';
 
 export interface SolveRunArgs {
   env: string;

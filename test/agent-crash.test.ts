@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { A3C } from '../src/algo/a3c.js';
-import type { ModeName } from '../src/algo/config.js';
+import type { ModeName } from '../src/algo/config/config.js';
 
 for (const mode of ['data', 'grad'] as ModeName[]) {
   test(`${mode} mode: a crashed agent thread is reported and replaced, and training goes on`, async () => {

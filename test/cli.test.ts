@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { evaluateCheckpoint } from '../src/algo/evaluate.js';
+import { evaluateCheckpoint } from '../src/algo/training/evaluate.js';
 import { initBackend } from '../src/nn/kernels/backend.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));

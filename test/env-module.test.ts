@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { A3C } from '../src/algo/a3c.js';
-import { MODES } from '../src/algo/config.js';
+import { MODES } from '../src/algo/config/config.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { A3C } from '../src/algo/a3c.js';
-import { evaluateCheckpoint } from '../src/algo/evaluate.js';
+import { evaluateCheckpoint } from '../src/algo/training/evaluate.js';
 import { INITIAL_COUNT } from '../src/envs/running-mean-std.js';
 import { loadCheckpoint } from '../src/io/checkpoint.js';
 

@@ -8,9 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { A3C } from '../src/algo/a3c.js';
-import type { AgentReport } from '../src/algo/agent.js';
-import type { ModeName } from '../src/algo/config.js';
-import type { RunStats } from '../src/algo/run-stats.js';
+import type { AgentReport } from '../src/algo/agent/agent.js';
+import type { ModeName } from '../src/algo/config/config.js';
+import type { RunStats } from '../src/algo/training/run-stats.js';
 import { decodeRunInfo, encodeEnvelope, parseVersionNote, runKeys } from '../src/parallel/redis-protocol.js';
 import { redisSkipReason, startRedis } from './support/redis-server.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { A3C } from '../src/algo/a3c.js';
-import type { ModeName } from '../src/algo/config.js';
+import type { ModeName } from '../src/algo/config/config.js';
 
 /** Gymnasium's CartPole-v0 threshold, the bar for the test; the benchmark measures 475. */
 const REWARD_BOUND = 195;

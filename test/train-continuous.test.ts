@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { A3C } from '../src/algo/a3c.js';
-import { MODES } from '../src/algo/config.js';
+import { MODES } from '../src/algo/config/config.js';
 
 /**
  * Each mode trains Gaussian policies with the envs' presets (ENV_DEFAULTS) to a bound in a

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { A3C } from '../src/algo/a3c.js';
-import type { ModeName, TrainConfig } from '../src/algo/config.js';
+import type { ModeName, TrainConfig } from '../src/algo/config/config.js';
 
 /** The A3C paper's t_max = 5 rollouts with SB3's GAE; the rest is the project's CartPole preset. */
 const FORWARD_VIEW: Partial<TrainConfig> = { env: 'CartPole-v1', returns: 'forward-view', nSteps: 5, gaeLambda: 0.95, seed: 0 };

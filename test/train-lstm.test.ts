@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { A3C } from '../src/algo/a3c.js';
-import type { TrainConfig } from '../src/algo/config.js';
+import type { TrainConfig } from '../src/algo/config/config.js';
 import { CUE_RECALL_ID, EPISODE_STEPS } from './support/cue-recall-env.js';
 
 const ENV_MODULE = fileURLToPath(new URL('./support/cue-recall-env.js', import.meta.url));

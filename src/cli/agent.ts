@@ -21,7 +21,7 @@ async function agent(flags: AgentFlags): Promise<void> {
   if (!RUN_NAME_PATTERN.test(flags.run)) throw new Error(`--run must be 1 to 64 letters, digits, ".", "_" or "-", got "${flags.run}"`);
   const target = parseRedisUrl(flags.transport, process.env.A3C_REDIS_PASSWORD);
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const pool = new RedisAgentPool({ target, run: flags.run, agents: flags.workers, agentModule: new URL('../algo/redis-agent-thread.js', import.meta.url), onLog: log });
+  const pool = new RedisAgentPool({ target, run: flags.run, agents: flags.workers, agentModule: new URL('../algo/agent/redis-agent-thread.js', import.meta.url), onLog: log });
   const leave = () => {
     log(`leaving run ${flags.run}`);
     void pool.leave();

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { CheckpointError, loadCheckpoint, resolveCheckpointPath } from '../io/checkpoint.js';
 import { POLICY_PAGE_FILES, readPagePolicy, type PolicyPageInfo } from '../io/policy-page.js';
 import { classicControlScene } from '../io/render/render-frame.js';
-import { checkpointConfig } from '../algo/checkpoint-config.js';
+import { checkpointConfig } from '../algo/training/checkpoint-config.js';
 import { commandAction } from './command-action.js';
 
 /** Where `npm run build` puts the page bundle (vite, web/vite.config.ts): dist/web beside dist/src. */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { ConfigError, integerFromText, numberFromText } from '../algo/config.js';
+import { ConfigError, integerFromText, numberFromText } from '../algo/config/config.js';
 
 /**
  * A commander argument parser from a config text parser: its ConfigError becomes commander's

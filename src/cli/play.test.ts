@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evaluateCheckpoint } from '../algo/evaluate.js';
+import { evaluateCheckpoint } from '../algo/training/evaluate.js';
 import { classicControlScene } from '../io/render/render-frame.js';
 import { summariseGif } from '../../test/support/gif-summary.js';
 import { trainSmallCartPoleCheckpoint, trainSmallContinuousCheckpoint, writeUntrainedAtariCheckpoint } from '../../test/support/checkpoint-fixtures.js';

@@ -5,7 +5,7 @@ import { registerAtariEnvs } from '../envs/atari/index.js';
 import { envSpec } from '../envs/registry.js';
 import { plotRewardCurves } from '../io/plot.js';
 import { loadRunRewards } from '../io/run-rewards.js';
-import { RUN_CONFIG_FILE } from '../algo/a3c.js';
+import { RUN_CONFIG_FILE } from '../algo/training/run-folder.js';
 import { commandAction } from './command-action.js';
 import { parseNumber, prepareOutputFile } from './options.js';
 

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { RunStats } from '../algo/run-stats.js';
+import type { RunStats } from '../algo/training/run-stats.js';
 
 export interface ProgressReporter {
   update(stats: RunStats): void;

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../utils/rng.js';
 import { initBackend } from './kernels/backend.js';
 import { createNet, type CategoricalOutput, type MlpSpec } from './networks.js';
-import { argmax } from '../algo/policy.js';
+import { argmax } from '../algo/rollout/policy.js';
 import { mlpParameterShapes, PlainMlpPolicy } from './plain-mlp.js';
 
 const SPEC: MlpSpec = { kind: 'mlp', obsSize: 4, numActions: 3, hidden: [16, 8] };

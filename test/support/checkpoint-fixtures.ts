@@ -1,6 +1,6 @@
 /** Test helpers: checkpoints to play, export and reject. */
 import { A3C } from '../../src/algo/a3c.js';
-import { resolveConfig } from '../../src/algo/config.js';
+import { resolveConfig } from '../../src/algo/training/resolve-config.js';
 import { saveCheckpoint } from '../../src/io/checkpoint.js';
 import { initBackend } from '../../src/nn/kernels/backend.js';
 import { createNet, type AtariSpec } from '../../src/nn/networks.js';

@@ -1,7 +1,7 @@
-import type { Mode } from './mode.js';
-import { actionLayoutOf } from '../policy.js';
-import { rolloutProblem } from '../sequences.js';
-import type { TransitionArrays } from '../transition-batch.js';
+import { fitRolloutKey, refusingTransport, type Mode } from './mode.js';
+import { actionLayoutOf } from '../rollout/policy.js';
+import { rolloutProblem } from '../rollout/sequences.js';
+import type { TransitionArrays } from '../rollout/transition-batch.js';
 
 /**
  * Synchronous A2C, the baseline the parallel modes are compared with. Agent: one, in the
@@ -11,15 +11,19 @@ import type { TransitionArrays } from '../transition-batch.js';
  */
 export const a2cMode: Mode<TransitionArrays> = {
   name: 'a2c',
-  synchronous: true,
+  transports: ['in-process'],
   lockFree: false,
+  defaults: {},
+  rolloutSize: (config) => config.batchSize,
+  fitRecurrentRollouts: (config, given) => fitRolloutKey(config, given, 'batchSize', config.workers * config.envsPerWorker * config.nSteps, 'workers x envsPerWorker x nSteps'),
+  validate: refusingTransport("mode a2c runs its one agent in the trainer's thread"),
   agent: (_net, { config }) => ({
-    rolloutSize: config.batchSize,
+    rolloutSize: a2cMode.rolloutSize(config),
     process: (rollout) => rollout,
   }),
   trainer: (learner, { config, obsShape }) => ({
-    rolloutSize: config.batchSize,
-    check: (work) => rolloutProblem(work, config.batchSize, obsShape.reduce((a, b) => a * b, 1), actionLayoutOf(learner.net.spec), 2 * learner.net.lstmCells),
+    rolloutSize: a2cMode.rolloutSize(config),
+    check: (work) => rolloutProblem(work, a2cMode.rolloutSize(config), obsShape.reduce((a, b) => a * b, 1), actionLayoutOf(learner.net.spec), 2 * learner.net.lstmCells),
     receive: (rollout) => learner.train(rollout, obsShape, config),
   }),
 };

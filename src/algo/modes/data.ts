@@ -1,7 +1,8 @@
-import type { Mode } from './mode.js';
-import { actionLayoutOf } from '../policy.js';
-import { joinRollouts, rolloutProblem } from '../sequences.js';
-import type { TransitionArrays } from '../transition-batch.js';
+import { ConfigError } from '../config/config.js';
+import { fitRolloutKey, type Mode } from './mode.js';
+import { actionLayoutOf } from '../rollout/policy.js';
+import { joinRollouts, rolloutProblem } from '../rollout/sequences.js';
+import type { TransitionArrays } from '../rollout/transition-batch.js';
 
 /**
  * Data-parallel A3C (Lapan's 01_a3c_data.py). Agent: sends micro-batches of `microBatch` n-step
@@ -12,10 +13,23 @@ import type { TransitionArrays } from '../transition-batch.js';
  */
 export const dataMode: Mode<TransitionArrays> = {
   name: 'data',
-  synchronous: false,
+  transports: ['threads', 'redis'],
   lockFree: false,
+  defaults: {},
+  rolloutSize: (config) => config.microBatch,
+  // Each message is one rollout; an update takes a whole number of them.
+  fitRecurrentRollouts(config, given) {
+    const rollout = config.envsPerWorker * config.nSteps;
+    fitRolloutKey(config, given, 'microBatch', rollout, 'envsPerWorker x nSteps');
+    const batches = given.batchSize === undefined ? 1 : given.batchSize / rollout;
+    if (!Number.isInteger(batches)) {
+      throw new ConfigError(`policy lstm trains on whole rollouts: batchSize must be a multiple of envsPerWorker x nSteps = ${rollout}, got ${given.batchSize}`);
+    }
+    config.batchSize = batches * rollout;
+  },
+  validate: () => null,
   agent: (_net, { config }) => ({
-    rolloutSize: config.microBatch,
+    rolloutSize: dataMode.rolloutSize(config),
     process: (rollout) => rollout,
   }),
   trainer: (learner, { config, obsShape }) => {
@@ -23,8 +37,8 @@ export const dataMode: Mode<TransitionArrays> = {
     let pendingRows = 0;
     const obsSize = obsShape.reduce((a, b) => a * b, 1);
     return {
-      rolloutSize: config.microBatch,
-      check: (work) => rolloutProblem(work, config.microBatch, obsSize, actionLayoutOf(learner.net.spec), 2 * learner.net.lstmCells),
+      rolloutSize: dataMode.rolloutSize(config),
+      check: (work) => rolloutProblem(work, dataMode.rolloutSize(config), obsSize, actionLayoutOf(learner.net.spec), 2 * learner.net.lstmCells),
       receive(rollout) {
         pending.push(rollout);
         pendingRows += rollout.size;

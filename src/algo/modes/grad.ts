@@ -1,8 +1,8 @@
-import type { Mode } from './mode.js';
-import { lossGradients } from '../learner.js';
-import { LOSS_KEYS, lossStatsProblem, type LossStats } from '../loss.js';
-import { describeValue } from '../transition-batch.js';
-import { firstOutOfBounds, MAX_ABS_GRADIENT } from '../input-bounds.js';
+import { fitRolloutKey, type Mode } from './mode.js';
+import { lossGradients } from '../update/learner.js';
+import { LOSS_KEYS, lossStatsProblem, type LossStats } from '../update/loss.js';
+import { describeValue } from '../rollout/transition-batch.js';
+import { firstOutOfBounds, MAX_ABS_GRADIENT } from '../rollout/input-bounds.js';
 
 /** An agent's gradient of the loss on its rollout, flat in the net's parameter order. */
 export interface GradientWork {
@@ -20,10 +20,14 @@ export interface GradientWork {
  */
 export const gradMode: Mode<GradientWork> = {
   name: 'grad',
-  synchronous: false,
+  transports: ['threads', 'redis'],
   lockFree: false,
+  defaults: {},
+  rolloutSize: (config) => config.gradBatch,
+  fitRecurrentRollouts: (config, given) => fitRolloutKey(config, given, 'gradBatch', config.envsPerWorker * config.nSteps, 'envsPerWorker x nSteps'),
+  validate: () => null,
   agent: (net, { config, obsShape }) => ({
-    rolloutSize: config.gradBatch,
+    rolloutSize: gradMode.rolloutSize(config),
     process: (rollout) => ({ ...lossGradients(net, rollout, obsShape, config), samples: rollout.size }),
   }),
   trainer: (learner, { config }) => {
@@ -32,7 +36,7 @@ export const gradMode: Mode<GradientWork> = {
     let sets = 0;
     let samples = 0;
     return {
-      rolloutSize: config.gradBatch,
+      rolloutSize: gradMode.rolloutSize(config),
       check(work) {
         if (typeof work !== 'object' || work === null) return `gradient: expected an object, got ${describeValue(work)}`;
         const w = work as Partial<Record<keyof GradientWork, unknown>>;

@@ -1,10 +1,10 @@
-import type { Mode } from './mode.js';
-import { SharedAdam, SharedRmsProp, type Optimizer } from '../../nn/optimizers.js';
-import type { TrainConfig } from '../config.js';
-import { clipFinite, lossGradients } from '../learner.js';
-import { lossStatsProblem, type LossStats } from '../loss.js';
-import { scheduledLr } from '../lr-schedule.js';
-import { describeValue } from '../transition-batch.js';
+import { fitRolloutKey, refusingTransport, type Mode } from './mode.js';
+import { A3C_RMSPROP_EPS, SharedAdam, SharedRmsProp, type Optimizer } from '../../nn/optimizers.js';
+import { A3C_MAX_GRAD_NORM, type TrainConfig } from '../config/config.js';
+import { clipFinite, lossGradients } from '../update/learner.js';
+import { lossStatsProblem, type LossStats } from '../update/loss.js';
+import { scheduledLr } from '../update/lr-schedule.js';
+import { describeValue } from '../rollout/transition-batch.js';
 
 /** The shared array of RMSProp's running mean of squared gradients (the paper's shared g). */
 export const SQUARE_AVG = 'rmsprop.squareAvg';
@@ -49,9 +49,9 @@ function sharedOptimizer(numParams: number, config: TrainConfig, array: (name: s
 /**
  * The A3C of Mnih et al. 2016 (Algorithm S3): each agent computes the gradient of the loss on its
  * rollout of `gradBatch` transitions, clips it, and applies it itself, without locks, to the
- * parameters every agent shares, with RMSProp statistics also shared (sec. 4; MODE_DEFAULTS:
+ * parameters every agent shares, with RMSProp statistics also shared (sec. 4; its `defaults`:
  * A3C_RMSPROP_EPS), or with `optimizer` adam Adam's moments and step count shared (ikostrikov/pytorch-a3c's default),
- * at the rate of `lrSchedule` (MODE_DEFAULTS: linear where maxSteps is set); no trainer sits in
+ * at the rate of `lrSchedule` (its `defaults`: linear where maxSteps is set); no trainer sits in
  * the update path; a resumed run's schedule goes on from its checkpoint's env steps. Each agent
  * counts its updates in the shared version (runner.ts counts them from there). The trainer keeps
  * its copy of the shared parameters for checkpoints (its optimiser is over the same shared state,
@@ -59,8 +59,17 @@ function sharedOptimizer(numParams: number, config: TrainConfig, array: (name: s
  */
 export const hogwildMode: Mode<HogwildWork> = {
   name: 'hogwild',
-  synchronous: false,
+  transports: ['threads'],
   lockFree: true,
+  // The paper's lr annealed to 0 over the run (sec. 8), constant where the run has no maxSteps.
+  // The paper's RMSProp (eps 0.1) makes steps proportional to the gradient, so the gradient is
+  // clipped at 40 as in the paper's open-source reproductions (universe-starter-agent,
+  // ikostrikov/pytorch-a3c), not at the Adam modes' 0.1-0.5: CartPole-v1 solved in 12-14 s at
+  // 0.5 -> unsolved after 120 s.
+  defaults: { maxGradNorm: A3C_MAX_GRAD_NORM, optimizer: 'rmsprop', rmspropEps: A3C_RMSPROP_EPS, lrSchedule: 'linear' },
+  rolloutSize: (config) => config.gradBatch,
+  fitRecurrentRollouts: (config, given) => fitRolloutKey(config, given, 'gradBatch', config.envsPerWorker * config.nSteps, 'envsPerWorker x nSteps'),
+  validate: refusingTransport('mode hogwild shares parameter memory between agent threads'),
   optimizer: (numParams, config, shareArray) => sharedOptimizer(numParams, config, shareArray),
   agent: (net, { config, obsShape, shared, envStepsAtStart }) => {
     if (shared === null) throw new Error('hogwild mode needs shared memory: agents on threads of one process');
@@ -68,7 +77,7 @@ export const hogwildMode: Mode<HogwildWork> = {
     const optimizer = sharedOptimizer(net.numParams, config, (name) => shared.array(name));
     let updates = 0;
     return {
-      rolloutSize: config.gradBatch,
+      rolloutSize: hogwildMode.rolloutSize(config),
       process(rollout) {
         const { grads, stats } = lossGradients(net, rollout, obsShape, config);
         const gradNorm = clipFinite(grads, stats, config.maxGradNorm, updates + 1);
@@ -85,7 +94,7 @@ export const hogwildMode: Mode<HogwildWork> = {
   trainer: (learner, { config, shared }) => {
     if (shared === null) throw new Error('hogwild mode needs shared memory: agents on threads of one process');
     return {
-      rolloutSize: config.gradBatch,
+      rolloutSize: hogwildMode.rolloutSize(config),
       check(work) {
         if (typeof work !== 'object' || work === null) return `hogwild update: expected an object, got ${describeValue(work)}`;
         const w = work as Partial<Record<keyof HogwildWork, unknown>>;

@@ -1,11 +1,11 @@
-import type { ModeName } from '../config.js';
+import type { ModeName } from '../config/config.js';
 import { a2cMode } from './a2c.js';
 import { dataMode } from './data.js';
 import { gradMode } from './grad.js';
 import { hogwildMode } from './hogwild.js';
 import type { Mode } from './mode.js';
 
-export type { Mode, ModeAgent, ModeContext, ModeTrainer } from './mode.js';
+export type { Mode, ModeAgent, ModeContext, ModeTrainer, TransportKind } from './mode.js';
 
 const MODES_BY_NAME: Readonly<Record<ModeName, Mode>> = Object.freeze({
   data: dataMode as Mode,

@@ -1,9 +1,40 @@
 import type { ActorCriticNet } from '../../nn/networks.js';
 import type { Optimizer } from '../../nn/optimizers.js';
 import type { SharedMemory } from '../../parallel/transport.js';
-import type { ModeName, TrainConfig } from '../config.js';
-import type { Learner, UpdateStats } from '../learner.js';
-import type { TransitionArrays } from '../transition-batch.js';
+import { ConfigError, type ModeName, type TrainConfig } from '../config/config.js';
+import type { Learner, UpdateStats } from '../update/learner.js';
+import type { TransitionArrays } from '../rollout/transition-batch.js';
+
+/**
+ * Where a mode's agents can run: in the trainer's own thread (InProcessTransport), on threads of
+ * the trainer's process (ThreadTransport), or on any host over Redis (`config.transport`).
+ */
+export type TransportKind = 'in-process' | 'threads' | 'redis';
+
+/** The rollout-size keys a mode sends by (`rolloutSize`): data's microBatch, a2c's batchSize, grad's gradBatch. */
+export type RolloutKey = 'batchSize' | 'microBatch' | 'gradBatch';
+
+/**
+ * policy lstm: sets `config[key]` to `value`, the transitions of whole rollouts (`what` spells it,
+ * e.g. "envsPerWorker x nSteps").
+ * @throws ConfigError when the user gave (`given`) another value for the key.
+ */
+export function fitRolloutKey(config: TrainConfig, given: Partial<TrainConfig>, key: RolloutKey, value: number, what: string): void {
+  const wanted = given[key];
+  if (wanted !== undefined && wanted !== value) {
+    throw new ConfigError(`policy lstm trains on whole rollouts: ${key} must be ${what} = ${value}, got ${wanted} (leave it unset)`);
+  }
+  config[key] = value;
+}
+
+/**
+ * The `validate` of a mode whose agents cannot leave the trainer's process (no 'redis' in its
+ * `transports`): refuses a config with a `transport`, saying `why` (e.g. "mode a2c runs its one
+ * agent in the trainer's thread").
+ */
+export function refusingTransport(why: string): (config: TrainConfig) => string | null {
+  return (config) => (config.transport === null ? null : `${why}; a transport needs mode data or grad`);
+}
 
 /** What both halves of a mode are built from. */
 export interface ModeContext {
@@ -50,15 +81,35 @@ export interface ModeTrainer<Work> {
 export interface Mode<Work = unknown> {
   readonly name: ModeName;
   /**
-   * True: one agent steps every env copy in the trainer's own thread and the trainer trains on
-   * each of its rollouts (synchronous A2C). False: `workers` agents run on threads.
+   * The transports the mode's agents can run over; the first is the one used without
+   * `config.transport`. ['in-process']: one agent steps every env copy in the trainer's own thread
+   * and the trainer trains on each of its rollouts (synchronous A2C); otherwise `workers` agents run
+   * on threads, and over Redis where 'redis' is listed.
    */
-  readonly synchronous: boolean;
+  readonly transports: readonly TransportKind[];
   /**
    * True: agents apply their updates themselves to parameters in the transport's shared memory,
    * without locks (the A3C paper's Hogwild updates); the trainer only counts and checkpoints.
    */
   readonly lockFree: boolean;
+  /**
+   * The mode's defaults, applied over the per-env ones and under a preset, the config file and
+   * flags (resolveConfig, training/resolve-config.ts; exported as MODE_DEFAULTS).
+   */
+  readonly defaults: Readonly<Partial<TrainConfig>>;
+  /** Transitions per agent message (both halves' `rolloutSize`), from the resolved `config`. */
+  rolloutSize(config: TrainConfig): number;
+  /**
+   * policy lstm, called by resolveConfig: sets the mode's rollout sizes to whole rollouts of
+   * nSteps steps of an agent's env copies (fitRolloutKey).
+   * @throws ConfigError where a size the user gave (`given`) does not fit.
+   */
+  fitRecurrentRollouts(config: TrainConfig, given: Partial<TrainConfig>): void;
+  /**
+   * Why a resolved `config` does not fit the mode (e.g. a `transport` where `transports` has no
+   * 'redis'), as the one line resolveConfig throws, or null when it fits.
+   */
+  validate(config: TrainConfig): string | null;
   /**
    * The trainer's optimiser where the mode needs its own (hogwild: RMSProp over statistics shared
    * with the agents, made with `shareArray` before they start); otherwise `config.optimizer`.

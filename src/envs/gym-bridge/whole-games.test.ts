@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { evaluateCheckpoint } from '../../algo/evaluate.js';
+import { evaluateCheckpoint } from '../../algo/training/evaluate.js';
 import { Rng } from '../../utils/rng.js';
 import { writeUntrainedAtariCheckpoint } from '../../../test/support/checkpoint-fixtures.js';
 import { ATARI_BACKENDS } from './atari-preprocessing.js';
