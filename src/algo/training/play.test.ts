@@ -33,13 +33,9 @@ class LivesGame implements Env {
   close() {}
 }
 
-test('play counts whole games as the env reports them, through its lost lives', async () => {
-  await initBackend({});
-  registerEnvFamily({ name: 'lives-game', matches: (id) => id === 'LivesGame-v0', make: () => new LivesGame() });
-  const config = resolveConfig({ env: 'LivesGame-v0', hidden: [4] });
-  const netSpec = { kind: 'mlp' as const, obsSize: 1, numActions: 2, hidden: [4] };
-  const net = createNet(netSpec, 0);
-  const checkpoint: Checkpoint = {
+/** A checkpoint of `net` as it was made: no training, no optimiser state. */
+function untrainedCheckpoint(config: Checkpoint['config'], netSpec: Checkpoint['netSpec'], net: ReturnType<typeof createNet>): Checkpoint {
+  return {
     config,
     netSpec,
     weights: net.variables.map((v) => ({ name: v.name, shape: [...v.shape] })),
@@ -49,6 +45,15 @@ test('play counts whole games as the env reports them, through its lost lives', 
     recentRewards: [],
     runDir: null,
   };
+}
+
+test('play counts whole games as the env reports them, through its lost lives', async () => {
+  await initBackend({});
+  registerEnvFamily({ name: 'lives-game', matches: (id) => id === 'LivesGame-v0', make: () => new LivesGame() });
+  const config = resolveConfig({ env: 'LivesGame-v0', hidden: [4] });
+  const netSpec = { kind: 'mlp' as const, obsSize: 1, numActions: 2, hidden: [4] };
+  const net = createNet(netSpec, 0);
+  const checkpoint = untrainedCheckpoint(config, netSpec, net);
   net.dispose();
   const result = playCheckpoint(checkpoint, { episodes: 2, seed: 0 }, 'in memory');
   assert.deepEqual(result.rewards, [100, 100]);
@@ -99,17 +104,7 @@ test('Box actions: play steps with the mean of the normalised observation, clipp
   tf.dispose([out.mean, out.logStd, out.value, normalized]);
   const expected = mean.map((m) => Math.min(Math.max(m, -1), 1));
   assert.ok(mean.some((m) => Math.abs(m) > 1), `the means ${mean} test the clipping`);
-  const checkpoint: Checkpoint = {
-    config,
-    netSpec,
-    weights: net.variables.map((v) => ({ name: v.name, shape: [...v.shape] })),
-    params: net.getParams(),
-    optimizer: { name: 'adam', step: 0, buffers: {} },
-    counters: { envSteps: 0, updates: 0, trainedSamples: 0, episodes: 0, seconds: 0 },
-    recentRewards: [],
-    runDir: null,
-    normalization,
-  };
+  const checkpoint = { ...untrainedCheckpoint(config, netSpec, net), normalization };
   net.dispose();
 
   playCheckpoint(checkpoint, { episodes: 2, seed: 0 }, 'in memory');
