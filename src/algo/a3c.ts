@@ -15,6 +15,7 @@ import { ThreadTransport } from '../parallel/thread-transport.js';
 import type { TrainerTransport } from '../parallel/transport.js';
 import { agentSeed, createAgent, type AgentInit } from './agent.js';
 import { checkpointConfig } from './checkpoint-config.js';
+import type { HostAgentOptions } from './redis-agent-thread.js';
 import { envOptionsFor } from './env-options.js';
 import { resolveConfig, withoutSecrets, type TrainConfig } from './config.js';
 import { Learner } from './learner.js';
@@ -86,6 +87,8 @@ export interface A3COptions extends Partial<TrainConfig> {
   resume?: string;
   /** Password for the transport's Redis when its URL has none (the CLI passes A3C_REDIS_PASSWORD); never saved. */
   redisPassword?: string;
+  /** The transport's run secret, which signs and checks what goes through Redis (the CLI passes A3C_RUN_SECRET or --run-secret-file's); never saved. */
+  runSecret?: string;
 }
 
 /**
@@ -96,6 +99,7 @@ export class A3C {
   readonly config: TrainConfig;
   private readonly callbacks: TrainCallbacks;
   private readonly redisPassword: string | undefined;
+  private readonly runSecret: string | null;
   /** The run resumed, and the line saying that a maxSteps given replaces the run's (null where none was given). */
   private readonly resumed: { checkpoint: Checkpoint; path: string; maxStepsNote: string | null } | null;
   private stopRequested = false;
@@ -109,8 +113,9 @@ export class A3C {
    *   or already at the maxSteps it keeps when no new one is given.
    */
   constructor(options: A3COptions = {}) {
-    const { callbacks, resume, redisPassword, ...config } = options;
+    const { callbacks, resume, redisPassword, runSecret, ...config } = options;
     this.redisPassword = redisPassword;
+    this.runSecret = runSecret ?? null;
     // Paths are kept absolute, so that a resumed run writes where the first one did, from anywhere.
     if (config.envModule) config.envModule = resolveEnvModule(config.envModule);
     if (config.checkpoint) config.checkpoint = resolvePath(config.checkpoint);
@@ -297,7 +302,7 @@ export class A3C {
       };
     }
     if (config.transport !== null) {
-      const target = parseRedisUrl(config.transport, this.redisPassword);
+      const target = parseRedisUrl(config.transport, this.redisPassword, { ca: config.redisCa ?? undefined, cert: config.redisCert ?? undefined, key: config.redisKey ?? undefined });
       const agentInit: AgentInit = { config: withoutSecrets(config), netSpec, seed: config.seed, numEnvs: config.envsPerWorker, envStepsAtStart };
       const transport = new RedisTrainerTransport({
         target,
@@ -308,6 +313,8 @@ export class A3C {
         maxMessageBytes: maxMessageBytes(config, netSpec, numParams),
         localAgents: config.workers,
         agentModule: new URL('./redis-agent-thread.js', import.meta.url),
+        localAgentOptions: { envModule: config.envModule } satisfies HostAgentOptions,
+        secret: this.runSecret,
       });
       return { transport, agentsLabel: `run ${config.run} at ${target.display}, ${config.workers} local and any that join, x ${config.envsPerWorker} envs`, envsPerAgent: config.envsPerWorker };
     }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isMainThread, parentPort, threadId, workerData } from 'node:worker_threads';
 import type { Redis } from 'ioredis';
@@ -12,6 +13,7 @@ import {
   HEARTBEAT_EVERY_MS,
   HEARTBEAT_TTL_MS,
   paramsHeader,
+  parseStopNote,
   parseVersionNote,
   runKeys,
   type RunInfo,
@@ -19,6 +21,7 @@ import {
   within,
 } from './redis-protocol.js';
 import type { RedisTarget } from './redis-url.js';
+import { RunSigner } from './run-secret.js';
 import { stepUntilStopped, type AgentLink, type AgentProcess, type Envelope } from './transport.js';
 
 /**
@@ -29,11 +32,35 @@ const CREDIT_WAIT_S = 1;
 
 /** Raises the agent-id counter to at least ARGV[1] (after a Redis restart emptied it, ids stay unique). */
 const RAISE_COUNTER_LUA = "if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end return 0";
+/**
+ * Ids tried at most when joining: each taken one means a live agent holds it (the counter was
+ * emptied by a Redis restart), and the next INCR is above it.
+ */
+const MAX_ID_TRIES = 1000;
+/**
+ * The heartbeat, which is also the claim of the id: refreshes KEYS[1] (value ARGV[1], "TOKEN
+ * DESCRIPTION", for ARGV[2] ms) and the membership in KEYS[2] when it is this agent's or free
+ * (Redis restarted empty); returns 0 when another agent has claimed the id meanwhile.
+ */
+const BEAT_LUA = `
+local holder = redis.call('GET', KEYS[1])
+if holder ~= false and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+return 1`;
 
 /** What a Redis agent thread receives as `workerData` (from RedisAgentPool). */
 export interface RedisAgentThreadData {
   target: RedisTarget;
   run: string;
+  /**
+   * What the agent's host gives it itself, never Redis (`a3c agent`'s command line, or the
+   * trainer's own config for its local agents): the code it may import, opaque here and handed to
+   * the thread's `createAgent` beside the trainer's `init`, which it is checked against.
+   */
+  agentOptions: unknown;
+  /** The run secret (run-secret.ts), or null for none. */
+  secret: string | null;
 }
 
 /** Messages an agent thread posts to its pool. */
@@ -46,7 +73,7 @@ export type RedisAgentMessage =
 /** What the pool posts to an agent thread: leave the run (deregister, close the envs, exit). */
 export const LEAVE_REQUEST = 'leave';
 
-/** Parameters in hand: a blob as the trainer wrote it (redis-protocol.ts), with its header read. */
+/** Parameters in hand: a blob's payload as the trainer wrote it (redis-protocol.ts), HMAC checked and header read. */
 interface Held {
   session: string;
   version: number;
@@ -80,14 +107,21 @@ class RedisAgent implements AgentLink {
   private wake: () => void = () => {};
   private leaving = false;
   private rebuild = false;
-  /** The heartbeat's value: where the agent runs. */
-  private readonly description = `${hostname()} pid ${process.pid} thread ${threadId}`;
+  /** Another agent claimed this one's id while Redis was away: it leaves, and its thread fails. */
+  private idLost = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private polling: Promise<void> | null = null;
   private loggedWaiting = false;
+  private readonly signer: RunSigner;
+  /** The last reason an `init` or stop note was refused, so that each is logged once. */
+  private lastRefusal: string | null = null;
+  /** Parameter blobs refused (their HMAC did not verify): the agent kept the version it had. */
+  private refusedParams = 0;
 
   private constructor(
     readonly agentId: number,
+    /** The heartbeat's value, "TOKEN DESCRIPTION": this agent's claim of its id, and where it runs. */
+    private readonly claim: string,
     private readonly data: RedisAgentThreadData,
     private readonly cmd: Redis,
     private readonly blocking: Redis,
@@ -95,11 +129,14 @@ class RedisAgent implements AgentLink {
     private readonly log: (line: string) => void,
   ) {
     this.keys = runKeys(data.run);
+    this.signer = new RunSigner(data.secret, data.run);
   }
 
   /**
-   * Connects (commands, blocking reads, notifications), takes an agent id and starts the heartbeat.
-   * @throws RedisTransportError when Redis cannot be reached or refuses the login.
+   * Connects (commands, blocking reads, notifications), takes an agent id no live agent holds
+   * (claimed with SET NX on its heartbeat key) and starts the heartbeat.
+   * @throws RedisTransportError when Redis cannot be reached or refuses the login; Error when no
+   *   free id was found in MAX_ID_TRIES.
    */
   static async join(data: RedisAgentThreadData, log: (line: string) => void): Promise<RedisAgent> {
     const keys = runKeys(data.run);
@@ -107,8 +144,14 @@ class RedisAgent implements AgentLink {
     const cmd = await connectRedis(data.target, 'agent', () => agent?.reconnected());
     const blocking = await connectRedis(data.target, 'agent-credits');
     const sub = await connectRedis(data.target, 'agent-events');
-    const agentId = (await cmd.incr(keys.nextAgent)) - 1;
-    agent = new RedisAgent(agentId, data, cmd, blocking, sub, log);
+    const claim = `${randomBytes(8).toString('hex')} ${hostname()} pid ${process.pid} thread ${threadId}`;
+    let agentId = -1;
+    for (let tries = 0; agentId < 0; tries++) {
+      if (tries === MAX_ID_TRIES) throw new Error(`no free agent id in run ${data.run} after ${MAX_ID_TRIES} tries`);
+      const id = (await cmd.incr(keys.nextAgent)) - 1;
+      if ((await cmd.set(keys.heartbeat(id), claim, 'PX', HEARTBEAT_TTL_MS, 'NX')) === 'OK') agentId = id;
+    }
+    agent = new RedisAgent(agentId, claim, data, cmd, blocking, sub, log);
     sub.on('message', (_channel: string, note: string) => agent.notified(note));
     await sub.subscribe(keys.events);
     await agent.beat();
@@ -131,7 +174,12 @@ class RedisAgent implements AgentLink {
   }
 
   stopping(): boolean {
-    return this.leaving || this.rebuild || this.runEnded;
+    return this.leaving || this.rebuild || this.runEnded || this.idLost;
+  }
+
+  /** Whether another agent claimed this one's id (a Redis restart emptied the claims, and it joined first). */
+  get lostId(): boolean {
+    return this.idLost;
   }
 
   /** True once the trainer whose parameters the agent uses ended the run. */
@@ -159,7 +207,7 @@ class RedisAgent implements AgentLink {
       return true;
     }
     this.inFlight++;
-    const message = encodeEnvelope(this.data.run, session, envelope);
+    const message = encodeEnvelope(this.signer, this.data.run, session, envelope);
     const { work, ready } = this.keys;
     // One round trip for all, in order on one connection: the message, then the note that wakes
     // the trainer, and the newest parameters if there are newer ones.
@@ -199,7 +247,7 @@ class RedisAgent implements AgentLink {
    */
   async waitForTrainer(): Promise<unknown> {
     for (;;) {
-      if (this.leaving) return null;
+      if (this.leaving || this.idLost) return null;
       await this.poll();
       const trainer = this.trainer;
       if (this.trainerAlive && trainer !== null && this.stoppedSession !== trainer.session) {
@@ -221,20 +269,24 @@ class RedisAgent implements AgentLink {
   async leave(): Promise<void> {
     this.leaving = true;
     clearInterval(this.heartbeat);
-    const farewell = this.cmd.multi().del(this.keys.heartbeat(this.agentId), this.keys.credits(this.agentId)).srem(this.keys.agents, String(this.agentId)).exec();
+    // An id another agent claimed is its now: its heartbeat and membership are left alone.
+    const farewell = this.idLost
+      ? this.cmd.del(this.keys.credits(this.agentId))
+      : this.cmd.multi().del(this.keys.heartbeat(this.agentId), this.keys.credits(this.agentId)).srem(this.keys.agents, String(this.agentId)).exec();
     await within(farewell.catch(() => {}), FAREWELL_TIMEOUT_MS);
     this.blocking.disconnect();
     this.sub.disconnect();
     this.cmd.disconnect();
   }
 
-  /** Refreshes the heartbeat and membership, then the view of the trainer. */
+  /** Refreshes the heartbeat (the claim of the id) and membership, then the view of the trainer. */
   private async beat(): Promise<void> {
-    await this.cmd
-      .multi()
-      .set(this.keys.heartbeat(this.agentId), this.description, 'PX', HEARTBEAT_TTL_MS)
-      .sadd(this.keys.agents, String(this.agentId))
-      .exec();
+    const kept = await this.cmd.eval(BEAT_LUA, 2, this.keys.heartbeat(this.agentId), this.keys.agents, this.claim, HEARTBEAT_TTL_MS, String(this.agentId));
+    if (kept !== 1 && !this.idLost) {
+      this.idLost = true;
+      clearInterval(this.heartbeat);
+      this.wake();
+    }
     await this.poll();
   }
 
@@ -247,15 +299,37 @@ class RedisAgent implements AgentLink {
   private async readTrainer(): Promise<void> {
     const [lock, note, stopped] = await this.cmd.mget(this.keys.trainer, this.keys.version, this.keys.stopped);
     this.trainerAlive = lock !== null;
-    this.stoppedSession = stopped;
+    this.stoppedSession = stopped === null ? null : this.stopSession(stopped);
     const lockSession = lock?.split(' ')[0] ?? null;
     if (lockSession !== null && lockSession !== this.trainer?.session) await this.loadTrainer(lockSession);
     this.announce(parseVersionNote(note));
   }
 
-  /** Takes the `init` of trainer `session`, once that trainer has written it. */
+  /** The session a stop note ("SESSION HMAC") ends, or null (logged once) when its HMAC does not verify. */
+  private stopSession(note: string): string | null {
+    const parsed = parseStopNote(this.signer, note);
+    if (parsed.ok) return parsed.session;
+    this.refused(`ignored a note that run ${this.data.run} ended: ${parsed.problem}`);
+    return null;
+  }
+
+  /** Logs `line` unless it was the last refusal logged. */
+  private refused(line: string): void {
+    if (line === this.lastRefusal) return;
+    this.lastRefusal = line;
+    this.log(line);
+  }
+
+  /** Takes the `init` of trainer `session`, once that trainer has written it and its HMAC verifies. */
   private async loadTrainer(session: string): Promise<void> {
-    const info = decodeRunInfo(await this.cmd.getBuffer(this.keys.init));
+    const blob = await this.cmd.getBuffer(this.keys.init);
+    if (blob === null) return;
+    const opened = this.signer.open('init', blob);
+    if (!opened.ok) {
+      this.refused(`refused the init of run ${this.data.run} in Redis: ${opened.problem}; waiting for a trainer whose init verifies`);
+      return;
+    }
+    const info = decodeRunInfo(opened.payload);
     if (info === null || info.session !== session) return;
     const previous = this.trainer;
     this.trainer = { ...info, settings: pack([info.maxQueued, info.numParams, info.init]) };
@@ -279,9 +353,11 @@ class RedisAgent implements AgentLink {
 
   /** A note on the `events` channel: a new version, or the run's end. */
   private notified(note: string): void {
-    const [kind, session] = note.split(' ');
+    const [kind] = note.split(' ');
     if (kind === 'stop') {
-      this.stoppedSession = session;
+      const ended = this.stopSession(note.slice(kind.length + 1));
+      if (ended === null) return;
+      this.stoppedSession = ended;
       this.wake();
       return;
     }
@@ -296,10 +372,20 @@ class RedisAgent implements AgentLink {
     if (wanted === null || this.trainer === null) return;
     if (this.held !== null && this.held.session === wanted.session && this.held.version >= wanted.version) return;
     const blob = await this.cmd.getBuffer(this.keys.params);
-    const header = blob === null ? null : paramsHeader(blob, this.trainer.numParams);
+    if (blob === null) return;
+    const opened = this.signer.open('params', blob);
+    if (!opened.ok) {
+      this.refusedParams++;
+      // The first, then the 10th, 100th, ...: someone writing parameters in a loop cannot flood the log.
+      if (Number.isInteger(Math.log10(this.refusedParams))) {
+        this.log(`refused parameters in Redis (${this.refusedParams} so far): ${opened.problem}; keeping version ${this.held?.version ?? 'none'}`);
+      }
+      return;
+    }
+    const header = paramsHeader(opened.payload, this.trainer.numParams);
     if (header === null || header.session !== this.trainer.session) return;
     if (this.held !== null && this.held.session === header.session && this.held.version >= header.version) return;
-    this.held = { ...header, blob: blob! };
+    this.held = { ...header, blob: opened.payload };
   }
 
   /**
@@ -310,7 +396,9 @@ class RedisAgent implements AgentLink {
     this.inFlight = 0;
     this.wake();
     this.log(`Redis at ${this.data.target.display} is back; rejoining run ${this.data.run}`);
+    // Claims the id again at once, before an agent that joins now could take it.
     void this.cmd.eval(RAISE_COUNTER_LUA, 1, this.keys.nextAgent, String(this.agentId + 1)).catch(() => {});
+    void this.beat().catch(() => {});
   }
 }
 
@@ -320,12 +408,13 @@ class RedisAgent implements AgentLink {
  * ends or the pool asks it to leave, and builds it again when a restarted trainer brings other
  * settings. A failure is rethrown outside the promise, so that the pool's 'error' handler sees it.
  */
-export function runRedisAgentThread(createAgent: (init: unknown, link: AgentLink) => Promise<AgentProcess>): void {
+export function runRedisAgentThread(createAgent: (init: unknown, link: AgentLink, agentOptions: unknown) => Promise<AgentProcess>): void {
   if (isMainThread || parentPort === null) throw new Error('runRedisAgentThread: not in a worker thread started by RedisAgentPool');
   const port = parentPort;
   const post = (message: RedisAgentMessage) => port.postMessage(message);
+  const data = workerData as RedisAgentThreadData;
   const run = async () => {
-    const agent = await RedisAgent.join(workerData as RedisAgentThreadData, (line) => post({ kind: 'log', line }));
+    const agent = await RedisAgent.join(data, (line) => post({ kind: 'log', line }));
     port.on('message', (message) => {
       if (message === LEAVE_REQUEST) agent.requestLeave();
     });
@@ -335,7 +424,7 @@ export function runRedisAgentThread(createAgent: (init: unknown, link: AgentLink
       for (let build = true; build; build = agent.takeRebuild()) {
         const init = await agent.waitForTrainer();
         if (init === null) break;
-        const process = await createAgent(init, agent);
+        const process = await createAgent(init, agent, data.agentOptions);
         post({ kind: 'ready', description: process.description });
         try {
           await stepUntilStopped(process);
@@ -346,6 +435,7 @@ export function runRedisAgentThread(createAgent: (init: unknown, link: AgentLink
     } finally {
       await agent.leave();
     }
+    if (agent.lostId) throw new Error(`another agent claimed id ${agent.agentId} while Redis was away; this one left the run`);
     post({ kind: 'left', runEnded: agent.runEnded });
   };
   run().catch((error: unknown) => {
