@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { pack, runKeys } from '../src/parallel/redis-protocol.js';
+import { RunSigner } from '../src/parallel/run-secret.js';
 import { redisSkipReason, startRedis, type TestRedis } from './support/redis-server.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -83,10 +84,12 @@ test('data mode: a trainer and two agent processes learn CartPole-v1; malformed 
     try {
       const keys = runKeys(run);
       const session = (await raw.get(keys.trainer))!.slice(0, 32);
-      await raw.xadd(keys.work, '*', 'm', Buffer.from('not an a3c message'));
-      await raw.xadd(keys.work, '*', 'm', pack({ run: 'someone-else', session, agentId: 0, paramsVersion: 1, envSteps: 1, body: {} }));
+      // No run secret in this run: entries carry a zero HMAC (run-secret.ts), which anyone can write.
+      const unsigned = new RunSigner(null, run);
+      await raw.xadd(keys.work, '*', 'm', unsigned.sign('message', Buffer.from('not an a3c message')));
+      await raw.xadd(keys.work, '*', 'm', unsigned.sign('message', pack({ run: 'someone-else', session, agentId: 0, paramsVersion: 1, envSteps: 1, body: {} })));
       const badWork = { size: 32, obsSize: 4, obs: new Float32Array(3), actions: new Int32Array(32), valueTargets: new Float32Array(32) };
-      await raw.xadd(keys.work, '*', 'm', pack({ run, session, agentId: 77, paramsVersion: 1, envSteps: 32, body: { episodes: [], logs: [], work: badWork } }));
+      await raw.xadd(keys.work, '*', 'm', unsigned.sign('message', pack({ run, session, agentId: 77, paramsVersion: 1, envSteps: 32, body: { episodes: [], logs: [], work: badWork } })));
     } finally {
       raw.disconnect();
     }
@@ -95,10 +98,11 @@ test('data mode: a trainer and two agent processes learn CartPole-v1; malformed 
     assert.equal(code, 0, trainer.lines.join('\n'));
     assert.ok(summary?.solved, `solved across processes: ${JSON.stringify(summary)}`);
     const rejected = trainer.lines.filter((l) => l.startsWith('rejected '));
+    // The first rejection of each sender is logged (those naming no agent count as one sender), then the counts.
     assert.equal(rejected.length, 3, trainer.lines.join('\n'));
-    assert.match(rejected[0], /^rejected message \d+-\d+: not MessagePack/);
-    assert.match(rejected[1], /^rejected message \d+-\d+: for run "someone-else", not "data-run"$/);
-    assert.equal(rejected[2], 'rejected a message from agent 77: transitions: obs is a Float32Array of 3, expected a Float32Array or Uint8Array of 128');
+    assert.match(rejected[0], /^rejected message \d+-\d+: not MessagePack .*; later rejections of messages naming no agent are counted, not logged$/);
+    assert.equal(rejected[1], 'rejected a message from agent 77: transitions: obs is a Float32Array of 3, expected a Float32Array or Uint8Array of 128; later rejections of agent 77 are counted, not logged');
+    assert.equal(rejected[2], 'rejected 3 agent messages in all: 2 naming no agent, 1 from agent 77');
     for (const agent of agents) {
       assert.equal(await agent.exited, 0, agent.lines.join('\n'));
       assert.ok(agent.lines.includes(`run ${run} ended; the agents left`), agent.lines.join('\n'));

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isMainThread, parentPort, threadId, workerData } from 'node:worker_threads';
 import type { Redis } from 'ioredis';
@@ -32,22 +31,6 @@ const CREDIT_WAIT_S = 1;
 
 /** Raises the agent-id counter to at least ARGV[1] (after a Redis restart emptied it, ids stay unique). */
 const RAISE_COUNTER_LUA = "if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end return 0";
-/**
- * Ids tried at most when joining: each taken one means a live agent holds it (the counter was
- * emptied by a Redis restart), and the next INCR is above it.
- */
-const MAX_ID_TRIES = 1000;
-/**
- * The heartbeat, which is also the claim of the id: refreshes KEYS[1] (value ARGV[1], "TOKEN
- * DESCRIPTION", for ARGV[2] ms) and the membership in KEYS[2] when it is this agent's or free
- * (Redis restarted empty); returns 0 when another agent has claimed the id meanwhile.
- */
-const BEAT_LUA = `
-local holder = redis.call('GET', KEYS[1])
-if holder ~= false and holder ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-redis.call('SADD', KEYS[2], ARGV[3])
-return 1`;
 
 /** What a Redis agent thread receives as `workerData` (from RedisAgentPool). */
 export interface RedisAgentThreadData {
@@ -107,8 +90,8 @@ class RedisAgent implements AgentLink {
   private wake: () => void = () => {};
   private leaving = false;
   private rebuild = false;
-  /** Another agent claimed this one's id while Redis was away: it leaves, and its thread fails. */
-  private idLost = false;
+  /** The heartbeat's value: where the agent runs. */
+  private readonly description = `${hostname()} pid ${process.pid} thread ${threadId}`;
   private heartbeat: NodeJS.Timeout | undefined;
   private polling: Promise<void> | null = null;
   private loggedWaiting = false;
@@ -120,8 +103,6 @@ class RedisAgent implements AgentLink {
 
   private constructor(
     readonly agentId: number,
-    /** The heartbeat's value, "TOKEN DESCRIPTION": this agent's claim of its id, and where it runs. */
-    private readonly claim: string,
     private readonly data: RedisAgentThreadData,
     private readonly cmd: Redis,
     private readonly blocking: Redis,
@@ -133,10 +114,8 @@ class RedisAgent implements AgentLink {
   }
 
   /**
-   * Connects (commands, blocking reads, notifications), takes an agent id no live agent holds
-   * (claimed with SET NX on its heartbeat key) and starts the heartbeat.
-   * @throws RedisTransportError when Redis cannot be reached or refuses the login; Error when no
-   *   free id was found in MAX_ID_TRIES.
+   * Connects (commands, blocking reads, notifications), takes an agent id and starts the heartbeat.
+   * @throws RedisTransportError when Redis cannot be reached or refuses the login.
    */
   static async join(data: RedisAgentThreadData, log: (line: string) => void): Promise<RedisAgent> {
     const keys = runKeys(data.run);
@@ -144,14 +123,8 @@ class RedisAgent implements AgentLink {
     const cmd = await connectRedis(data.target, 'agent', () => agent?.reconnected());
     const blocking = await connectRedis(data.target, 'agent-credits');
     const sub = await connectRedis(data.target, 'agent-events');
-    const claim = `${randomBytes(8).toString('hex')} ${hostname()} pid ${process.pid} thread ${threadId}`;
-    let agentId = -1;
-    for (let tries = 0; agentId < 0; tries++) {
-      if (tries === MAX_ID_TRIES) throw new Error(`no free agent id in run ${data.run} after ${MAX_ID_TRIES} tries`);
-      const id = (await cmd.incr(keys.nextAgent)) - 1;
-      if ((await cmd.set(keys.heartbeat(id), claim, 'PX', HEARTBEAT_TTL_MS, 'NX')) === 'OK') agentId = id;
-    }
-    agent = new RedisAgent(agentId, claim, data, cmd, blocking, sub, log);
+    const agentId = (await cmd.incr(keys.nextAgent)) - 1;
+    agent = new RedisAgent(agentId, data, cmd, blocking, sub, log);
     sub.on('message', (_channel: string, note: string) => agent.notified(note));
     await sub.subscribe(keys.events);
     await agent.beat();
@@ -174,12 +147,7 @@ class RedisAgent implements AgentLink {
   }
 
   stopping(): boolean {
-    return this.leaving || this.rebuild || this.runEnded || this.idLost;
-  }
-
-  /** Whether another agent claimed this one's id (a Redis restart emptied the claims, and it joined first). */
-  get lostId(): boolean {
-    return this.idLost;
+    return this.leaving || this.rebuild || this.runEnded;
   }
 
   /** True once the trainer whose parameters the agent uses ended the run. */
@@ -247,7 +215,7 @@ class RedisAgent implements AgentLink {
    */
   async waitForTrainer(): Promise<unknown> {
     for (;;) {
-      if (this.leaving || this.idLost) return null;
+      if (this.leaving) return null;
       await this.poll();
       const trainer = this.trainer;
       if (this.trainerAlive && trainer !== null && this.stoppedSession !== trainer.session) {
@@ -269,24 +237,20 @@ class RedisAgent implements AgentLink {
   async leave(): Promise<void> {
     this.leaving = true;
     clearInterval(this.heartbeat);
-    // An id another agent claimed is its now: its heartbeat and membership are left alone.
-    const farewell = this.idLost
-      ? this.cmd.del(this.keys.credits(this.agentId))
-      : this.cmd.multi().del(this.keys.heartbeat(this.agentId), this.keys.credits(this.agentId)).srem(this.keys.agents, String(this.agentId)).exec();
+    const farewell = this.cmd.multi().del(this.keys.heartbeat(this.agentId), this.keys.credits(this.agentId)).srem(this.keys.agents, String(this.agentId)).exec();
     await within(farewell.catch(() => {}), FAREWELL_TIMEOUT_MS);
     this.blocking.disconnect();
     this.sub.disconnect();
     this.cmd.disconnect();
   }
 
-  /** Refreshes the heartbeat (the claim of the id) and membership, then the view of the trainer. */
+  /** Refreshes the heartbeat and membership, then the view of the trainer. */
   private async beat(): Promise<void> {
-    const kept = await this.cmd.eval(BEAT_LUA, 2, this.keys.heartbeat(this.agentId), this.keys.agents, this.claim, HEARTBEAT_TTL_MS, String(this.agentId));
-    if (kept !== 1 && !this.idLost) {
-      this.idLost = true;
-      clearInterval(this.heartbeat);
-      this.wake();
-    }
+    await this.cmd
+      .multi()
+      .set(this.keys.heartbeat(this.agentId), this.description, 'PX', HEARTBEAT_TTL_MS)
+      .sadd(this.keys.agents, String(this.agentId))
+      .exec();
     await this.poll();
   }
 
@@ -396,9 +360,7 @@ class RedisAgent implements AgentLink {
     this.inFlight = 0;
     this.wake();
     this.log(`Redis at ${this.data.target.display} is back; rejoining run ${this.data.run}`);
-    // Claims the id again at once, before an agent that joins now could take it.
     void this.cmd.eval(RAISE_COUNTER_LUA, 1, this.keys.nextAgent, String(this.agentId + 1)).catch(() => {});
-    void this.beat().catch(() => {});
   }
 }
 
@@ -435,7 +397,6 @@ export function runRedisAgentThread(createAgent: (init: unknown, link: AgentLink
     } finally {
       await agent.leave();
     }
-    if (agent.lostId) throw new Error(`another agent claimed id ${agent.agentId} while Redis was away; this one left the run`);
     post({ kind: 'left', runEnded: agent.runEnded });
   };
   run().catch((error: unknown) => {

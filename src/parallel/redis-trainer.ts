@@ -258,8 +258,7 @@ export class RedisTrainerTransport implements TrainerTransport {
     const alive = new Map<number, string>();
     members.forEach((id, i) => {
       const beat = beats[i];
-      // "TOKEN DESCRIPTION" (redis-agent.ts): the token is the agent's claim of its id.
-      if (beat !== null) alive.set(id, beat.slice(beat.indexOf(' ') + 1));
+      if (beat !== null) alive.set(id, beat);
     });
     for (const [id, description] of alive) if (!this.known.has(id)) this.handlers?.onLog(`agent ${id} joined (${description})`);
     for (const id of this.known.keys()) {

@@ -64,7 +64,7 @@ test('agents joining through Redis get each version and send in order; late join
 
     // Foreign entries in the stream are rejected and counted; the trainer goes on.
     const work = runKeys(RUN).work;
-    await raw.xadd(work, '*', 'm', Buffer.from('junk'));
+    await raw.xadd(work, '*', 'm', Buffer.concat([Buffer.alloc(32), Buffer.from('junk')]));
     await raw.xadd(work, '*', 'other', 'field');
     await until(() => dropped.length === 2, 'two rejections');
     assert.deepEqual(dropped.map((d) => d.kind), ['rejected', 'rejected']);
