@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { pack, runKeys } from '../src/parallel/redis-protocol.js';
+import { RunSigner } from '../src/parallel/run-secret.js';
 import { redisSkipReason, startRedis, type TestRedis } from './support/redis-server.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -83,10 +84,12 @@ test('data mode: a trainer and two agent processes learn CartPole-v1; malformed 
     try {
       const keys = runKeys(run);
       const session = (await raw.get(keys.trainer))!.slice(0, 32);
-      await raw.xadd(keys.work, '*', 'm', Buffer.from('not an a3c message'));
-      await raw.xadd(keys.work, '*', 'm', pack({ run: 'someone-else', session, agentId: 0, paramsVersion: 1, envSteps: 1, body: {} }));
+      // No run secret in this run: entries carry a zero HMAC (run-secret.ts), which anyone can write.
+      const unsigned = new RunSigner(null, run);
+      await raw.xadd(keys.work, '*', 'm', unsigned.sign('message', Buffer.from('not an a3c message')));
+      await raw.xadd(keys.work, '*', 'm', unsigned.sign('message', pack({ run: 'someone-else', session, agentId: 0, paramsVersion: 1, envSteps: 1, body: {} })));
       const badWork = { size: 32, obsSize: 4, obs: new Float32Array(3), actions: new Int32Array(32), valueTargets: new Float32Array(32) };
-      await raw.xadd(keys.work, '*', 'm', pack({ run, session, agentId: 77, paramsVersion: 1, envSteps: 32, body: { episodes: [], logs: [], work: badWork } }));
+      await raw.xadd(keys.work, '*', 'm', unsigned.sign('message', pack({ run, session, agentId: 77, paramsVersion: 1, envSteps: 32, body: { episodes: [], logs: [], work: badWork } })));
     } finally {
       raw.disconnect();
     }

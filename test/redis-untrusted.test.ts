@@ -12,6 +12,7 @@ import type { AgentReport } from '../src/algo/agent/agent.js';
 import type { ModeName } from '../src/algo/config/config.js';
 import type { RunStats } from '../src/algo/training/run-stats.js';
 import { decodeRunInfo, encodeEnvelope, parseVersionNote, runKeys } from '../src/parallel/redis-protocol.js';
+import { RunSigner } from '../src/parallel/run-secret.js';
 import { redisSkipReason, startRedis } from './support/redis-server.js';
 
 const PASSWORD = 'untrusted-test';
@@ -76,7 +77,11 @@ for (const mode of ['grad', 'data'] as const) {
       const learning = a3c.learn();
       await until(() => stats !== null && stats.episodes >= 100, '100 episodes, so that a mean reward counts');
       const keys = runKeys(RUN);
-      const info = decodeRunInfo(await raw.getBuffer(keys.init))!;
+      // No run secret in these runs: blobs carry a zero HMAC, which anyone can write.
+      const unsigned = new RunSigner(null, RUN);
+      const opened = unsigned.open('init', (await raw.getBuffer(keys.init))!);
+      assert.ok(opened.ok);
+      const info = decodeRunInfo(opened.payload)!;
       const published = parseVersionNote(await raw.get(keys.version))!.version;
       const rows = mode === 'grad' ? a3c.config.gradBatch : a3c.config.microBatch;
       const { good, bad } = workOf(mode, info.numParams, rows);
@@ -90,10 +95,10 @@ for (const mode of ['grad', 'data'] as const) {
       const stepsBefore = stats!.envSteps;
       for (const [i, entry] of crafted.entries()) {
         const envelope = { agentId: FOREIGN + i, paramsVersion: entry.paramsVersion, envSteps: entry.envSteps, body: entry.body };
-        await raw.xadd(keys.work, '*', 'm', encodeEnvelope(RUN, info.session, envelope));
+        await raw.xadd(keys.work, '*', 'm', encodeEnvelope(unsigned, RUN, info.session, envelope));
       }
       // One agent rejected twice: counted twice, logged once.
-      await raw.xadd(keys.work, '*', 'm', encodeEnvelope(RUN, info.session, { agentId: FOREIGN, paramsVersion: 1, envSteps: 1e15, body: report(good()) }));
+      await raw.xadd(keys.work, '*', 'm', encodeEnvelope(unsigned, RUN, info.session, { agentId: FOREIGN, paramsVersion: 1, envSteps: 1e15, body: report(good()) }));
       await until(() => stats!.rejected === crafted.length + 1, 'every crafted entry rejected');
       const updatesAfter = updates;
       await until(() => updates > updatesAfter + 10, 'updates after the crafted entries');

@@ -63,6 +63,8 @@ export interface A3COptions extends Partial<TrainConfig> {
   resume?: string;
   /** Password for the transport's Redis when its URL has none (the CLI passes A3C_REDIS_PASSWORD); never saved. */
   redisPassword?: string;
+  /** The transport's run secret, which signs and checks what goes through Redis (the CLI passes A3C_RUN_SECRET or --run-secret-file's); never saved. */
+  runSecret?: string;
 }
 
 /** What `learn()` sets up before the run: the context the runner is handed and what is released after. */
@@ -85,6 +87,7 @@ export class A3C {
   readonly config: TrainConfig;
   private readonly callbacks: TrainCallbacks;
   private readonly redisPassword: string | undefined;
+  private readonly runSecret: string | null;
   private readonly resumed: ResumedRun | null;
   private stopRequested = false;
   private running: { ctx: TrainingContext; transport: TrainerTransport } | null = null;
@@ -96,8 +99,9 @@ export class A3C {
    *   resumed as asked (loadResume, training/resume.ts).
    */
   constructor(options: A3COptions = {}) {
-    const { callbacks, resume, redisPassword, ...config } = options;
+    const { callbacks, resume, redisPassword, runSecret, ...config } = options;
     this.redisPassword = redisPassword;
+    this.runSecret = runSecret ?? null;
     // Paths are kept absolute, so that a resumed run writes where the first one did, from anywhere.
     if (config.envModule) config.envModule = resolveEnvModule(config.envModule);
     if (config.checkpoint) config.checkpoint = resolvePath(config.checkpoint);
@@ -160,7 +164,7 @@ export class A3C {
     const obsShape = obsShapeOf(netSpec);
     const statsSize = publishedStatsSize(config, obsShape.reduce((a, b) => a * b, 1));
     const envStepsAtStart = saved?.counters.envSteps ?? 0;
-    const { transport, agentsLabel, envsPerAgent } = createTransport(mode, { config, netSpec, numParams: net.numParams + statsSize, backend, envStepsAtStart, redisPassword: this.redisPassword });
+    const { transport, agentsLabel, envsPerAgent } = createTransport(mode, { config, netSpec, numParams: net.numParams + statsSize, backend, envStepsAtStart, redisPassword: this.redisPassword, runSecret: this.runSecret });
     const optimizer = mode.optimizer?.(net.numParams, config, (name, length) => {
       if (!transport.shareArray) throw new Error(`mode ${mode.name} needs a transport with shared memory`);
       return transport.shareArray(name, length);

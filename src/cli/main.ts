@@ -11,7 +11,8 @@ import { registerAgentCommand } from './agent.js';
 import { commandAction } from './command-action.js';
 import { learnerFallbackHint, registerDoctorCommand } from './doctor.js';
 import { registerExportCommand } from './export.js';
-import { argParser, parseInteger } from './options.js';
+import { readRunSecret } from '../parallel/run-secret.js';
+import { argParser, parseInteger, redisTlsFiles } from './options.js';
 import { registerPlayCommand } from './play.js';
 import { registerPlotCommand } from './plot.js';
 import { createProgress } from './progress.js';
@@ -33,6 +34,7 @@ function addTrainFlags(cmd: Command): Command {
   return cmd
     .option('--resume <checkpoint>', 'continue a checkpoint: network, optimiser, counters, reward history, TensorBoard run')
     .option('--config <file>', 'JSON file of config keys (camelCase, as in TrainConfig); flags override it')
+    .option('--run-secret-file <file>', "with --transport: file holding the run's secret, which signs init and parameters and checks agents' messages (default: A3C_RUN_SECRET; never saved)")
     .option('--json', 'print one JSON summary line on stdout at the end')
     .option('--verbose', 'print stack traces of errors');
 }
@@ -75,12 +77,14 @@ async function train(opts: Record<string, unknown>): Promise<void> {
   const fromFile = typeof opts.config === 'string' ? readConfigFile(opts.config) : {};
   const fromFlags: Partial<TrainConfig> = {};
   for (const key of Object.keys(CONFIG_FIELDS)) if (opts[key] !== undefined) (fromFlags as Record<string, unknown>)[key] = opts[key];
+  if ((fromFlags.transport ?? fromFile.transport)?.startsWith('rediss://')) Object.assign(fromFlags, redisTlsFiles({ ...fromFile, ...fromFlags }));
   const progress = { current: null as ReturnType<typeof createProgress> | null };
   const a3c = new A3C({
     ...fromFile,
     ...fromFlags,
     resume: opts.resume as string | undefined,
     redisPassword: process.env.A3C_REDIS_PASSWORD,
+    runSecret: readRunSecret(opts.runSecretFile as string | undefined, process.env.A3C_RUN_SECRET) ?? undefined,
     callbacks: {
       onProgress: (stats) => progress.current?.update(stats),
       onLog: (line) => {

@@ -29,3 +29,16 @@ export function prepareOutputFile(flag: string, path: string, extension: string)
   if (extname(path).toLowerCase() !== extension) throw new Error(`${flag} writes a ${extension.slice(1).toUpperCase()} file; give it a name ending in ${extension}, got ${path}`);
   mkdirSync(dirname(path), { recursive: true });
 }
+
+/** Environment variables that stand for the TLS flags of a rediss:// transport, so that paths need not be repeated on every command line. */
+export const REDIS_TLS_ENV = { redisCa: 'A3C_REDIS_CA', redisCert: 'A3C_REDIS_CERT', redisKey: 'A3C_REDIS_KEY' } as const;
+
+/** The TLS files given as flags (`given`), else by REDIS_TLS_ENV. */
+export function redisTlsFiles(given: Partial<Record<keyof typeof REDIS_TLS_ENV, string | null>>): Partial<Record<keyof typeof REDIS_TLS_ENV, string>> {
+  const files: Partial<Record<keyof typeof REDIS_TLS_ENV, string>> = {};
+  for (const [key, name] of Object.entries(REDIS_TLS_ENV) as [keyof typeof REDIS_TLS_ENV, string][]) {
+    const file = given[key] ?? (process.env[name] || undefined);
+    if (file !== undefined) files[key] = file;
+  }
+  return files;
+}

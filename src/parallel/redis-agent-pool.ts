@@ -15,6 +15,10 @@ export interface RedisAgentPoolOptions {
   agents: number;
   /** The module each agent thread runs; it calls `runRedisAgentThread` (redis-agent.ts). */
   agentModule: URL;
+  /** What this host gives its agents itself (RedisAgentThreadData.agentOptions). */
+  agentOptions: unknown;
+  /** The run secret (run-secret.ts), or null for none. */
+  secret: string | null;
   /** Lines for the user: joins, crashes, waits for the trainer, reconnections. */
   onLog(line: string): void;
 }
@@ -75,7 +79,8 @@ export class RedisAgentPool {
   }
 
   private spawn(index: number): void {
-    const data: RedisAgentThreadData = { target: this.options.target, run: this.options.run };
+    const { target, run, agentOptions, secret } = this.options;
+    const data: RedisAgentThreadData = { target, run, agentOptions, secret };
     const slot: Slot = { worker: new Worker(this.options.agentModule, { workerData: data }), agentId: null, ready: false, ended: false };
     this.slots[index] = slot;
     const name = () => (slot.agentId === null ? `agent thread ${index}` : `agent ${slot.agentId}`);

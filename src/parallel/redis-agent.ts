@@ -12,6 +12,7 @@ import {
   HEARTBEAT_EVERY_MS,
   HEARTBEAT_TTL_MS,
   paramsHeader,
+  parseStopNote,
   parseVersionNote,
   runKeys,
   type RunInfo,
@@ -19,6 +20,7 @@ import {
   within,
 } from './redis-protocol.js';
 import type { RedisTarget } from './redis-url.js';
+import { RunSigner } from './run-secret.js';
 import { stepUntilStopped, type AgentLink, type AgentProcess, type Envelope } from './transport.js';
 
 /**
@@ -34,6 +36,14 @@ const RAISE_COUNTER_LUA = "if tonumber(redis.call('GET', KEYS[1]) or '0') < tonu
 export interface RedisAgentThreadData {
   target: RedisTarget;
   run: string;
+  /**
+   * What the agent's host gives it itself, never Redis (`a3c agent`'s command line, or the
+   * trainer's own config for its local agents): the code it may import, opaque here and handed to
+   * the thread's `createAgent` beside the trainer's `init`, which it is checked against.
+   */
+  agentOptions: unknown;
+  /** The run secret (run-secret.ts), or null for none. */
+  secret: string | null;
 }
 
 /** Messages an agent thread posts to its pool. */
@@ -46,7 +56,7 @@ export type RedisAgentMessage =
 /** What the pool posts to an agent thread: leave the run (deregister, close the envs, exit). */
 export const LEAVE_REQUEST = 'leave';
 
-/** Parameters in hand: a blob as the trainer wrote it (redis-protocol.ts), with its header read. */
+/** Parameters in hand: a blob's payload as the trainer wrote it (redis-protocol.ts), HMAC checked and header read. */
 interface Held {
   session: string;
   version: number;
@@ -85,6 +95,11 @@ class RedisAgent implements AgentLink {
   private heartbeat: NodeJS.Timeout | undefined;
   private polling: Promise<void> | null = null;
   private loggedWaiting = false;
+  private readonly signer: RunSigner;
+  /** The last reason an `init` or stop note was refused, so that each is logged once. */
+  private lastRefusal: string | null = null;
+  /** Parameter blobs refused (their HMAC did not verify): the agent kept the version it had. */
+  private refusedParams = 0;
 
   private constructor(
     readonly agentId: number,
@@ -95,6 +110,7 @@ class RedisAgent implements AgentLink {
     private readonly log: (line: string) => void,
   ) {
     this.keys = runKeys(data.run);
+    this.signer = new RunSigner(data.secret, data.run);
   }
 
   /**
@@ -159,7 +175,7 @@ class RedisAgent implements AgentLink {
       return true;
     }
     this.inFlight++;
-    const message = encodeEnvelope(this.data.run, session, envelope);
+    const message = encodeEnvelope(this.signer, this.data.run, session, envelope);
     const { work, ready } = this.keys;
     // One round trip for all, in order on one connection: the message, then the note that wakes
     // the trainer, and the newest parameters if there are newer ones.
@@ -247,15 +263,37 @@ class RedisAgent implements AgentLink {
   private async readTrainer(): Promise<void> {
     const [lock, note, stopped] = await this.cmd.mget(this.keys.trainer, this.keys.version, this.keys.stopped);
     this.trainerAlive = lock !== null;
-    this.stoppedSession = stopped;
+    this.stoppedSession = stopped === null ? null : this.stopSession(stopped);
     const lockSession = lock?.split(' ')[0] ?? null;
     if (lockSession !== null && lockSession !== this.trainer?.session) await this.loadTrainer(lockSession);
     this.announce(parseVersionNote(note));
   }
 
-  /** Takes the `init` of trainer `session`, once that trainer has written it. */
+  /** The session a stop note ("SESSION HMAC") ends, or null (logged once) when its HMAC does not verify. */
+  private stopSession(note: string): string | null {
+    const parsed = parseStopNote(this.signer, note);
+    if (parsed.ok) return parsed.session;
+    this.refused(`ignored a note that run ${this.data.run} ended: ${parsed.problem}`);
+    return null;
+  }
+
+  /** Logs `line` unless it was the last refusal logged. */
+  private refused(line: string): void {
+    if (line === this.lastRefusal) return;
+    this.lastRefusal = line;
+    this.log(line);
+  }
+
+  /** Takes the `init` of trainer `session`, once that trainer has written it and its HMAC verifies. */
   private async loadTrainer(session: string): Promise<void> {
-    const info = decodeRunInfo(await this.cmd.getBuffer(this.keys.init));
+    const blob = await this.cmd.getBuffer(this.keys.init);
+    if (blob === null) return;
+    const opened = this.signer.open('init', blob);
+    if (!opened.ok) {
+      this.refused(`refused the init of run ${this.data.run} in Redis: ${opened.problem}; waiting for a trainer whose init verifies`);
+      return;
+    }
+    const info = decodeRunInfo(opened.payload);
     if (info === null || info.session !== session) return;
     const previous = this.trainer;
     this.trainer = { ...info, settings: pack([info.maxQueued, info.numParams, info.init]) };
@@ -279,9 +317,11 @@ class RedisAgent implements AgentLink {
 
   /** A note on the `events` channel: a new version, or the run's end. */
   private notified(note: string): void {
-    const [kind, session] = note.split(' ');
+    const [kind] = note.split(' ');
     if (kind === 'stop') {
-      this.stoppedSession = session;
+      const ended = this.stopSession(note.slice(kind.length + 1));
+      if (ended === null) return;
+      this.stoppedSession = ended;
       this.wake();
       return;
     }
@@ -296,10 +336,20 @@ class RedisAgent implements AgentLink {
     if (wanted === null || this.trainer === null) return;
     if (this.held !== null && this.held.session === wanted.session && this.held.version >= wanted.version) return;
     const blob = await this.cmd.getBuffer(this.keys.params);
-    const header = blob === null ? null : paramsHeader(blob, this.trainer.numParams);
+    if (blob === null) return;
+    const opened = this.signer.open('params', blob);
+    if (!opened.ok) {
+      this.refusedParams++;
+      // The first, then the 10th, 100th, ...: someone writing parameters in a loop cannot flood the log.
+      if (Number.isInteger(Math.log10(this.refusedParams))) {
+        this.log(`refused parameters in Redis (${this.refusedParams} so far): ${opened.problem}; keeping version ${this.held?.version ?? 'none'}`);
+      }
+      return;
+    }
+    const header = paramsHeader(opened.payload, this.trainer.numParams);
     if (header === null || header.session !== this.trainer.session) return;
     if (this.held !== null && this.held.session === header.session && this.held.version >= header.version) return;
-    this.held = { ...header, blob: blob! };
+    this.held = { ...header, blob: opened.payload };
   }
 
   /**
@@ -320,12 +370,13 @@ class RedisAgent implements AgentLink {
  * ends or the pool asks it to leave, and builds it again when a restarted trainer brings other
  * settings. A failure is rethrown outside the promise, so that the pool's 'error' handler sees it.
  */
-export function runRedisAgentThread(createAgent: (init: unknown, link: AgentLink) => Promise<AgentProcess>): void {
+export function runRedisAgentThread(createAgent: (init: unknown, link: AgentLink, agentOptions: unknown) => Promise<AgentProcess>): void {
   if (isMainThread || parentPort === null) throw new Error('runRedisAgentThread: not in a worker thread started by RedisAgentPool');
   const port = parentPort;
   const post = (message: RedisAgentMessage) => port.postMessage(message);
+  const data = workerData as RedisAgentThreadData;
   const run = async () => {
-    const agent = await RedisAgent.join(workerData as RedisAgentThreadData, (line) => post({ kind: 'log', line }));
+    const agent = await RedisAgent.join(data, (line) => post({ kind: 'log', line }));
     port.on('message', (message) => {
       if (message === LEAVE_REQUEST) agent.requestLeave();
     });
@@ -335,7 +386,7 @@ export function runRedisAgentThread(createAgent: (init: unknown, link: AgentLink
       for (let build = true; build; build = agent.takeRebuild()) {
         const init = await agent.waitForTrainer();
         if (init === null) break;
-        const process = await createAgent(init, agent);
+        const process = await createAgent(init, agent, data.agentOptions);
         post({ kind: 'ready', description: process.description });
         try {
           await stepUntilStopped(process);

@@ -9,17 +9,21 @@
  * | key | type | written by | what |
  * | --- | --- | --- | --- |
  * | `trainer` | string, TTL | trainer | the lock: "SESSION HOST PID"; its presence is the trainer's heartbeat |
- * | `init` | string | trainer | MessagePack {session, maxQueued, numParams, init}: what agents are built from |
- * | `params` | string | trainer | the newest parameters: header (session, version) + float32 bytes |
+ * | `init` | string | trainer | HMAC + MessagePack {session, maxQueued, numParams, init}: what agents are built from |
+ * | `params` | string | trainer | the newest parameters: HMAC + header (session, version) + float32 bytes |
  * | `version` | string | trainer | "SESSION VERSION" of `params`, for cheap polling |
- * | `events` | channel | trainer | "params SESSION VERSION" after each write, "stop SESSION" at the end |
- * | `stopped` | string, TTL | trainer | the session whose run has ended: its agents leave |
- * | `work` | stream | agents | one entry per agent message, field "m": a MessagePack envelope; capped at about MAX_STREAM_ENTRIES |
+ * | `events` | channel | trainer | "params SESSION VERSION" after each write, "stop SESSION HMAC" at the end |
+ * | `stopped` | string, TTL | trainer | "SESSION HMAC": the session whose run has ended: its agents leave |
+ * | `work` | stream | agents | one entry per agent message, field "m": HMAC + a MessagePack envelope; capped at about MAX_STREAM_ENTRIES |
  * | `ready` | list | agents | a note pushed with each `work` entry (at most one kept): the trainer blocks on it while `work` is empty |
  * | `credits:ID` | list, TTL | trainer | one entry (the session) per message of agent ID the trainer took |
  * | `agents` | set | agents | ids of the agents that joined |
- * | `agent:ID` | string, TTL | agent ID | its heartbeat: a one-line description |
+ * | `agent:ID` | string, TTL | agent ID | its heartbeat and its claim of the id: "TOKEN DESCRIPTION" (TOKEN: 16 hex digits, the agent's own) |
  * | `next-agent` | counter | agents | INCR hands out agent ids |
+ *
+ * Each HMAC is MAC_BYTES under the run secret (run-secret.ts), zeros without one: agents check the
+ * trainer's, and the trainer its agents'. Writes of `init` and `params` are fenced by the lock:
+ * a trainer whose lock another took cannot overwrite them (redis-trainer.ts).
  *
  * When the trainer stops, every key of the run expires after STOPPED_RUN_TTL_MS (redis-trainer.ts);
  * a trainer that takes the run again clears the expiry.
@@ -28,11 +32,14 @@
  * that work computed with the parameters of its predecessor is recognised and dropped.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
+import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
 import { Packr } from 'msgpackr';
 import type { Envelope } from './transport.js';
-import { RedisTransportError, type RedisTarget } from './redis-url.js';
+import { RedisTransportError, type RedisTarget, type RedisTlsFiles } from './redis-url.js';
+import { MAC_BYTES, type RunSigner } from './run-secret.js';
 
 /** Agents refresh their heartbeat, and the trainer its lock and its view of the agents, this often. */
 export const HEARTBEAT_EVERY_MS = 1000;
@@ -99,11 +106,30 @@ function isAuthError(error: Error): boolean {
 }
 
 /**
+ * Node's TLS options for `files` (ioredis's `tls`): the server's certificate is always verified,
+ * against `ca` where given.
+ * @throws RedisTransportError naming the flag and file that cannot be read.
+ */
+function tlsOptions(files: RedisTlsFiles): ConnectionOptions {
+  const read = (flag: keyof RedisTlsFiles): Buffer | undefined => {
+    const file = files[flag];
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new RedisTransportError(`--redis-${flag} ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  };
+  return { ca: read('ca'), cert: read('cert'), key: read('key'), rejectUnauthorized: true };
+}
+
+/**
  * A connection to `target`, ready for commands. The first connection must succeed within
  * FIRST_CONNECT_TIMEOUT_MS; after that a lost connection is retried for ever (with back-off) and
  * commands wait for it (ioredis's offline queue), so that a Redis restart is survived.
  * `onReconnect` runs each time the connection is ready again after a loss.
- * @throws RedisTransportError when Redis cannot be reached in time or refuses the login.
+ * @throws RedisTransportError when Redis cannot be reached in time, refuses the login, or a TLS
+ *   file cannot be read.
  */
 export async function connectRedis(target: RedisTarget, role: string, onReconnect: () => void = () => {}): Promise<Redis> {
   if (endianness() !== 'LE') throw new RedisTransportError('the Redis transport sends little-endian float32 bytes; this host is big-endian');
@@ -116,7 +142,7 @@ export async function connectRedis(target: RedisTarget, role: string, onReconnec
     db: target.db,
     username: target.username,
     password: target.password,
-    tls: target.tls ? {} : undefined,
+    tls: target.tls === null ? undefined : tlsOptions(target.tls),
     protocol: 2,
     connectionName: `a3c-${role}`,
     lazyConnect: true,
@@ -147,28 +173,29 @@ export async function connectRedis(target: RedisTarget, role: string, onReconnec
 }
 
 // ---------------------------------------------------------------------------------------------
-// Parameters: a 40-byte header (32 ASCII hex digits of the session, float64 version), then the
-// float32 values in the hosts' (little-endian) byte order.
+// Parameters: the HMAC (MAC_BYTES), then a 40-byte header (32 ASCII hex digits of the session,
+// float64 version), then the float32 values in the hosts' (little-endian) byte order. Agents open
+// the HMAC (RunSigner.open) and read the payload behind it with the two functions after this one.
 
 const SESSION_BYTES = 32;
 const PARAMS_HEADER_BYTES = SESSION_BYTES + Float64Array.BYTES_PER_ELEMENT;
 
-/** The parameter blob of `version` of `session`: one allocation and one copy of `params`. */
-export function encodeParams(session: string, version: number, params: Float32Array): Buffer {
-  const blob = Buffer.allocUnsafe(PARAMS_HEADER_BYTES + params.byteLength);
-  blob.write(session, 0, SESSION_BYTES, 'latin1');
-  blob.writeDoubleLE(version, SESSION_BYTES);
-  Buffer.from(params.buffer, params.byteOffset, params.byteLength).copy(blob, PARAMS_HEADER_BYTES);
-  return blob;
+/** The signed parameter blob of `version` of `session`: one allocation and one copy of `params`. */
+export function encodeParams(signer: RunSigner, session: string, version: number, params: Float32Array): Buffer {
+  const blob = Buffer.allocUnsafe(MAC_BYTES + PARAMS_HEADER_BYTES + params.byteLength);
+  blob.write(session, MAC_BYTES, SESSION_BYTES, 'latin1');
+  blob.writeDoubleLE(version, MAC_BYTES + SESSION_BYTES);
+  Buffer.from(params.buffer, params.byteOffset, params.byteLength).copy(blob, MAC_BYTES + PARAMS_HEADER_BYTES);
+  return signer.seal('params', blob);
 }
 
-/** The session and version of a parameter blob of `numParams` values, or null when it is not one. */
+/** The session and version of a parameter payload (a blob without its HMAC) of `numParams` values, or null when it is not one. */
 export function paramsHeader(blob: Buffer, numParams: number): { session: string; version: number } | null {
   if (blob.length !== PARAMS_HEADER_BYTES + numParams * Float32Array.BYTES_PER_ELEMENT) return null;
   return { session: blob.toString('latin1', 0, SESSION_BYTES), version: blob.readDoubleLE(SESSION_BYTES) };
 }
 
-/** Copies the values of a parameter blob (checked by `paramsHeader`) into `out`. */
+/** Copies the values of a parameter payload (checked by `paramsHeader`) into `out`. */
 export function copyParams(blob: Buffer, out: Float32Array): void {
   blob.copy(Buffer.from(out.buffer, out.byteOffset, out.byteLength), 0, PARAMS_HEADER_BYTES);
 }
@@ -201,10 +228,10 @@ interface WireEnvelope extends Envelope {
   session: string;
 }
 
-/** One agent message as a stream field value. */
-export function encodeEnvelope(run: string, session: string, envelope: Envelope): Buffer {
+/** One agent message as a stream field value: its HMAC, then the MessagePack envelope. */
+export function encodeEnvelope(signer: RunSigner, run: string, session: string, envelope: Envelope): Buffer {
   const wire: WireEnvelope = { run, session, agentId: envelope.agentId, paramsVersion: envelope.paramsVersion, envSteps: envelope.envSteps, body: envelope.body };
-  return pack(wire);
+  return signer.sign('message', pack(wire));
 }
 
 /**
@@ -230,16 +257,19 @@ function brief(v: unknown): string {
 }
 
 /**
- * Checks a stream entry's envelope before anything uses it: its size (before decoding), its
- * MessagePack, its run name and the types of its provenance. The body is left to the caller (the
- * algorithm checks its shapes).
+ * Checks a stream entry's envelope before anything uses it: its size (before decoding), its HMAC
+ * (before decoding: an entry that fails names no agent, as its claims are not to be believed),
+ * its MessagePack, its run name and the types of its provenance. The body is left to the caller
+ * (the algorithm checks its shapes).
  */
-export function decodeEnvelope(bytes: Buffer, run: string, maxBytes: number): DecodedEnvelope {
+export function decodeEnvelope(signer: RunSigner, bytes: Buffer, run: string, maxBytes: number): DecodedEnvelope {
   const refuse = (problem: string, agentId: number | null = null, session: string | null = null): DecodedEnvelope => ({ ok: false, problem, agentId, session });
   if (bytes.length > maxBytes) return refuse(`${bytes.length} bytes, more than the ${maxBytes} allowed`);
+  const opened = signer.open('message', bytes);
+  if (!opened.ok) return refuse(opened.problem);
   let value: unknown;
   try {
-    value = unpack(bytes);
+    value = unpack(opened.payload);
   } catch (error) {
     return refuse(`not MessagePack (${(error as Error).message})`);
   }
@@ -267,9 +297,8 @@ export interface RunInfo {
   init: unknown;
 }
 
-/** A `init` value, or null when it is missing or not one. */
-export function decodeRunInfo(bytes: Buffer | null): RunInfo | null {
-  if (bytes === null) return null;
+/** An `init` payload (the key's value behind its HMAC, RunSigner.open), or null when it is not one. */
+export function decodeRunInfo(bytes: Buffer): RunInfo | null {
   let value: unknown;
   try {
     value = unpack(bytes);
@@ -279,4 +308,16 @@ export function decodeRunInfo(bytes: Buffer | null): RunInfo | null {
   const info = value as Partial<RunInfo> | null;
   if (typeof info !== 'object' || info === null || typeof info.session !== 'string' || !isCounter(info.maxQueued) || !isCounter(info.numParams)) return null;
   return info as RunInfo;
+}
+
+/** The value of `stopped` and the tail of a "stop" note: the session that ended the run, and its HMAC in hex. */
+export function stopNote(signer: RunSigner, session: string): string {
+  return `${session} ${signer.tag('stop', session).toString('hex')}`;
+}
+
+/** The session of a stop note whose HMAC verifies, or why not. */
+export function parseStopNote(signer: RunSigner, note: string): { ok: true; session: string } | { ok: false; problem: string } {
+  const match = /^([0-9a-f]{32}) ([0-9a-f]{64})$/.exec(note);
+  if (match === null) return { ok: false, problem: `"${note.slice(0, 40)}" is not "SESSION HMAC"` };
+  return signer.check('stop', Buffer.from(match[2], 'hex'), match[1]) ?? { ok: true, session: match[1] };
 }

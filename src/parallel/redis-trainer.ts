@@ -11,11 +11,13 @@ import {
   newSession,
   pack,
   runKeys,
+  stopNote,
   type RunInfo,
   type RunKeys,
   within,
 } from './redis-protocol.js';
 import { RedisTransportError, type RedisTarget } from './redis-url.js';
+import { RunSigner } from './run-secret.js';
 import type { TrainerTransport, TransportHandlers } from './transport.js';
 
 /** Stream entries taken per read at most, and how long the reader waits for a `ready` note. */
@@ -91,6 +93,10 @@ export interface RedisTrainerOptions {
   localAgents: number;
   /** The module local agent threads run (it calls `runRedisAgentThread`). */
   agentModule: URL;
+  /** What local agents are given as their own command line would give it (opaque here; see RedisAgentThreadData). */
+  localAgentOptions: unknown;
+  /** The run secret (run-secret.ts): `init`, parameters and the end are signed, agents' messages checked; null for none. */
+  secret: string | null;
 }
 
 /**
@@ -107,6 +113,7 @@ export class RedisTrainerTransport implements TrainerTransport {
   /** The lock's value: the session, then where the trainer runs (for the message a second trainer gets). */
   private readonly lockValue = `${this.session} ${hostname()} ${process.pid}`;
   private readonly keys: RunKeys;
+  private readonly signer: RunSigner;
   private cmd: Redis | null = null;
   private reader: Redis | null = null;
   private handlers: TransportHandlers | null = null;
@@ -126,6 +133,7 @@ export class RedisTrainerTransport implements TrainerTransport {
 
   constructor(private readonly options: RedisTrainerOptions) {
     this.keys = runKeys(options.run);
+    this.signer = new RunSigner(options.secret, options.run);
   }
 
   /** Agents connected: those whose heartbeat the trainer saw last. */
@@ -166,7 +174,8 @@ export class RedisTrainerTransport implements TrainerTransport {
     });
     handlers.onLog(`trainer of run ${run} at ${target.display} (session ${this.session.slice(0, 8)}); agents join with: a3c agent --transport ${target.display} --run ${run}`);
     if (this.options.localAgents === 0) return [];
-    this.pool = new RedisAgentPool({ target, run, agents: this.options.localAgents, agentModule: this.options.agentModule, onLog: handlers.onLog });
+    const { localAgents: agents, agentModule, localAgentOptions: agentOptions, secret } = this.options;
+    this.pool = new RedisAgentPool({ target, run, agents, agentModule, agentOptions, secret, onLog: handlers.onLog });
     this.pool.done.catch((error: Error) => handlers.onFailure(error));
     return this.pool.start();
   }
@@ -187,7 +196,7 @@ export class RedisTrainerTransport implements TrainerTransport {
   private async writeInit(): Promise<void> {
     const info: RunInfo = { session: this.session, maxQueued: this.options.maxQueuedPerAgent, numParams: this.options.numParams, init: this.options.agentInit };
     const { stopped, init, work, ready, agents, nextAgent } = this.keys;
-    await this.cmd!.multi().del(stopped).set(init, pack(info)).persist(work).persist(ready).persist(agents).persist(nextAgent).exec();
+    await this.cmd!.multi().del(stopped).set(init, this.signer.sign('init', pack(info))).persist(work).persist(ready).persist(agents).persist(nextAgent).exec();
   }
 
   /**
@@ -201,7 +210,7 @@ export class RedisTrainerTransport implements TrainerTransport {
     const note = `${this.session} ${version}`;
     this.cmd
       .multi()
-      .set(this.keys.params, encodeParams(this.session, version, this.params))
+      .set(this.keys.params, encodeParams(this.signer, this.session, version, this.params))
       .set(this.keys.version, note)
       .publish(this.keys.events, `params ${note}`)
       .exec()
@@ -312,7 +321,7 @@ export class RedisTrainerTransport implements TrainerTransport {
     const decoded =
       bytes === null
         ? { ok: false as const, problem: 'not an a3c message (expected one field "m")', agentId: null, session: null }
-        : decodeEnvelope(bytes, this.options.run, this.options.maxMessageBytes);
+        : decodeEnvelope(this.signer, bytes, this.options.run, this.options.maxMessageBytes);
     const from = decoded.ok ? decoded.envelope.agentId : decoded.agentId;
     if (from !== null && decoded.session === this.session) this.credit(from);
     if (!decoded.ok) {
@@ -358,7 +367,8 @@ export class RedisTrainerTransport implements TrainerTransport {
       return;
     }
     const { stopped, events, trainer, init, params, version, work, ready, agents, nextAgent } = this.keys;
-    let ending = cmd.multi().set(stopped, this.session, 'PX', STOPPED_RUN_TTL_MS).publish(events, `stop ${this.session}`).eval(RELEASE_LOCK_LUA, 1, trainer, this.session);
+    const end = stopNote(this.signer, this.session);
+    let ending = cmd.multi().set(stopped, end, 'PX', STOPPED_RUN_TTL_MS).publish(events, `stop ${end}`).eval(RELEASE_LOCK_LUA, 1, trainer, this.session);
     for (const key of [init, params, version, work, ready, agents, nextAgent]) ending = ending.pexpire(key, STOPPED_RUN_TTL_MS);
     const ended = ending.exec();
     const marked = await within(ended.then(() => true, () => false), FAREWELL_TIMEOUT_MS);

@@ -38,7 +38,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 30_000)
 
 function echoTrainerOptions(redis: TestRedis) {
   const agentInit: RedisEchoInit = { numParams: 3, tag: 'A' };
-  return { target: parseRedisUrl(redis.url), run: RUN, agentInit, numParams: 3, maxQueuedPerAgent: 1, maxMessageBytes: 4096, localAgents: 1, agentModule: ECHO_AGENT };
+  return { target: parseRedisUrl(redis.url), run: RUN, agentInit, numParams: 3, maxQueuedPerAgent: 1, maxMessageBytes: 4096, localAgents: 1, agentModule: ECHO_AGENT, localAgentOptions: null, secret: null };
 }
 
 const bodyOf = (m: Envelope) => m.body as RedisEchoBody;
@@ -57,14 +57,14 @@ test('agents joining through Redis get each version and send in order; late join
 
     // Another host's agents join late.
     const remoteLogs: string[] = [];
-    const remote = new RedisAgentPool({ target: parseRedisUrl(redis.url), run: RUN, agents: 1, agentModule: ECHO_AGENT, onLog: (l) => remoteLogs.push(l) });
+    const remote = new RedisAgentPool({ target: parseRedisUrl(redis.url), run: RUN, agents: 1, agentModule: ECHO_AGENT, agentOptions: null, secret: null, onLog: (l) => remoteLogs.push(l) });
     assert.deepEqual(await remote.start(), ['echo A']);
     await until(() => messages.some((m) => m.agentId === 1), 'a message from the late agent');
     await until(() => logs.some((l) => /^agent 1 joined \(.+ pid \d+ thread \d+\)$/.test(l)) && trainer.agents === 2, 'the trainer to see agent 1');
 
     // Foreign entries in the stream are rejected and counted; the trainer goes on.
     const work = runKeys(RUN).work;
-    await raw.xadd(work, '*', 'm', Buffer.from('junk'));
+    await raw.xadd(work, '*', 'm', Buffer.concat([Buffer.alloc(32), Buffer.from('junk')]));
     await raw.xadd(work, '*', 'other', 'field');
     await until(() => dropped.length === 2, 'two rejections');
     assert.deepEqual(dropped.map((d) => d.kind), ['rejected', 'rejected']);
@@ -105,7 +105,7 @@ test('a wrong or missing password is refused with one line, by agents and traine
   const redis = await startRedis(PASSWORD);
   try {
     const wrong = parseRedisUrl(redis.url.replace(PASSWORD, 'not-it'));
-    const pool = new RedisAgentPool({ target: wrong, run: RUN, agents: 1, agentModule: ECHO_AGENT, onLog: () => {} });
+    const pool = new RedisAgentPool({ target: wrong, run: RUN, agents: 1, agentModule: ECHO_AGENT, agentOptions: null, secret: null, onLog: () => {} });
     await assert.rejects(pool.start(), {
       name: 'RedisTransportError',
       message: `Redis at redis://127.0.0.1:${redis.port}/0 refused the login (WRONGPASS invalid username-password pair or user is disabled): check the password in the URL or A3C_REDIS_PASSWORD`,

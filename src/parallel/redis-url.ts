@@ -8,6 +8,25 @@ export class RedisTransportError extends Error {
   override name = 'RedisTransportError';
 }
 
+/**
+ * Another trainer holds the run's lock: this one's writes were refused. It must not save a
+ * checkpoint either, since the other trainer may be saving to the same folder.
+ */
+export class RunLockLostError extends RedisTransportError {
+  override name = 'RunLockLostError';
+}
+
+/**
+ * Files for a `rediss://` connection (PEM, read when connecting): the CA that signed the server's
+ * certificate (absent: the system's CAs), and this side's certificate and key where the server
+ * asks for one (`tls-auth-clients`).
+ */
+export interface RedisTlsFiles {
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
 /** Where a run's Redis is and how to log in: a parsed `redis://[[USER]:PASSWORD@]HOST:PORT/DB` URL. */
 export interface RedisTarget {
   host: string;
@@ -15,7 +34,8 @@ export interface RedisTarget {
   db: number;
   username: string | undefined;
   password: string | undefined;
-  tls: boolean;
+  /** For `rediss://`: TLS, with these files; null for plain TCP. */
+  tls: RedisTlsFiles | null;
   /** The URL without its password, for messages and logs. */
   display: string;
 }
@@ -25,15 +45,17 @@ const DEFAULT_PORT = 6379;
 /**
  * Parses a run's Redis URL (`redis://` or `rediss://` for TLS). `passwordFromEnv` (the CLI passes
  * `A3C_REDIS_PASSWORD`) is used where the URL has none, so that a password need not appear on
- * command lines, which other users of a host can read.
- * @throws RedisTransportError naming what is wrong with `url`.
+ * command lines, which other users of a host can read. `tlsFiles` (`--redis-ca`, `--redis-cert`,
+ * `--redis-key`) need `rediss://`.
+ * @throws RedisTransportError naming what is wrong with `url` (its password masked), or TLS files
+ *   given for a `redis://` URL.
  */
-export function parseRedisUrl(url: string, passwordFromEnv?: string): RedisTarget {
+export function parseRedisUrl(url: string, passwordFromEnv?: string, tlsFiles: RedisTlsFiles = {}): RedisTarget {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new RedisTransportError(`transport "${url}" is not a URL; expected redis://[:PASSWORD@]HOST:PORT/DB`);
+    throw new RedisTransportError(`transport "${redactUrl(url)}" is not a URL; expected redis://[:PASSWORD@]HOST:PORT/DB`);
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new RedisTransportError(`transport "${redactUrl(url)}": unsupported scheme "${parsed.protocol}"; expected redis:// or rediss://`);
@@ -49,10 +71,18 @@ export function parseRedisUrl(url: string, passwordFromEnv?: string): RedisTarge
   const password = parsed.password === '' ? passwordFromEnv || undefined : decodeURIComponent(parsed.password);
   const username = parsed.username === '' ? undefined : decodeURIComponent(parsed.username);
   const display = `${parsed.protocol}//${username === undefined ? '' : `${username}@`}${parsed.host}/${db}`;
-  return { host, port, db, username, password, tls: parsed.protocol === 'rediss:', display };
+  const tls = parsed.protocol === 'rediss:';
+  const files = Object.fromEntries(Object.entries(tlsFiles).filter(([, file]) => file !== undefined && file !== null)) as RedisTlsFiles;
+  if (!tls && Object.keys(files).length > 0) {
+    throw new RedisTransportError(`transport "${display}": TLS files (${Object.keys(files).map((k) => `--redis-${k}`).join(', ')}) need a rediss:// URL`);
+  }
+  return { host, port, db, username, password, tls: tls ? files : null, display };
 }
 
-/** `url` with its password replaced by `***` (left as given when it does not parse). */
+/**
+ * `url` with its password replaced by `***` (`redis://:***@host`); a text that does not parse as
+ * a URL has whatever stands between "//" and the last "@" before the host masked the same way.
+ */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
@@ -60,6 +90,6 @@ export function redactUrl(url: string): string {
     parsed.password = '***';
     return parsed.toString();
   } catch {
-    return url;
+    return url.replace(/^([^/]*\/\/[^:@/]*:).*@/, '$1***@');
   }
 }

@@ -20,9 +20,16 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** PEM files for a TLS-only server (`--port 0 --tls-port PORT`), which asks clients for a certificate signed by `ca`. */
+export interface TestRedisTls {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
 export interface TestRedis {
   port: number;
-  /** redis://[:PASSWORD@]127.0.0.1:PORT/0 */
+  /** redis://[:PASSWORD@]127.0.0.1:PORT/0, rediss:// with TLS */
   url: string;
   /** Ends the server (SIGKILL: as a crash would). */
   kill(): Promise<void>;
@@ -30,8 +37,9 @@ export interface TestRedis {
   restart(): Promise<void>;
 }
 
-async function launch(port: number, password: string | undefined): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'];
+async function launch(port: number, password: string | undefined, tls: TestRedisTls | undefined): Promise<ChildProcess> {
+  const listen = tls === undefined ? ['--port', String(port)] : ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca];
+  const args = [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'];
   if (password !== undefined) args.push('--requirepass', password);
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -54,13 +62,26 @@ async function launch(port: number, password: string | undefined): Promise<Child
   return child;
 }
 
+/**
+ * Why this redis-server cannot serve TLS (built without it), or null when it can: a server
+ * started with a TLS option it does not know exits at once with "Bad directive".
+ */
+export function redisTlsSkipReason(): string | null {
+  const skip = redisSkipReason();
+  if (skip !== null) return skip;
+  const probe = spawnSync('redis-server', ['--port', '0', '--tls-port', '0'], { encoding: 'utf8', timeout: 10_000 });
+  return /Bad directive/i.test(`${probe.stdout}${probe.stderr}`)
+    ? 'this redis-server was built without TLS (BUILD_TLS=yes; Debian\'s has it); TLS tests skipped'
+    : null;
+}
+
 /** Starts a server (retrying on another port if the one picked was taken meanwhile). */
-export async function startRedis(password?: string): Promise<TestRedis> {
+export async function startRedis(password?: string, tls?: TestRedisTls): Promise<TestRedis> {
   let port = await freePort();
   let child: ChildProcess;
   for (let attempt = 0; ; attempt++) {
     try {
-      child = await launch(port, password);
+      child = await launch(port, password, tls);
       break;
     } catch (error) {
       if (attempt === 2) throw error;
@@ -75,11 +96,11 @@ export async function startRedis(password?: string): Promise<TestRedis> {
   };
   return {
     port,
-    url: `redis://${password === undefined ? '' : `:${password}@`}127.0.0.1:${port}/0`,
+    url: `${tls === undefined ? 'redis' : 'rediss'}://${password === undefined ? '' : `:${password}@`}127.0.0.1:${port}/0`,
     kill,
     async restart() {
       await kill();
-      child = await launch(port, password);
+      child = await launch(port, password, tls);
     },
   };
 }

@@ -75,6 +75,9 @@ const INVALID: Record<keyof TrainConfig, unknown> = {
   maxStaleness: -1,
   transport: 'http://127.0.0.1:6379',
   run: 'my run',
+  redisCa: '',
+  redisCert: 3,
+  redisKey: false,
 };
 
 test('train --help lists a flag for every config key, with its placeholder, help and default', () => {
@@ -156,6 +159,13 @@ test('a transport needs a run name and an asynchronous mode; the trainer then ru
   const saved = withoutSecrets(resolveConfig({ transport, run: 'r' }));
   assert.equal(saved.transport, 'redis://127.0.0.1:6379/0', 'the password is never saved');
   assert.equal(withoutSecrets(resolveConfig({ transport: 'redis://alice:pw@db:6380/2', run: 'r' })).transport, 'redis://alice@db:6380/2');
+});
+
+test('a Redis URL with a password is never echoed in an error; TLS files need rediss:// and a certificate its key', () => {
+  assert.throws(() => resolveConfig({ transport: 'redis://:s3cret@db:6379/0 x', run: 'r' }), { message: 'transport must be a redis://[[USER]:PASSWORD@]HOST:PORT/DB URL, got "redis://:***@db:6379/0%20x"' });
+  assert.throws(() => resolveConfig({ transport: 'redis://:s3cret@db:6379/0', run: 'r', redisCa: 'ca.pem' }), { message: 'redisCa is a TLS file and needs a rediss:// transport, got "redis://:***@db:6379/0"' });
+  assert.throws(() => resolveConfig({ transport: 'rediss://db:6379/0', run: 'r', redisCert: 'c.pem' }), { message: 'redisCert and redisKey go together: give both (a client certificate and its key) or neither' });
+  assert.equal(resolveConfig({ transport: 'rediss://db:6379/0', run: 'r', redisCa: 'ca.pem', redisCert: 'c.pem', redisKey: 'k.pem' }).redisCa, 'ca.pem');
 });
 
 test('the defaults are frozen and every env default resolves', () => {

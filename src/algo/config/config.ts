@@ -9,6 +9,7 @@
 import { ATARI_BACKENDS, DEFAULT_ATARI_BACKEND, type AtariBackend } from '../../envs/gym-bridge/atari-preprocessing.js';
 import { ATARI_ARCHS, type AtariArch } from '../../nn/net-spec.js';
 import { A3C_RMSPROP_ALPHA, A3C_RMSPROP_EPS, BASELINES_RMSPROP_EPS, REFERENCE_ADAM_EPS } from '../../nn/optimizers.js';
+import { redactUrl } from '../../parallel/redis-url.js';
 import { RUN_NAME_PATTERN } from '../../parallel/run-name.js';
 
 export const MODES = ['data', 'grad', 'a2c', 'hogwild'] as const;
@@ -105,7 +106,11 @@ const unitInterval = kind('in [0, 1]', (v): v is number => isNumber(v) && v >= 0
 const positiveInteger = kind('a positive integer', isPositiveInteger, integerFromText);
 const boolean: Kind<boolean> = { ...kind('true or false', (v): v is boolean => typeof v === 'boolean', booleanFromText), isSwitch: true };
 const nonNegativeInteger = kind('a non-negative integer', (v): v is number => isNumber(v) && Number.isInteger(v) && v >= 0, integerFromText);
-const redisUrl = kind('a redis://[[USER]:PASSWORD@]HOST:PORT/DB URL', (v): v is string => typeof v === 'string' && /^rediss?:\/\/\S+$/.test(v));
+const redisUrl: Kind<string> = {
+  ...kind('a redis://[[USER]:PASSWORD@]HOST:PORT/DB URL', (v): v is string => typeof v === 'string' && /^rediss?:\/\/\S+$/.test(v)),
+  // The value is not echoed as given: it may hold a password.
+  error: (key, v) => `${key} must be a redis://[[USER]:PASSWORD@]HOST:PORT/DB URL, got ${typeof v === 'string' ? JSON.stringify(redactUrl(v)) : JSON.stringify(v)}`,
+};
 const runName = kind('1 to 64 letters, digits, ".", "_" or "-"', (v): v is string => typeof v === 'string' && RUN_NAME_PATTERN.test(v));
 const positiveIntegers = kind(
   'a list of positive integers',
@@ -241,6 +246,9 @@ export const CONFIG_FIELDS = {
   maxStaleness: field<number | null>({ default: null, kind: orNull(nonNegativeInteger), arg: '<versions>', help: 'drop agent work computed with parameters more than this many versions old (counted as dropped_stale; its env steps and episodes still count)' }),
   transport: field<string | null>({ default: null, kind: orNull(redisUrl), arg: '<url>', help: 'redis://[[USER]:PASSWORD@]HOST:PORT/DB: agents on other hosts join with `a3c agent` (default: local threads); the password may come from A3C_REDIS_PASSWORD instead, and is never saved' }),
   run: field<string | null>({ default: null, kind: orNull(runName), arg: '<name>', help: 'run name that agents join (with --transport)' }),
+  redisCa: field<string | null>({ default: null, kind: orNull(path), arg: '<file>', help: "with a rediss:// transport: PEM file of the CA that signed the Redis server's certificate (default: the system's CAs; or A3C_REDIS_CA)" }),
+  redisCert: field<string | null>({ default: null, kind: orNull(path), arg: '<file>', help: "with a rediss:// transport: this side's PEM client certificate, for a server that asks for one (or A3C_REDIS_CERT)" }),
+  redisKey: field<string | null>({ default: null, kind: orNull(path), arg: '<file>', help: "with a rediss:// transport: the PEM key of --redis-cert (or A3C_REDIS_KEY)" }),
 };
 
 /** One value per field of the table, of the field's type; each key is described by its entry's `help`. */

@@ -9,6 +9,7 @@ import { parseRedisUrl } from '../../parallel/redis-url.js';
 import { ThreadTransport } from '../../parallel/thread-transport.js';
 import type { TrainerTransport } from '../../parallel/transport.js';
 import { agentSeed, createAgent, type AgentInit } from '../agent/agent.js';
+import type { HostAgentOptions } from '../agent/redis-agent-thread.js';
 import { withoutSecrets, type TrainConfig } from '../config/config.js';
 import type { Mode, TransportKind } from '../modes/index.js';
 import { actionLayoutOf, obsShapeOf } from '../rollout/policy.js';
@@ -41,6 +42,8 @@ export interface TransportOptions {
   envStepsAtStart: number;
   /** Password for the transport's Redis when its URL has none; never sent to agents. */
   redisPassword: string | undefined;
+  /** The run secret that signs and checks what goes through Redis (null: unsigned); never sent to agents. */
+  runSecret: string | null;
 }
 
 /** A run's transport, with the start-up line's "how the agents run" and the env copies each agent steps. */
@@ -69,7 +72,7 @@ export function createTransport(mode: Mode, options: TransportOptions): RunTrans
     };
   }
   if (kind === 'redis') {
-    const target = parseRedisUrl(config.transport!, options.redisPassword);
+    const target = parseRedisUrl(config.transport!, options.redisPassword, { ca: config.redisCa ?? undefined, cert: config.redisCert ?? undefined, key: config.redisKey ?? undefined });
     const agentInit: AgentInit = { config: withoutSecrets(config), netSpec, seed: config.seed, numEnvs: config.envsPerWorker, envStepsAtStart };
     const transport = new RedisTrainerTransport({
       target,
@@ -80,6 +83,8 @@ export function createTransport(mode: Mode, options: TransportOptions): RunTrans
       maxMessageBytes: maxMessageBytes(config, netSpec, numParams),
       localAgents: config.workers,
       agentModule: new URL('../agent/redis-agent-thread.js', import.meta.url),
+      localAgentOptions: { envModule: config.envModule } satisfies HostAgentOptions,
+      secret: options.runSecret,
     });
     return { transport, agentsLabel: `run ${config.run} at ${target.display}, ${config.workers} local and any that join, x ${config.envsPerWorker} envs`, envsPerAgent: config.envsPerWorker };
   }

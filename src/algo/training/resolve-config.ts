@@ -15,6 +15,7 @@ import {
   type ModeName,
   type TrainConfig,
 } from '../config/config.js';
+import { redactUrl } from '../../parallel/redis-url.js';
 import { modeNamed } from '../modes/index.js';
 
 /**
@@ -88,6 +89,10 @@ export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
   } else {
     check(config.run !== null, 'a transport needs a run name: the name agents join with (--run NAME)');
   }
+  for (const key of ['redisCa', 'redisCert', 'redisKey'] as const) {
+    check(config[key] === null || (config.transport?.startsWith('rediss://') ?? false), `${key} is a TLS file and needs a rediss:// transport, got ${config.transport === null ? 'none' : JSON.stringify(redactUrl(config.transport))}`);
+  }
+  check((config.redisCert === null) === (config.redisKey === null), 'redisCert and redisKey go together: give both (a client certificate and its key) or neither');
   const problem = modeNamed(config.mode).validate(config);
   if (problem !== null) throw new ConfigError(problem);
   return config;
