@@ -10,6 +10,7 @@ import {
   PRESET_NAMES,
   PRESETS,
   REFERENCE_DEFAULTS,
+  TRANSPORT_SAVE_EVERY,
   integerFromText,
   numberFromText,
   withoutSecrets,
@@ -156,6 +157,17 @@ test('a transport needs a run name and an asynchronous mode; the trainer then ru
   const saved = withoutSecrets(resolveConfig({ transport, run: 'r' }));
   assert.equal(saved.transport, 'redis://127.0.0.1:6379/0', 'the password is never saved');
   assert.equal(withoutSecrets(resolveConfig({ transport: 'redis://alice:pw@db:6380/2', run: 'r' })).transport, 'redis://alice@db:6380/2');
+});
+
+test('with a transport and a checkpoint folder, periodic saves are on by default; given values, and runs without either, keep theirs', () => {
+  const transport = 'redis://127.0.0.1:6379/0';
+  assert.equal(resolveConfig({ transport, run: 'r', checkpoint: 'ckpt' }).saveEvery, TRANSPORT_SAVE_EVERY);
+  assert.equal(resolveConfig({ transport, run: 'r', checkpoint: 'ckpt', saveEvery: 5000 }).saveEvery, 5000);
+  assert.equal(resolveConfig({ transport, run: 'r', checkpoint: 'ckpt' }, { saveEvery: null }).saveEvery, null, 'null in a config file turns them off');
+  assert.equal(resolveConfig({ transport, run: 'r' }).saveEvery, null, 'no folder to save to');
+  assert.equal(resolveConfig({ checkpoint: 'ckpt' }).saveEvery, null, 'one host: SB3 saves periodically only when asked');
+  const saved = resolveConfig({ transport, run: 'r', checkpoint: 'ckpt' });
+  assert.equal(resolveConfig({ ...saved, saveEvery: null }).saveEvery, null, "a saved config's null stands (resume)");
 });
 
 test('the defaults are frozen and every env default resolves', () => {
