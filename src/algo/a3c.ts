@@ -14,7 +14,8 @@ import { withoutSecrets, type TrainConfig } from './config/config.js';
 import { modeNamed, type Mode } from './modes/index.js';
 import { netSpecFor, obsShapeOf } from './rollout/policy.js';
 import { createTransport } from './training/create-transport.js';
-import { periodicCheckpoint } from './training/periodic-checkpoint.js';
+import { saveAfterFailure } from './training/failure-checkpoint.js';
+import { noCheckpointNote, periodicCheckpoint } from './training/periodic-checkpoint.js';
 import { periodicEvaluation } from './training/periodic-evaluation.js';
 import { loadResume, logResume, type ResumedRun } from './training/resume.js';
 import { createRunFolder } from './training/run-folder.js';
@@ -125,7 +126,9 @@ export class A3C {
 
   /**
    * Trains until a stop rule fires (training/training-context.ts), then saves the final checkpoint
-   * where the config has a checkpoint folder: set-up, run, save.
+   * where the config has a checkpoint folder: set-up, run, save. A run that fails first saves its
+   * last parameters there where they are finite (saveAfterFailure, training/failure-checkpoint.ts),
+   * then throws. A run over a transport without a checkpoint folder says at start that it keeps none.
    * @throws Error for an env registered in this thread only with a mode whose agents run on other
    *   threads; CheckpointError for a resumed network that does not fit the env; the run's first
    *   failure (training/runner.ts).
@@ -137,7 +140,21 @@ export class A3C {
     this.running = { ctx, transport: run.transport };
     try {
       if (this.resumed !== null) logResume(this.resumed, ctx);
-      const reason = await runTraining(ctx, run.runOptions());
+      const note = noCheckpointNote(config);
+      if (note !== null) ctx.callbacks.onLog?.(note);
+      const updatesAtStart = ctx.stats.updates;
+      let reason: StopReason;
+      try {
+        reason = await runTraining(ctx, run.runOptions());
+      } catch (err) {
+        saveAfterFailure(err as Error, {
+          config,
+          progressed: ctx.stats.updates > updatesAtStart,
+          snapshot: () => this.checkpoint(run.runDir),
+          log: (line) => ctx.callbacks.onLog?.(line),
+        });
+        throw err;
+      }
       ctx.callbacks.onProgress?.(ctx.stats);
       const saved = config.checkpoint === null ? null : saveToStore(config.checkpoint, this.checkpoint(run.runDir), config.keepCheckpoints);
       return trainResult(ctx, reason, saved, run);

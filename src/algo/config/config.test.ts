@@ -10,6 +10,7 @@ import {
   PRESET_NAMES,
   PRESETS,
   REFERENCE_DEFAULTS,
+  TRANSPORT_SAVE_EVERY,
   integerFromText,
   numberFromText,
   withoutSecrets,
@@ -166,6 +167,17 @@ test('a Redis URL with a password is never echoed in an error; TLS files need re
   assert.throws(() => resolveConfig({ transport: 'redis://:s3cret@db:6379/0', run: 'r', redisCa: 'ca.pem' }), { message: 'redisCa is a TLS file and needs a rediss:// transport, got "redis://:***@db:6379/0"' });
   assert.throws(() => resolveConfig({ transport: 'rediss://db:6379/0', run: 'r', redisCert: 'c.pem' }), { message: 'redisCert and redisKey go together: give both (a client certificate and its key) or neither' });
   assert.equal(resolveConfig({ transport: 'rediss://db:6379/0', run: 'r', redisCa: 'ca.pem', redisCert: 'c.pem', redisKey: 'k.pem' }).redisCa, 'ca.pem');
+});
+
+test('with a transport and a checkpoint folder, periodic saves are on by default; given values, and runs without either, keep theirs', () => {
+  const transport = 'redis://127.0.0.1:6379/0';
+  assert.equal(resolveConfig({ transport, run: 'r', checkpoint: 'ckpt' }).saveEvery, TRANSPORT_SAVE_EVERY);
+  assert.equal(resolveConfig({ transport, run: 'r', checkpoint: 'ckpt', saveEvery: 5000 }).saveEvery, 5000);
+  assert.equal(resolveConfig({ transport, run: 'r', checkpoint: 'ckpt' }, { saveEvery: null }).saveEvery, null, 'null in a config file turns them off');
+  assert.equal(resolveConfig({ transport, run: 'r' }).saveEvery, null, 'no folder to save to');
+  assert.equal(resolveConfig({ checkpoint: 'ckpt' }).saveEvery, null, 'one host: SB3 saves periodically only when asked');
+  const saved = resolveConfig({ transport, run: 'r', checkpoint: 'ckpt' });
+  assert.equal(resolveConfig({ ...saved, saveEvery: null }).saveEvery, null, "a saved config's null stands (resume)");
 });
 
 test('the defaults are frozen and every env default resolves', () => {

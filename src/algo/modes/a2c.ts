@@ -1,4 +1,4 @@
-import { fitRolloutKey, refusingTransport, type Mode } from './mode.js';
+import { fitRolloutKey, refusingTransport, versionsSince, type Mode } from './mode.js';
 import { actionLayoutOf } from '../rollout/policy.js';
 import { rolloutProblem } from '../rollout/sequences.js';
 import type { TransitionArrays } from '../rollout/transition-batch.js';
@@ -13,6 +13,7 @@ export const a2cMode: Mode<TransitionArrays> = {
   name: 'a2c',
   transports: ['in-process'],
   lockFree: false,
+  versionsBehind: versionsSince,
   defaults: {},
   rolloutSize: (config) => config.batchSize,
   fitRecurrentRollouts: (config, given) => fitRolloutKey(config, given, 'batchSize', config.workers * config.envsPerWorker * config.nSteps, 'workers x envsPerWorker x nSteps'),

@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/config.js';
-import { fitRolloutKey, type Mode } from './mode.js';
+import { fitRolloutKey, versionsSince, type Mode } from './mode.js';
 import { actionLayoutOf } from '../rollout/policy.js';
 import { joinRollouts, rolloutProblem } from '../rollout/sequences.js';
 import type { TransitionArrays } from '../rollout/transition-batch.js';
@@ -15,6 +15,7 @@ export const dataMode: Mode<TransitionArrays> = {
   name: 'data',
   transports: ['threads', 'redis'],
   lockFree: false,
+  versionsBehind: versionsSince,
   defaults: {},
   rolloutSize: (config) => config.microBatch,
   // Each message is one rollout; an update takes a whole number of them.

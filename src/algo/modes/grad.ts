@@ -1,4 +1,4 @@
-import { fitRolloutKey, type Mode } from './mode.js';
+import { fitRolloutKey, versionsSince, type Mode } from './mode.js';
 import { lossGradients } from '../update/learner.js';
 import { LOSS_KEYS, lossStatsProblem, type LossStats } from '../update/loss.js';
 import { describeValue } from '../rollout/transition-batch.js';
@@ -22,6 +22,7 @@ export const gradMode: Mode<GradientWork> = {
   name: 'grad',
   transports: ['threads', 'redis'],
   lockFree: false,
+  versionsBehind: versionsSince,
   defaults: {},
   rolloutSize: (config) => config.gradBatch,
   fitRecurrentRollouts: (config, given) => fitRolloutKey(config, given, 'gradBatch', config.envsPerWorker * config.nSteps, 'envsPerWorker x nSteps'),

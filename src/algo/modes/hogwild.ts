@@ -61,6 +61,8 @@ export const hogwildMode: Mode<HogwildWork> = {
   name: 'hogwild',
   transports: ['threads'],
   lockFree: true,
+  // An agent's own update is among the versions since it read the parameters (Mode.versionsBehind).
+  versionsBehind: (newest, paramsVersion) => newest - paramsVersion - 1,
   // The paper's lr annealed to 0 over the run (sec. 8), constant where the run has no maxSteps.
   // The paper's RMSProp (eps 0.1) makes steps proportional to the gradient, so the gradient is
   // clipped at 40 as in the paper's open-source reproductions (universe-starter-agent,

@@ -36,6 +36,14 @@ export function refusingTransport(why: string): (config: TrainConfig) => string 
   return (config) => (config.transport === null ? null : `${why}; a transport needs mode data or grad`);
 }
 
+/**
+ * The `versionsBehind` of a mode whose agents send before anything of theirs is published: every
+ * version published since `paramsVersion` is another's update the work did not see.
+ */
+export function versionsSince(newest: number, paramsVersion: number): number {
+  return newest - paramsVersion;
+}
+
 /** What both halves of a mode are built from. */
 export interface ModeContext {
   config: TrainConfig;
@@ -92,6 +100,14 @@ export interface Mode<Work = unknown> {
    * without locks (the A3C paper's Hogwild updates); the trainer only counts and checkpoints.
    */
   readonly lockFree: boolean;
+  /**
+   * The staleness of work computed with parameters version `paramsVersion` when `newest` is the
+   * newest version published: the versions it did not see, which the runner counts and drops by
+   * (`maxStaleness`). Most modes: `versionsSince`. Hogwild one less: its agent applied its own
+   * update to the shared parameters and counted it in the shared version before it sent, so one
+   * of the versions since is the work itself, not one it missed.
+   */
+  versionsBehind(newest: number, paramsVersion: number): number;
   /**
    * The mode's defaults, applied over the per-env ones and under a preset, the config file and
    * flags (resolveConfig, training/resolve-config.ts; exported as MODE_DEFAULTS).

@@ -235,3 +235,9 @@ test("hogwild with adam: an agent's bias correction 1 - beta^t uses the step cou
   assert.ok(maxAbsDifference(expAvgSq, Float32Array.from(v)) < 1e-9, 'the shared moments are updated in place');
   net.dispose();
 });
+
+test("staleness is each mode's: hogwild's agent counted its own update in the version before it sent", () => {
+  for (const mode of [dataMode, gradMode, a2cMode]) assert.equal(mode.versionsBehind(7, 5), 2, mode.name);
+  assert.equal(hogwildMode.versionsBehind(7, 5), 1);
+  assert.equal(hogwildMode.versionsBehind(6, 5), 0, 'only its own update since it read the parameters');
+});

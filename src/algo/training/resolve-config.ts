@@ -12,6 +12,7 @@ import {
   MODES,
   PRESETS,
   REFERENCE_DEFAULTS,
+  TRANSPORT_SAVE_EVERY,
   type ModeName,
   type TrainConfig,
 } from '../config/config.js';
@@ -28,6 +29,9 @@ export const MODE_DEFAULTS: Readonly<Partial<Record<ModeName, Partial<TrainConfi
 
 /** Over the env's defaults when a transport is given: the trainer runs no agents of its own unless told to. */
 const TRANSPORT_DEFAULTS: Readonly<Partial<TrainConfig>> = Object.freeze({ workers: 0 });
+
+/** With a transport and a checkpoint folder, also periodic saves (TRANSPORT_SAVE_EVERY, config.ts). */
+const TRANSPORT_CHECKPOINT_DEFAULTS: Readonly<Partial<TrainConfig>> = Object.freeze({ ...TRANSPORT_DEFAULTS, saveEvery: TRANSPORT_SAVE_EVERY });
 
 function check(condition: boolean, message: string): void {
   if (!condition) throw new ConfigError(message);
@@ -49,6 +53,8 @@ function fitRecurrentRollouts(config: TrainConfig, given: Partial<TrainConfig>):
  * Merges defaults < env defaults < mode defaults < env-and-mode defaults < preset < file < flags,
  * then validates; the layers given are the file's and the flags' (or a saved config's), in order.
  * A linear lrSchedule from a mode default or a preset becomes constant where maxSteps is not set.
+ * With a transport, the trainer runs no agents of its own (workers 0) and, with a checkpoint
+ * folder, saves every TRANSPORT_SAVE_EVERY env steps, unless the layers say otherwise.
  * Layers' keys must be known; undefined values are skipped.
  * @throws ConfigError with one line: an unknown key or preset, an invalid value, or keys that do
  *   not fit together (or not the mode: its `validate`).
@@ -66,7 +72,7 @@ export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
   check(CONFIG_FIELDS.preset.kind.is(presetName), CONFIG_FIELDS.preset.kind.error('preset', presetName));
   const preset = presetName === null ? {} : PRESETS[presetName];
   const env = merged.env ?? REFERENCE_DEFAULTS.env;
-  const transportDefaults = merged.transport ? TRANSPORT_DEFAULTS : {};
+  const transportDefaults = merged.transport ? (merged.checkpoint ? TRANSPORT_CHECKPOINT_DEFAULTS : TRANSPORT_DEFAULTS) : {};
   const mode = (merged.mode ?? preset.mode ?? ENV_DEFAULTS[env]?.mode ?? REFERENCE_DEFAULTS.mode) as ModeName;
   const modeDefaults = { ...MODE_DEFAULTS[mode], ...ENV_MODE_DEFAULTS[env]?.[mode] };
   const config: TrainConfig = { ...REFERENCE_DEFAULTS, ...ENV_DEFAULTS[env], ...modeDefaults, ...preset, ...transportDefaults, ...merged, env } as TrainConfig;

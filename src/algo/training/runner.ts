@@ -1,6 +1,6 @@
 import type { Envelope, SharedMemory, TrainerTransport, TransportHandlers } from '../../parallel/transport.js';
 import { reportProblem, type AgentReport } from '../agent/agent.js';
-import type { ModeTrainer } from '../modes/index.js';
+import { modeNamed, type ModeTrainer } from '../modes/index.js';
 import { MAX_REJECTING_AGENTS, type RunStats } from './run-stats.js';
 import { stopReason, type StopReason, type TrainingContext } from './training-context.js';
 
@@ -52,8 +52,9 @@ export interface RunOptions {
  * no newer than published, env steps no more than its rollout can take, no more episodes than env
  * steps: a malformed or implausible one is counted in `stats.rejected` and per agent, its first
  * per agent logged, and skipped), merges its normalisation increments, counts its env steps,
- * episodes and staleness (versions published since the parameters it was computed with), sets the
- * learner's learning rate for the env steps counted (lrSchedule), hands its work to the mode's trainer half
+ * episodes and staleness (versions published since the parameters it was computed with, as the
+ * mode counts them: `Mode.versionsBehind`), sets the learner's learning rate for the env steps
+ * counted (lrSchedule), hands its work to the mode's trainer half
  * unless it is more than `config.maxStaleness` versions behind (then it counts in
  * `stats.droppedStale`), records the update that may result, and ends the run when a stop rule fires.
  * Lock-free modes count updates from the shared version instead of from messages: an agent has
@@ -98,6 +99,7 @@ export async function runTraining(ctx: TrainingContext, { transport, trainer, ag
     }
   };
   const { maxStaleness } = ctx.config;
+  const mode = modeNamed(ctx.config.mode);
   const maxEnvSteps = maxEnvStepsPerMessage(trainer.rolloutSize, ctx.config.nSteps, envsPerAgent);
   /** Why a message's provenance is implausible for its report, or null. */
   const provenanceProblem = ({ paramsVersion, envSteps }: Envelope, report: AgentReport): string | null => {
@@ -132,8 +134,7 @@ export async function runTraining(ctx: TrainingContext, { transport, trainer, ag
         if (shared !== null) normalizer.writeStats(shared.params.subarray(learner.params.length));
       }
       stats.envSteps += envelope.envSteps;
-      // A lock-free agent's own update is among the versions since it read the parameters.
-      const versionsBehind = transport.version - envelope.paramsVersion - (shared === null ? 0 : 1);
+      const versionsBehind = mode.versionsBehind(transport.version, envelope.paramsVersion);
       stats.addStaleness(versionsBehind);
       for (const line of report.logs) log(`agent ${envelope.agentId}: ${line}`);
       if (report.episodes.length > 0) {
