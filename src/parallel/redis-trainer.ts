@@ -55,6 +55,8 @@ for _ = 1, tonumber(ARGV[2]) do
   from = '(' .. id
 end
 return out`;
+/** TAKE_LUA's name as a command of the reader's connection (ioredis defineCommand). */
+const TAKE_COMMAND = 'a3cTakeWork';
 /** Credits of an agent that died are forgotten after this long. */
 const CREDITS_TTL_MS = 60_000;
 /**
@@ -164,6 +166,8 @@ export class RedisTrainerTransport implements TrainerTransport {
     const { target, run } = this.options;
     this.cmd = await connectRedis(target, 'trainer', () => this.rejoin());
     this.reader = await connectRedis(target, 'trainer-reader');
+    // Sent once, then run by its SHA1 (EVALSHA; ioredis resends it after a server restart).
+    this.reader.defineCommand(TAKE_COMMAND, { numberOfKeys: 2, lua: TAKE_LUA });
     await this.takeLock();
     this.holdsLock = true;
     await this.writeInit();
@@ -287,12 +291,13 @@ export class RedisTrainerTransport implements TrainerTransport {
    */
   private async readLoop(): Promise<void> {
     const reader = this.reader!;
+    const takeWork = (reader as unknown as Record<string, (...args: (string | number)[]) => Promise<unknown>>)[`${TAKE_COMMAND}Buffer`].bind(reader);
     const { maxMessageBytes } = this.options;
     let lastId = '0';
     while (!this.stopping) {
       let reply: ([Buffer, number] | [Buffer, number, Buffer[]])[];
       try {
-        reply = (await reader.callBuffer('EVAL', [TAKE_LUA, 2, this.keys.work, this.keys.ready, lastId, READ_COUNT, READ_BUDGET_BYTES, maxMessageBytes])) as typeof reply;
+        reply = (await takeWork(this.keys.work, this.keys.ready, lastId, READ_COUNT, READ_BUDGET_BYTES, maxMessageBytes)) as typeof reply;
         if (reply.length === 0 && !this.stopping) await reader.blpop(this.keys.ready, READ_BLOCK_S);
       } catch (error) {
         if (this.stopping) return;
