@@ -32,6 +32,11 @@ const CREDIT_WAIT_S = 1;
 /** Raises the agent-id counter to at least ARGV[1] (after a Redis restart emptied it, ids stay unique). */
 const RAISE_COUNTER_LUA = "if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end return 0";
 
+/** An agent's heartbeat value: where it runs. */
+function agentDescription(): string {
+  return `${hostname()} pid ${process.pid} thread ${threadId}`;
+}
+
 /** What a Redis agent thread receives as `workerData` (from RedisAgentPool). */
 export interface RedisAgentThreadData {
   target: RedisTarget;
@@ -91,7 +96,7 @@ class RedisAgent implements AgentLink {
   private leaving = false;
   private rebuild = false;
   /** The heartbeat's value: where the agent runs. */
-  private readonly description = `${hostname()} pid ${process.pid} thread ${threadId}`;
+  private readonly description = agentDescription();
   private heartbeat: NodeJS.Timeout | undefined;
   private polling: Promise<void> | null = null;
   private loggedWaiting = false;
@@ -123,7 +128,12 @@ class RedisAgent implements AgentLink {
     const cmd = await connectRedis(data.target, 'agent', () => agent?.reconnected());
     const blocking = await connectRedis(data.target, 'agent-credits');
     const sub = await connectRedis(data.target, 'agent-events');
-    const agentId = (await cmd.incr(keys.nextAgent)) - 1;
+    const description = agentDescription();
+    let agentId = (await cmd.incr(keys.nextAgent)) - 1;
+    // An id whose heartbeat is live is taken, even where an emptied Redis handed it out again.
+    while ((await cmd.set(keys.heartbeat(agentId), description, 'PX', HEARTBEAT_TTL_MS, 'NX')) === null) {
+      agentId = (await cmd.incr(keys.nextAgent)) - 1;
+    }
     agent = new RedisAgent(agentId, data, cmd, blocking, sub, log);
     sub.on('message', (_channel: string, note: string) => agent.notified(note));
     await sub.subscribe(keys.events);
@@ -361,6 +371,8 @@ class RedisAgent implements AgentLink {
     this.wake();
     this.log(`Redis at ${this.data.target.display} is back; rejoining run ${this.data.run}`);
     void this.cmd.eval(RAISE_COUNTER_LUA, 1, this.keys.nextAgent, String(this.agentId + 1)).catch(() => {});
+    // At once, not at the next beat: an agent that joins meanwhile must find this id held.
+    void this.beat().catch(() => {});
   }
 }
 

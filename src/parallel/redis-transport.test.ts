@@ -118,7 +118,7 @@ test('a wrong or missing password is refused with one line, by agents and traine
   }
 });
 
-test('a Redis restart is survived: trainer and agents reconnect, the run state is written again, messages flow', { skip }, async () => {
+test('a Redis restart is survived: trainer and agents reconnect, the run state is written again, messages flow, and a new agent gets an id no live agent holds', { skip }, async () => {
   const redis = await startRedis(PASSWORD);
   try {
     const trainer = new RedisTrainerTransport(echoTrainerOptions(redis));
@@ -131,6 +131,17 @@ test('a Redis restart is survived: trainer and agents reconnect, the run state i
     trainer.publish(Float32Array.of(2, 2, 2));
     await until(() => messages.some((m) => m.paramsVersion === 2), 'a message computed with the version published after the restart');
     assert.ok(logs.some((l) => /^agent 0: Redis at .* is back; rejoining run echo$/.test(l)), logs.join('\n'));
+
+    // The restart emptied the id counter; a new agent still gets an id no live agent holds.
+    const raw = new Redis(redis.url);
+    let beating = false;
+    await until(() => (void raw.exists(runKeys(RUN).heartbeat(0)).then((n) => (beating = n === 1)), beating), "agent 0's heartbeat after the restart");
+    await raw.del(runKeys(RUN).nextAgent);
+    raw.disconnect();
+    const late = new RedisAgentPool({ target: parseRedisUrl(redis.url), run: RUN, agents: 1, agentModule: ECHO_AGENT, agentOptions: null, secret: null, onLog: () => {} });
+    await late.start();
+    await until(() => messages.some((m) => m.agentId === 1), 'a message from the agent that joined after the restart');
+    assert.ok(trainer.agents === 2 || logs.some((l) => /^agent 1 joined/.test(l)), logs.join('\n'));
     await trainer.stop();
     assert.deepEqual(failures, []);
   } finally {
