@@ -7,6 +7,7 @@ import type { Checkpoint } from '../../io/checkpoint.js';
 import { initBackend } from '../../nn/kernels/backend.js';
 import * as tf from '@tensorflow/tfjs';
 import { createNet } from '../../nn/networks.js';
+import { netSpecFor } from '../rollout/policy.js';
 import { resolveConfig } from './resolve-config.js';
 import { playCheckpoint } from './play.js';
 
@@ -117,4 +118,67 @@ test('Box actions: play steps with the mean of the normalised observation, clipp
   assert.ok(recorder.actions.flat().every((a) => a >= -1 && a <= 1), 'samples are clipped into the space');
 
   assert.throws(() => playCheckpoint({ ...checkpoint, normalization: null }, { episodes: 1, seed: 0 }, 'runs/x'), /checkpoint runs\/x: trained with normalizeObs but holds no normalisation statistics/);
+});
+
+/**
+ * A game of 2 lives of 3 steps each with a Box action in [-100, 100]; observes the step within the
+ * life, so that every life looks the same; records the actions it is given.
+ */
+class RecurrentLivesRecorder implements Env {
+  readonly id = 'RecurrentLivesRecorder-v0';
+  readonly observationSpace = new Box(0, 3, [1]);
+  readonly actionSpace = new Box(-100, 100, [1]);
+  readonly unwrapped = this;
+  readonly actions: number[] = [];
+  private steps = 0;
+
+  reset() {
+    return { obs: Float32Array.of(this.steps % 3), info: {} };
+  }
+
+  step(action: ArrayLike<number>): StepResult {
+    this.actions.push(action[0]);
+    this.steps++;
+    const lifeLost = this.steps % 3 === 0;
+    const gameOver = this.steps === 6;
+    if (gameOver) this.steps = 0;
+    return { obs: Float32Array.of(lifeLost ? 3 : this.steps % 3), reward: 0, terminated: lifeLost, truncated: false, info: gameOver ? { episode: { r: 0, l: 6 } } : {} };
+  }
+
+  close() {}
+}
+
+test('policy lstm: play starts every episode and every life from a zero LSTM state, and carries it within them', async () => {
+  await initBackend({});
+  const recorder = new RecurrentLivesRecorder();
+  registerEnvFamily({ name: 'recurrent-lives-recorder', matches: (id) => id === recorder.id, make: () => recorder });
+  const config = resolveConfig({ env: recorder.id, hidden: [4], policy: 'lstm', lstmCells: 3 });
+  const netSpec = netSpecFor(recorder.observationSpace, recorder.actionSpace, config);
+  const net = createNet(netSpec, 3);
+  // Weights twice as large, so that the LSTM state weighs on every action.
+  net.setParams(net.getParams().map((p) => 2 * p));
+  // The greedy action (the Gaussian's mean) at each step of a life played from `state`, `[1, 2 cells]`.
+  const lifeFrom = (state: Float32Array): { actions: number[]; state: Float32Array } => {
+    const actions: number[] = [];
+    for (let t = 0; t < 3; t++) {
+      const out = tf.tidy(() => net.forward(tf.tensor2d([[t]]), { state: tf.tensor2d(state, [1, 6]), episodeStarts: tf.zeros([1]), steps: 1 }));
+      assert.ok('mean' in out);
+      actions.push(out.mean.dataSync()[0]);
+      state = out.state!.dataSync() as Float32Array;
+      tf.dispose([out.mean, out.logStd, out.value, out.state!]);
+    }
+    return { actions, state };
+  };
+  const fromZeros = lifeFrom(new Float32Array(6));
+  const carried = lifeFrom(fromZeros.state).actions;
+  const checkpoint = untrainedCheckpoint(config, netSpec, net);
+  net.dispose();
+  assert.ok(carried.every((a, t) => Math.abs(a - fromZeros.actions[t]) > 1e-2), `a state carried over from the previous life acts otherwise: ${carried} vs ${fromZeros.actions}`);
+
+  playCheckpoint(checkpoint, { episodes: 2, seed: 0 }, 'in memory');
+  assert.equal(recorder.actions.length, 12, '2 games of 2 lives of 3 steps');
+  recorder.actions.forEach((a, k) => {
+    const want = fromZeros.actions[k % 3];
+    assert.ok(Math.abs(a - want) < 1e-5, `game ${Math.floor(k / 6)}, life ${Math.floor(k / 3) % 2}, step ${k % 3}: action ${a}, from a zero state at the life's start ${want}`);
+  });
 });
