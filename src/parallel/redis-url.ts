@@ -9,14 +9,6 @@ export class RedisTransportError extends Error {
 }
 
 /**
- * Another trainer holds the run's lock: this one's writes were refused. It must not save a
- * checkpoint either, since the other trainer may be saving to the same folder.
- */
-export class RunLockLostError extends RedisTransportError {
-  override name = 'RunLockLostError';
-}
-
-/**
  * Files for a `rediss://` connection (PEM, read when connecting): the CA that signed the server's
  * certificate (absent: the system's CAs), and this side's certificate and key where the server
  * asks for one (`tls-auth-clients`).
