@@ -6,15 +6,17 @@
  * Each game trains in `<dir>/<game>-seed<N>/` (logs/, checkpoint/, eval.json). A game whose
  * checkpoint folder holds a run is resumed (`--resume`), one that reached its steps is not
  * trained again, and an eval.json of the final checkpoint is kept: run the suite again to finish
- * the table across sittings. `--from-csv DIR` builds the table from such folders without training.
+ * the table across sittings. A finished game is archived, thinned, in docs/atari-table/ (the
+ * repository keeps the project's results, not their checkpoints). `--from-csv DIR` builds the
+ * table from such folders without training.
  * Every game trains past Pong's solved bound (`--stop-reward 1e9`), so that all stop at 10M.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { holdsRun, latestSnapshot } from '../src/io/checkpoint-store.js';
 import { loadCheckpoint } from '../src/io/checkpoint.js';
-import { METRICS_CSV_NAME, readMetricsCsv, type MetricRow } from '../src/io/metrics-csv.js';
+import { METRICS_CSV_HEADER, METRICS_CSV_NAME, readMetricsCsv, type MetricRow } from '../src/io/metrics-csv.js';
 import { evalChild, trainChild } from './cli-child.js';
 import { formatTable } from './table.js';
 import { round } from './training-runs.js';
@@ -42,6 +44,10 @@ const SAVE_EVERY_STEPS = 500_000;
 /** Rows further apart than this are a pause between sittings of a resumed run, not training time. */
 const MAX_ROW_GAP_S = 300;
 const EVAL_FILE = 'eval.json';
+/** The tags an archived game keeps in full: every episode's raw score and every greedy evaluation. */
+const ARCHIVE_TAGS: ReadonlySet<string> = new Set(['reward', 'episode_steps', 'eval_reward', 'eval_episode_steps']);
+/** An archived game keeps a row at least this often, so that its training minutes stay exact. */
+const ARCHIVE_ROW_EVERY_S = 60;
 
 export interface AtariTableOptions {
   games: readonly AtariGame[];
@@ -50,6 +56,8 @@ export interface AtariTableOptions {
   evalEpisodes: number;
   /** Where the game folders are. */
   dir: string;
+  /** Where each finished game is archived for the table (`archiveGame`); null: nowhere. */
+  archiveDir: string | null;
 }
 
 /** A greedy evaluation of a game's final checkpoint (eval.json). */
@@ -62,7 +70,8 @@ export interface EvalRecord {
 
 export interface AtariTableRow {
   env: string;
-  seed: number;
+  /** Null for a game with no folder yet. */
+  seed: number | null;
   /** Null when the game has no run folder with rows yet. */
   envSteps: number | null;
   /** Training time: wall time between rows, pauses between sittings left out. */
@@ -85,13 +94,17 @@ const gameDir = (dir: string, env: string, seed: number) => join(dir, `${env}-se
 
 /** The metrics rows of a game folder's run (one run folder under logs/, appended to by each sitting). */
 function runRows(folder: string): MetricRow[] {
+  const run = runFolder(folder);
+  return run === null ? [] : readMetricsCsv(join(run, METRICS_CSV_NAME));
+}
+
+/** The one run folder under a game folder's logs/, or null when it has none yet. */
+function runFolder(folder: string): string | null {
   const logs = join(folder, 'logs');
-  if (!existsSync(logs)) return [];
-  const csvs = readdirSync(logs)
-    .map((run) => join(logs, run, METRICS_CSV_NAME))
-    .filter((path) => existsSync(path));
-  if (csvs.length > 1) throw new Error(`${logs}: ${csvs.length} run folders; a game folder holds one run (resumed runs append to it)`);
-  return csvs.length === 0 ? [] : readMetricsCsv(csvs[0]);
+  if (!existsSync(logs)) return null;
+  const runs = readdirSync(logs).filter((run) => existsSync(join(logs, run, METRICS_CSV_NAME)));
+  if (runs.length > 1) throw new Error(`${logs}: ${runs.length} run folders; a game folder holds one run (resumed runs append to it)`);
+  return runs.length === 0 ? null : join(logs, runs[0]);
 }
 
 /** Seconds of training in `rows`: the sum of the gaps between consecutive rows, pauses over MAX_ROW_GAP_S left out. */
@@ -102,6 +115,44 @@ export function trainingSeconds(rows: readonly MetricRow[]): number {
     if (gap > 0 && gap <= MAX_ROW_GAP_S) seconds += gap;
   }
   return seconds;
+}
+
+/**
+ * The rows of a run worth keeping in the repository: every row of `ARCHIVE_TAGS`, `reward_100`
+ * where it changed, the first and the last row, and a row before each gap that would otherwise
+ * exceed `ARCHIVE_ROW_EVERY_S`. A 10M-step run logs ~15 scalars per update (tens of MB); what is
+ * kept is a few hundred KB, and gives the same table row (`tableRow`) and `a3c plot` curves.
+ */
+export function archiveRows(rows: readonly MetricRow[]): MetricRow[] {
+  const kept: MetricRow[] = [];
+  let lastReward100 = Number.NaN;
+  rows.forEach((row, i) => {
+    const last = kept[kept.length - 1];
+    const next = rows[i + 1];
+    const reward100Changed = row.tag === 'reward_100' && row.value !== lastReward100;
+    if (row.tag === 'reward_100') lastReward100 = row.value;
+    if (last === undefined || next === undefined || ARCHIVE_TAGS.has(row.tag) || reward100Changed || next.wallTimeS - last.wallTimeS > ARCHIVE_ROW_EVERY_S) kept.push(row);
+  });
+  return kept;
+}
+
+/**
+ * Copies a game folder's run, thinned by `archiveRows`, and its eval.json to
+ * `archiveDir/<game>-seed<N>/` in the same layout, so that `--from-csv archiveDir` builds its row.
+ * Returns the archived game folder.
+ * @throws Error when the game folder has no run.
+ */
+export function archiveGame(folder: string, archiveDir: string): string {
+  const run = runFolder(folder);
+  if (run === null) throw new Error(`${folder}: no run to archive (no logs/<run>/${METRICS_CSV_NAME})`);
+  const target = join(archiveDir, basename(folder));
+  const targetRun = join(target, 'logs', basename(run));
+  mkdirSync(targetRun, { recursive: true });
+  const lines = archiveRows(readMetricsCsv(join(run, METRICS_CSV_NAME))).map((r) => `${r.step},${r.wallTimeS},${r.tag},${r.value}`);
+  writeFileSync(join(targetRun, METRICS_CSV_NAME), `${[METRICS_CSV_HEADER, ...lines].join('\n')}\n`);
+  const evalPath = join(folder, EVAL_FILE);
+  if (existsSync(evalPath)) writeFileSync(join(target, EVAL_FILE), readFileSync(evalPath));
+  return target;
 }
 
 /** A game's table row from its folder's CSV and eval.json (nulls for what is not there yet). */
@@ -125,15 +176,35 @@ export function tableRow(dir: string, game: AtariGame, seed: number): AtariTable
   };
 }
 
-/** The table of every game's folder in `dir`, without training. */
-export function atariTableFromCsv(dir: string, games: readonly AtariGame[], seed: number): AtariTableReport {
-  if (!existsSync(dir)) throw new Error(`${dir}: no such folder; expected the folder of an atari-table run (its <game>-seed<N>/ folders)`);
-  return { dir, cpuModel: cpus()[0]?.model ?? null, rows: games.map((game) => tableRow(dir, game, seed)) };
+/** The seeds of a game's folders in `dir` (`<game>-seed<N>/`), ascending. */
+function seedsIn(dir: string, env: string): number[] {
+  const pattern = new RegExp(`^${env}-seed(\\d+)$`);
+  return readdirSync(dir)
+    .map((name) => pattern.exec(name)?.[1])
+    .filter((seed): seed is string => seed !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
 }
 
 /**
- * Trains (or resumes) each game to `maxSteps`, evaluates its final checkpoint once, and reports
- * the table. A game already at `maxSteps` with an eval.json of its final checkpoint is only read.
+ * The table of every game folder in `dir` without training: a row per seed folder of each game,
+ * and an empty row for a game with none.
+ * @throws Error when `dir` does not exist, or a game folder holds more than one run.
+ */
+export function atariTableFromCsv(dir: string, games: readonly AtariGame[]): AtariTableReport {
+  if (!existsSync(dir)) throw new Error(`${dir}: no such folder; expected the folder of an atari-table run (its <game>-seed<N>/ folders)`);
+  const rows = games.flatMap((game) => {
+    const seeds = seedsIn(dir, game.env);
+    if (seeds.length > 0) return seeds.map((seed) => tableRow(dir, game, seed));
+    return [{ env: game.env, seed: null, eval: null, paper: game.paper, zooA2c: game.zooA2c, envSteps: null, minutes: null, envStepsPerS: null, reward100: null }];
+  });
+  return { dir, cpuModel: cpus()[0]?.model ?? null, rows };
+}
+
+/**
+ * Trains (or resumes) each game to `maxSteps`, evaluates its final checkpoint once, archives it
+ * (`archiveGame`), and reports the table. A game already at `maxSteps` with an eval.json of its
+ * final checkpoint is only read.
  * @throws Error from a training or evaluation child that fails, with its last lines.
  */
 export async function runAtariTableSuite(options: AtariTableOptions, log: (line: string) => void): Promise<AtariTableReport> {
@@ -162,8 +233,9 @@ export async function runAtariTableSuite(options: AtariTableOptions, log: (line:
       writeFileSync(evalPath, `${JSON.stringify(record, null, 2)}\n`);
       log(`${game.env}: greedy eval ${record.meanReward} over ${record.episodes} episodes at ${envSteps} env steps`);
     }
+    if (options.archiveDir !== null && envSteps >= options.maxSteps) log(`${game.env}: archived in ${archiveGame(folder, options.archiveDir)}`);
   }
-  return atariTableFromCsv(options.dir, options.games, options.seed);
+  return atariTableFromCsv(options.dir, options.games);
 }
 
 export function atariTableTables(report: AtariTableReport): string[] {

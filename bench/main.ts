@@ -19,7 +19,8 @@
  *     --logdir DIR  --checkpoint DIR (a temporary folder)  --from-csv PATH
  *   atari-table: the default command on six Atari games to 10M env steps each (resumed where a
  *     game's checkpoint folder holds a run), a greedy eval of each final checkpoint, and the table
- *     of raw scores beside the A3C paper's and rl-zoo's A2C. --from-csv DIR reads the table only.
+ *     of raw scores beside the A3C paper's and rl-zoo's A2C; each finished game is archived in
+ *     docs/atari-table/. --from-csv DIR reads the table only (every seed folder in DIR).
  *     --games LIST (all six)  --seed N (0)  --max-steps N (10000000)  --eval-episodes N (30)
  *     --logdir DIR (runs/atari-table)  --from-csv DIR
  *   logging: what --logdir costs on CartPole-v1 (A2C, fixed steps, alternating arms).
@@ -54,6 +55,8 @@ const USAGE =
 const MULTIHOST_MODES = 'data,grad';
 const PROFILE_MODES = 'data,grad,hogwild';
 const ATARI_TABLE_DIR = 'runs/atari-table';
+/** Where finished games are archived (committed), and what `atari-table --from-csv` is given for the README's table. */
+const ATARI_TABLE_ARCHIVE = 'docs/atari-table';
 /** The learner's first updates and the servers' first episodes are slower: profile after them. */
 const PROFILE_WARMUP_SECONDS = '20';
 const MULTIHOST_ENV = 'CartPole-v1';
@@ -176,7 +179,7 @@ async function main(argv: string[]): Promise<void> {
     });
     const table =
       values['from-csv'] !== undefined
-        ? atariTableFromCsv(values['from-csv'], games, seed)
+        ? atariTableFromCsv(values['from-csv'], games)
         : await runAtariTableSuite(
             {
               games,
@@ -184,6 +187,7 @@ async function main(argv: string[]): Promise<void> {
               maxSteps: positive('max-steps', values['max-steps'] ?? String(ATARI_TABLE_STEPS), true),
               evalEpisodes: positive('eval-episodes', values['eval-episodes'] ?? String(ATARI_TABLE_EVAL_EPISODES), true),
               dir: values.logdir ?? ATARI_TABLE_DIR,
+              archiveDir: ATARI_TABLE_ARCHIVE,
             },
             log,
           );
