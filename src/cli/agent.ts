@@ -29,7 +29,6 @@ async function agent(flags: AgentFlags): Promise<void> {
   if (!Number.isInteger(flags.workers) || flags.workers < 1) throw new Error(`--workers must be a positive integer, got ${flags.workers}`);
   if (!RUN_NAME_PATTERN.test(flags.run)) throw new Error(`--run must be 1 to 64 letters, digits, ".", "_" or "-", got "${flags.run}"`);
   const tls = redisTlsFiles(flags);
-  if ((tls.redisCert === undefined) !== (tls.redisKey === undefined)) throw new Error('--redis-cert and --redis-key go together: give both (a client certificate and its key) or neither');
   const target = parseRedisUrl(flags.transport, process.env.A3C_REDIS_PASSWORD, { ca: tls.redisCa, cert: tls.redisCert, key: tls.redisKey });
   const secret = readRunSecret(flags.runSecretFile, process.env.A3C_RUN_SECRET);
   const agentOptions: HostAgentOptions = { envModule: flags.envModule === undefined ? null : resolveEnvModule(flags.envModule) };

@@ -16,6 +16,7 @@ test('Redis URLs: host, port, db, user and password; the password can come from 
   assert.throws(() => parseRedisUrl('redis://:s3cret@[bad-host/0'), { message: 'transport "redis://:***@[bad-host/0" is not a URL; expected redis://[:PASSWORD@]HOST:PORT/DB' });
   assert.deepEqual(parseRedisUrl('rediss://h:1/0', undefined, { ca: 'ca.pem', cert: undefined }).tls, { ca: 'ca.pem' });
   assert.throws(() => parseRedisUrl('redis://:pw@h:1/0', undefined, { ca: 'ca.pem' }), { message: 'transport "redis://h:1/0": TLS files (--redis-ca) need a rediss:// URL' });
+  assert.throws(() => parseRedisUrl('rediss://h:1/0', undefined, { key: 'k.pem' }), { message: 'transport "rediss://h:1/0": --redis-cert and --redis-key go together: give both (a client certificate and its key) or neither' });
   assert.equal(redactUrl('redis://:pw@h:1/0'), 'redis://:***@h:1/0');
   assert.equal(redactUrl('redis://h:1/0'), 'redis://h:1/0');
 });

@@ -38,9 +38,9 @@ const DEFAULT_PORT = 6379;
  * Parses a run's Redis URL (`redis://` or `rediss://` for TLS). `passwordFromEnv` (the CLI passes
  * `A3C_REDIS_PASSWORD`) is used where the URL has none, so that a password need not appear on
  * command lines, which other users of a host can read. `tlsFiles` (`--redis-ca`, `--redis-cert`,
- * `--redis-key`) need `rediss://`.
- * @throws RedisTransportError naming what is wrong with `url` (its password masked), or TLS files
- *   given for a `redis://` URL.
+ * `--redis-key`) need `rediss://`, and a client certificate needs its key.
+ * @throws RedisTransportError naming what is wrong with `url` (its password masked), TLS files
+ *   given for a `redis://` URL, or a certificate without its key (or the reverse).
  */
 export function parseRedisUrl(url: string, passwordFromEnv?: string, tlsFiles: RedisTlsFiles = {}): RedisTarget {
   let parsed: URL;
@@ -67,6 +67,9 @@ export function parseRedisUrl(url: string, passwordFromEnv?: string, tlsFiles: R
   const files = Object.fromEntries(Object.entries(tlsFiles).filter(([, file]) => file !== undefined && file !== null)) as RedisTlsFiles;
   if (!tls && Object.keys(files).length > 0) {
     throw new RedisTransportError(`transport "${display}": TLS files (${Object.keys(files).map((k) => `--redis-${k}`).join(', ')}) need a rediss:// URL`);
+  }
+  if ((files.cert === undefined) !== (files.key === undefined)) {
+    throw new RedisTransportError(`transport "${display}": --redis-cert and --redis-key go together: give both (a client certificate and its key) or neither`);
   }
   return { host, port, db, username, password, tls: tls ? files : null, display };
 }

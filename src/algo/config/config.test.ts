@@ -164,9 +164,10 @@ test('a transport needs a run name and an asynchronous mode; the trainer then ru
 
 test('a Redis URL with a password is never echoed in an error; TLS files need rediss:// and a certificate its key', () => {
   assert.throws(() => resolveConfig({ transport: 'redis://:s3cret@db:6379/0 x', run: 'r' }), { message: 'transport must be a redis://[[USER]:PASSWORD@]HOST:PORT/DB URL, got "redis://:***@db:6379/0%20x"' });
-  assert.throws(() => resolveConfig({ transport: 'redis://:s3cret@db:6379/0', run: 'r', redisCa: 'ca.pem' }), { message: 'redisCa is a TLS file and needs a rediss:// transport, got "redis://:***@db:6379/0"' });
-  assert.throws(() => resolveConfig({ transport: 'rediss://db:6379/0', run: 'r', redisCert: 'c.pem' }), { message: 'redisCert and redisKey go together: give both (a client certificate and its key) or neither' });
+  assert.throws(() => resolveConfig({ transport: 'redis://:s3cret@db:6379/0', run: 'r', redisCa: 'ca.pem' }), { message: 'transport "redis://db:6379/0": TLS files (--redis-ca) need a rediss:// URL' });
+  assert.throws(() => resolveConfig({ transport: 'rediss://db:6379/0', run: 'r', redisCert: 'c.pem' }), { message: 'transport "rediss://db:6379/0": --redis-cert and --redis-key go together: give both (a client certificate and its key) or neither' });
   assert.equal(resolveConfig({ transport: 'rediss://db:6379/0', run: 'r', redisCa: 'ca.pem', redisCert: 'c.pem', redisKey: 'k.pem' }).redisCa, 'ca.pem');
+  assert.throws(() => resolveConfig({ redisKey: 'k.pem' }), { message: 'redisCa, redisCert and redisKey are the TLS files of a rediss:// transport, and there is none' });
 });
 
 test('with a transport and a checkpoint folder, periodic saves are on by default; given values, and runs without either, keep theirs', () => {

@@ -16,7 +16,7 @@ import {
   type ModeName,
   type TrainConfig,
 } from '../config/config.js';
-import { redactUrl } from '../../parallel/redis-url.js';
+import { parseRedisUrl } from '../../parallel/redis-url.js';
 import { modeNamed } from '../modes/index.js';
 
 /**
@@ -95,10 +95,9 @@ export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
   } else {
     check(config.run !== null, 'a transport needs a run name: the name agents join with (--run NAME)');
   }
-  for (const key of ['redisCa', 'redisCert', 'redisKey'] as const) {
-    check(config[key] === null || (config.transport?.startsWith('rediss://') ?? false), `${key} is a TLS file and needs a rediss:// transport, got ${config.transport === null ? 'none' : JSON.stringify(redactUrl(config.transport))}`);
-  }
-  check((config.redisCert === null) === (config.redisKey === null), 'redisCert and redisKey go together: give both (a client certificate and its key) or neither');
+  const tlsFiles = { ca: config.redisCa ?? undefined, cert: config.redisCert ?? undefined, key: config.redisKey ?? undefined };
+  if (config.transport !== null) parseRedisUrl(config.transport, undefined, tlsFiles);
+  else check(Object.values(tlsFiles).every((file) => file === undefined), 'redisCa, redisCert and redisKey are the TLS files of a rediss:// transport, and there is none');
   const problem = modeNamed(config.mode).validate(config);
   if (problem !== null) throw new ConfigError(problem);
   return config;
