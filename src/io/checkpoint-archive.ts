@@ -44,7 +44,7 @@ function checksum(header: Uint8Array): number {
  * One tar archive of `files`, each at `folder/<name>` so that `tar -xf` makes the folder `folder`.
  * @throws Error when a name does not fit the archive's name field.
  */
-export function writeCheckpointArchive(files: CheckpointFiles, folder: string, modified: Date = new Date()): Uint8Array {
+export function writeCheckpointArchive(files: CheckpointFiles, folder: string, modified: Date = new Date()): Uint8Array<ArrayBuffer> {
   const entries = Object.entries(files);
   const size = entries.reduce((n, [, bytes]) => n + BLOCK + Math.ceil(bytes.length / BLOCK) * BLOCK, 0);
   // Two zero blocks end the archive.

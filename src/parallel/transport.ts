@@ -143,7 +143,8 @@ export async function stepUntilStopped(agent: AgentProcess, yieldEveryMs = Infin
     if (typeof more !== 'boolean') more = await more;
     if (!more) return;
     if (performance.now() >= until) {
-      await new Promise((resolve) => setImmediate(resolve));
+      // A timer, not setImmediate: this also runs in browsers.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       until = performance.now() + yieldEveryMs;
     }
   }

@@ -1,2 +1,0 @@
-import { A3C } from '../../src/algo/a3c.js';
-console.log(new A3C({env:'CartPole-v1'}));
