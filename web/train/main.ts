@@ -354,7 +354,8 @@ async function main(): Promise<void> {
           run.a3c.unpause();
           run.a3c.stop();
         }
-        start({ workers: Number(ui.workers.value) }, resume);
+        // A checkpoint's own step budget is usually spent: the page trains on until solved or stopped, unless the address gives one.
+        start({ workers: Number(ui.workers.value), maxSteps: fromQuery.maxSteps ?? null }, resume);
       })
       .catch(fail);
   });

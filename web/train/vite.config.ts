@@ -29,5 +29,13 @@ export default defineConfig({
     emptyOutDir: true,
     // tfjs alone is about 1 MB minified; one page, loaded once.
     chunkSizeWarningLimit: 4096,
+    rolldownOptions: {
+      // src/ modules on the page's paths import node:fs and the like for what only Node runs
+      // (checkpoint folders, TensorBoard logs, thread and Redis transports); vite empties them,
+      // and says so for each: expected here, so not repeated on every build.
+      onwarn(warning, warn) {
+        if (!warning.message.includes('has been externalized for browser compatibility')) warn(warning);
+      },
+    },
   },
 });
