@@ -71,7 +71,7 @@ export function registerExportCommand(program: Command): void {
   program
     .command('export')
     .description("write a static web page that plays a classic-control checkpoint's greedy policy (discrete or continuous) in the browser")
-    .requiredOption('--checkpoint <dir>', 'checkpoint folder')
+    .requiredOption('--checkpoint <path>', 'checkpoint folder, snapshot, or .tar the browser page downloaded')
     .requiredOption('--out <dir>', 'folder for the page (new, empty, or an earlier export to replace)')
     .option('--verbose', 'print stack traces of errors')
     .action(

@@ -151,7 +151,7 @@ addTrainFlags(program.command('train').description('train an agent (CartPole-v1 
 program
   .command('eval')
   .description("play a checkpoint's policy and report its mean reward")
-  .requiredOption('--checkpoint <dir>', 'checkpoint folder')
+  .requiredOption('--checkpoint <path>', 'checkpoint folder, snapshot, or .tar the browser page downloaded')
   .option('--episodes <n>', 'episodes to play', parseInteger, 10)
   .option('--seed <n>', 'seed of the first episode', parseInteger, 0)
   .option('--stochastic', 'sample actions instead of taking the most probable one')
