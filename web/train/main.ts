@@ -6,7 +6,7 @@
  * `a3c train`'s flag names (settings.ts); opened with any, it starts at once. `window.a3c.status()`
  * reports progress to scripts (the browser test).
  */
-import { A3C } from '../../src/algo/a3c.js';
+import { A3C, type A3COptions } from '../../src/algo/a3c.js';
 import { CONFIG_FIELDS, MODES, type TrainConfig } from '../../src/algo/config/config.js';
 import type { Action, Env, StatefulEnv } from '../../src/envs/core.js';
 import { envSpec, make } from '../../src/envs/registry.js';
@@ -204,7 +204,7 @@ class PageRun {
   private lastProgress: { steps: number; ms: number } | null = null;
 
   constructor(
-    options: ConstructorParameters<typeof A3C>[0] & object,
+    options: A3COptions,
     private readonly chart: TrainingChart,
     private readonly shown: () => ShownEpisode | null,
   ) {
@@ -349,7 +349,7 @@ async function main(): Promise<void> {
     ui.upload.value = '';
     if (chosen.length === 0) return;
     readUploadedCheckpoint(chosen)
-      .then(async (resume) => {
+      .then((resume) => {
         if (run !== null && (status.state === 'running' || status.state === 'paused')) {
           run.a3c.unpause();
           run.a3c.stop();
