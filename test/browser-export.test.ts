@@ -4,11 +4,9 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { chromium, type Page } from 'playwright-core';
@@ -21,6 +19,7 @@ import { make } from '../src/envs/registry.js';
 import { loadCheckpoint } from '../src/io/checkpoint.js';
 import { renderFrame } from '../src/io/render/render-frame.js';
 import type { PolicyPageInfo } from '../src/io/policy-page.js';
+import { serveFolder } from './support/serve-folder.js';
 import { trainSmallCartPoleCheckpoint, trainSmallContinuousCheckpoint, writeAtariStubCheckpoint } from './support/checkpoint-fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -46,29 +45,6 @@ const CONTINUOUS_REWARD_TOLERANCE = 0.02;
  */
 const PIXEL_LEVEL_TOLERANCE = 8;
 const MAX_DIFFERING_PIXEL_FRACTION = 0.005;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.bin': 'application/octet-stream',
-};
-
-/** Serves the files under `root` on 127.0.0.1 at a free port. */
-async function serveFolder(root: string): Promise<{ url: string; server: Server }> {
-  const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
-    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(root + sep) || !existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(response);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
-}
 
 /** Waits until the episode with `seed` is over and returns the reward and steps the page shows. */
 /**

@@ -111,7 +111,7 @@ test('a corrupt or missing checkpoint gives a clear error', () => {
   assert.equal(corrupt.code, 1);
   assert.equal(lastErrorLine(corrupt.stderr), `a3c: checkpoint ${snapshot}: weights.bin is corrupt (checksum mismatch)`);
   const missing = a3c('eval', '--checkpoint', join(dir, 'nothing'));
-  assert.equal(lastErrorLine(missing.stderr), `a3c: checkpoint ${join(dir, 'nothing')}: no such folder`);
+  assert.equal(lastErrorLine(missing.stderr), `a3c: checkpoint ${join(dir, 'nothing')}: no such file or folder`);
 });
 
 test('Ctrl-C finishes the update, saves the checkpoint and exits cleanly with the summary', async () => {

@@ -78,7 +78,7 @@ function devRange(name: string): string {
 }
 
 test('the packed tarball installs into a fresh project, type-checks and trains', { timeout: TEST_TIMEOUT_MS }, (t) => {
-  for (const built of ['dist/src/index.js', 'dist/src/cli/main.js', 'dist/web/index.html']) {
+  for (const built of ['dist/src/index.js', 'dist/src/cli/main.js', 'dist/web/index.html', 'dist/web-train/index.html']) {
     assert.ok(existsSync(join(REPO, built)), `${built} is missing: run \`npm run build\` first`);
   }
   const root = mkdtempSync(join(tmpdir(), 'a3c-package-'));
@@ -101,6 +101,7 @@ test('the packed tarball installs into a fresh project, type-checks and trains',
       'dist/src/cli/main.js',
       'dist/src/algo/agent/agent-thread.js',
       'dist/web/index.html',
+      'dist/web-train/index.html',
       'native/binding.gyp',
       'native/src/addon.cc',
       'python/env_server.py',

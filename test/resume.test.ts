@@ -126,7 +126,7 @@ test("a resumed run keeps its preset's values and its maxSteps, its linear sched
 
 test('resuming on another env or without a checkpoint gives one clear error', () => {
   const dir = mkdtempSync(join(tmpdir(), 'a3c-resume-'));
-  assert.throws(() => new A3C({ resume: join(dir, 'none') }), /^CheckpointError: checkpoint .*none: no such folder$/);
+  assert.throws(() => new A3C({ resume: join(dir, 'none') }), /^CheckpointError: checkpoint .*none: no such file or folder$/);
   assert.throws(() => new A3C({ saveEvery: 100 }), /saveEvery needs a checkpoint folder/);
 });
 

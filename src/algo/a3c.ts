@@ -8,6 +8,7 @@ import { CheckpointError, type Checkpoint } from '../io/checkpoint.js';
 import { BEST_SNAPSHOT, saveToStore } from '../io/checkpoint-store.js';
 import { RunLog } from '../io/run-log.js';
 import type { TrainerTransport } from '../parallel/transport.js';
+import type { AgentWorkerHost } from '../parallel/web-worker-transport.js';
 import { Normalizer, publishedStatsSize } from './agent/normalization.js';
 import { envOptionsFor } from './config/env-options.js';
 import { withoutSecrets, type TrainConfig } from './config/config.js';
@@ -17,7 +18,7 @@ import { createTransport } from './training/create-transport.js';
 import { saveAfterFailure } from './training/failure-checkpoint.js';
 import { noCheckpointNote, periodicCheckpoint } from './training/periodic-checkpoint.js';
 import { periodicEvaluation } from './training/periodic-evaluation.js';
-import { loadResume, logResume, type ResumedRun } from './training/resume.js';
+import { loadResume, logResume, type LoadedCheckpoint, type ResumedRun } from './training/resume.js';
 import { createRunFolder } from './training/run-folder.js';
 import { combineCallbacks, runLogCallbacks } from './training/run-logger.js';
 import { RunStats } from './training/run-stats.js';
@@ -59,13 +60,20 @@ export interface A3COptions extends Partial<TrainConfig> {
    * A checkpoint (or checkpoint folder) to continue: network, optimiser state, counters, reward
    * history and TensorBoard run. Its config is used, overridden by the options given here; its
    * maxSteps included, so that the run goes on to the end it was given (SB3's
-   * `reset_num_timesteps=False`), and maxSeconds excepted (a budget of each process).
+   * `reset_num_timesteps=False`), and maxSeconds excepted (a budget of each process). A checkpoint
+   * already read (the browser page's upload) belongs to no folder: the run saves where `checkpoint` says.
    */
-  resume?: string;
+  resume?: string | LoadedCheckpoint;
   /** Password for the transport's Redis when its URL has none (the CLI passes A3C_REDIS_PASSWORD); never saved. */
   redisPassword?: string;
   /** The transport's run secret, which signs and checks what goes through Redis (the CLI passes A3C_RUN_SECRET or --run-secret-file's); never saved. */
   runSecret?: string;
+  /**
+   * Where the agents of the modes that run them on threads (data, grad, hogwild) run instead: Web
+   * Workers, as the browser page starts them (src/parallel/web-worker-transport.ts). Hogwild needs
+   * a host that shares memory.
+   */
+  agentWorkers?: AgentWorkerHost;
 }
 
 /** What `learn()` sets up before the run: the context the runner is handed and what is released after. */
@@ -90,6 +98,7 @@ export class A3C {
   private readonly redisPassword: string | undefined;
   private readonly runSecret: string | null;
   private readonly resumed: ResumedRun | null;
+  private readonly agentWorkers: AgentWorkerHost | null;
   private stopRequested = false;
   private running: { ctx: TrainingContext; transport: TrainerTransport } | null = null;
   /** The best periodic evaluation's mean reward so far (saved with every checkpoint). */
@@ -100,7 +109,8 @@ export class A3C {
    *   resumed as asked (loadResume, training/resume.ts).
    */
   constructor(options: A3COptions = {}) {
-    const { callbacks, resume, redisPassword, runSecret, ...config } = options;
+    const { callbacks, resume, redisPassword, runSecret, agentWorkers, ...config } = options;
+    this.agentWorkers = agentWorkers ?? null;
     this.redisPassword = redisPassword;
     this.runSecret = runSecret ?? null;
     // Paths are kept absolute, so that a resumed run writes where the first one did, from anywhere.
@@ -114,6 +124,22 @@ export class A3C {
   /** Asks a running `learn()` to stop after the current update; it still saves its checkpoint. */
   stop(): void {
     this.stopRequested = true;
+  }
+
+  /**
+   * Holds the agents where the transport can (Web Workers): each waits at its next message until
+   * `unpause`, and the run does not step meanwhile. False where it cannot, or nothing runs.
+   */
+  pause(): boolean {
+    const transport = this.running?.transport;
+    if (transport?.pause === undefined) return false;
+    transport.pause();
+    return true;
+  }
+
+  /** Lets agents held by `pause` go on. */
+  unpause(): void {
+    this.running?.transport.resume?.();
   }
 
   /**
@@ -181,7 +207,7 @@ export class A3C {
     const obsShape = obsShapeOf(netSpec);
     const statsSize = publishedStatsSize(config, obsShape.reduce((a, b) => a * b, 1));
     const envStepsAtStart = saved?.counters.envSteps ?? 0;
-    const { transport, agentsLabel, envsPerAgent } = createTransport(mode, { config, netSpec, numParams: net.numParams + statsSize, backend, envStepsAtStart, redisPassword: this.redisPassword, runSecret: this.runSecret });
+    const { transport, agentsLabel, envsPerAgent } = createTransport(mode, { config, netSpec, numParams: net.numParams + statsSize, backend, envStepsAtStart, redisPassword: this.redisPassword, runSecret: this.runSecret, agentWorkers: this.agentWorkers });
     const optimizer = mode.optimizer?.(net.numParams, config, (name, length) => {
       if (!transport.shareArray) throw new Error(`mode ${mode.name} needs a transport with shared memory`);
       return transport.shareArray(name, length);

@@ -1,8 +1,8 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { CheckpointError, loadCheckpoint, resolveCheckpointPath } from '../io/checkpoint.js';
+import { CheckpointError, encodeCheckpoint, loadCheckpoint } from '../io/checkpoint.js';
 import { POLICY_PAGE_FILES, readPagePolicy, type PolicyPageInfo } from '../io/policy-page.js';
 import { classicControlScene } from '../io/render/render-frame.js';
 import { checkpointConfig } from '../algo/training/checkpoint-config.js';
@@ -38,7 +38,9 @@ export function exportPolicyPage(checkpointPath: string, outDir: string): Export
   }
   prepareOutDir(outDir);
   cpSync(PAGE_BUNDLE_DIR, outDir, { recursive: true });
-  for (const file of [POLICY_PAGE_FILES.model, POLICY_PAGE_FILES.weights]) copyFileSync(join(resolveCheckpointPath(checkpointPath), file), join(outDir, file));
+  // The checkpoint's own model.json and weights.bin, as encodeCheckpoint writes them: from a folder or an archive alike.
+  const files = encodeCheckpoint(checkpoint);
+  for (const file of [POLICY_PAGE_FILES.model, POLICY_PAGE_FILES.weights]) writeFileSync(join(outDir, file), files[file]);
   const obsNormalization = config.normalizeObs ? checkpoint.normalization?.obs : null;
   if (obsNormalization === undefined) throw new CheckpointError(`checkpoint ${checkpointPath}: trained with normalizeObs but holds no normalisation statistics`);
   const info: PolicyPageInfo = {
@@ -69,7 +71,7 @@ export function registerExportCommand(program: Command): void {
   program
     .command('export')
     .description("write a static web page that plays a classic-control checkpoint's greedy policy (discrete or continuous) in the browser")
-    .requiredOption('--checkpoint <dir>', 'checkpoint folder')
+    .requiredOption('--checkpoint <path>', 'checkpoint folder, snapshot, or .tar the browser page downloaded')
     .requiredOption('--out <dir>', 'folder for the page (new, empty, or an earlier export to replace)')
     .option('--verbose', 'print stack traces of errors')
     .action(

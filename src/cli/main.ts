@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Command, Option } from 'commander';
 import { A3C } from '../algo/a3c.js';
-import { CONFIG_FIELDS, ENV_DEFAULTS, PRESETS, type Field, type TrainConfig } from '../algo/config/config.js';
+import { CONFIG_FIELDS, ENV_DEFAULTS, PRESETS, flagName, type Field, type TrainConfig } from '../algo/config/config.js';
 import { MODE_DEFAULTS } from '../algo/training/resolve-config.js';
 import { evaluateCheckpoint } from '../algo/training/evaluate.js';
 import { initBackend } from '../nn/kernels/backend.js';
@@ -16,6 +16,7 @@ import { argParser, parseInteger, redisTlsFiles } from './options.js';
 import { registerPlayCommand } from './play.js';
 import { registerPlotCommand } from './plot.js';
 import { createProgress } from './progress.js';
+import { registerWebCommand } from './web.js';
 
 /**
  * `train`'s flags: one per config field, as its table declares it, then those that are not config
@@ -24,7 +25,7 @@ import { createProgress } from './progress.js';
  */
 function addTrainFlags(cmd: Command): Command {
   for (const [key, field] of Object.entries<Field<unknown>>(CONFIG_FIELDS)) {
-    const flag = `--${kebabCase(key)}`;
+    const flag = `--${flagName(key)}`;
     const option = new Option(`${flag} ${field.arg}`, `${field.help}${defaultNote(key, field.default)}`);
     if (field.kind.choices) option.choices(field.kind.choices);
     else if (field.kind.parse) option.argParser(argParser(field.kind.parse));
@@ -51,10 +52,6 @@ function defaultNote(key: string, value: unknown): string {
     return own === undefined || own === value ? [] : [`; ${name}: ${String(own)}`];
   });
   return ` (default ${String(value)}${perEnv.join('')})`;
-}
-
-function kebabCase(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 function readConfigFile(path: string): Partial<TrainConfig> {
@@ -154,7 +151,7 @@ addTrainFlags(program.command('train').description('train an agent (CartPole-v1 
 program
   .command('eval')
   .description("play a checkpoint's policy and report its mean reward")
-  .requiredOption('--checkpoint <dir>', 'checkpoint folder')
+  .requiredOption('--checkpoint <path>', 'checkpoint folder, snapshot, or .tar the browser page downloaded')
   .option('--episodes <n>', 'episodes to play', parseInteger, 10)
   .option('--seed <n>', 'seed of the first episode', parseInteger, 0)
   .option('--stochastic', 'sample actions instead of taking the most probable one')
@@ -166,4 +163,5 @@ registerExportCommand(program);
 registerPlotCommand(program);
 registerAgentCommand(program);
 registerDoctorCommand(program);
+registerWebCommand(program);
 await program.parseAsync();

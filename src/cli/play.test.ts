@@ -118,7 +118,7 @@ test('play --record on Atari writes the emulator\'s RGB frames, one per reset an
 test('play reports a missing checkpoint in one line', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'a3c-play-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const cases: [string[], RegExp][] = [[['--checkpoint', join(dir, 'missing')], /^a3c: checkpoint .*missing: no such folder$/]];
+  const cases: [string[], RegExp][] = [[['--checkpoint', join(dir, 'missing')], /^a3c: checkpoint .*missing: no such file or folder$/]];
   for (const [args, expected] of cases) {
     const run = a3cPlay(...args);
     assert.equal(run.code, 1, args.join(' '));

@@ -29,7 +29,7 @@ export function registerPlayCommand(program: Command): void {
   program
     .command('play')
     .description("play a checkpoint's policy, print each episode's reward and optionally record the episodes as a GIF")
-    .requiredOption('--checkpoint <dir>', 'checkpoint folder')
+    .requiredOption('--checkpoint <path>', 'checkpoint folder, snapshot, or .tar the browser page downloaded')
     .option('--episodes <n>', 'episodes to play', parseInteger, DEFAULT_EPISODES)
     .option('--seed <n>', 'seed of the first episode (episode e resets with seed + e)', parseInteger, DEFAULT_SEED)
     .option('--stochastic', 'sample actions instead of taking the most probable one')

@@ -2,6 +2,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registerEnv, type EnvRegistration } from './registry.js';
 
+/** A URL's scheme (`https:`, `file:`); two letters at least, so that a Windows drive is not one. */
+const URL_SCHEME = /^[a-z][a-z0-9+.-]+:/i;
+
 /** Separates a module from the name of its export in `module#export`. */
 const EXPORT_SEPARATOR = '#';
 
@@ -9,11 +12,12 @@ const EXPORT_SEPARATOR = '#';
  * A user's env module as every thread and process can import it (Gymnasium's
  * `entry_point="module:Class"` idea): a relative path becomes absolute against `baseDir`, so that a
  * checkpoint resumed from elsewhere still finds it; package names and absolute paths stay as given.
- * `#name` after the module names an export (kept as is).
+ * URLs (the browser page's `?env-module=`) stay as given too. `#name` after the module names an
+ * export (kept as is). `baseDir` defaults to the working directory.
  */
-export function resolveEnvModule(specifier: string, baseDir: string = process.cwd()): string {
+export function resolveEnvModule(specifier: string, baseDir?: string): string {
   const [module, exportName] = splitSpecifier(specifier);
-  const resolved = module.startsWith('./') || module.startsWith('../') ? resolve(baseDir, module) : module;
+  const resolved = module.startsWith('./') || module.startsWith('../') ? resolve(baseDir ?? process.cwd(), module) : module;
   return exportName === null ? resolved : `${resolved}${EXPORT_SEPARATOR}${exportName}`;
 }
 
@@ -27,7 +31,7 @@ export function resolveEnvModule(specifier: string, baseDir: string = process.cw
  */
 export async function importEnvModule(specifier: string): Promise<void> {
   const [module, exportName] = splitSpecifier(specifier);
-  const url = isAbsolute(module) ? pathToFileURL(module).href : module;
+  const url = !URL_SCHEME.test(module) && isAbsolute(module) ? pathToFileURL(module).href : module;
   let exports: Record<string, unknown>;
   try {
     exports = (await import(url)) as Record<string, unknown>;

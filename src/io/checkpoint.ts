@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
 import type { NetSpec } from '../nn/networks.js';
+import { readCheckpointArchive } from './checkpoint-archive.js';
 
 export const CHECKPOINT_FORMAT = 'a3c-ts-checkpoint';
 /** 2: counters carry `episodes` and only the last rewards are kept; 1 (read too) kept every episode's. */
@@ -16,6 +17,8 @@ export const SNAPSHOT_NAME = /^step-\d+$/;
 const MODEL = 'model.json';
 const WEIGHTS = 'weights.bin';
 const OPTIMIZER = 'optimizer.bin';
+/** The files of one snapshot. */
+export const CHECKPOINT_FILES: readonly string[] = [MANIFEST, MODEL, WEIGHTS, OPTIMIZER];
 
 export interface WeightEntry {
   name: string;
@@ -93,25 +96,33 @@ export class CheckpointError extends Error {
   override name = 'CheckpointError';
 }
 
-function bytesOf(a: Float32Array): Buffer {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+function bytesOf(a: Float32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** The files of a checkpoint, by name (manifest.json last): what a folder or an archive holds. */
+export type CheckpointFiles = Record<string, Uint8Array>;
+
 /**
- * Writes `checkpoint` to the folder `path` atomically: everything goes to a temporary sibling that
- * is renamed into place, so an interrupted save leaves the previous checkpoint whole. The network
- * is in tfjs's weights format (model.json with a `weightsManifest` + weights.bin), loadable with
- * `tf.io` in a browser; manifest.json holds the rest.
+ * The files of `checkpoint`, without touching a disk (the browser page downloads them as one tar,
+ * checkpoint-archive.ts): the network in tfjs's weights format (model.json with a `weightsManifest`
+ * + weights.bin, loadable with `tf.io` in a browser), the optimiser state (optimizer.bin), and
+ * manifest.json, which holds the rest and the files' CRC-32C checksums.
  */
-export function saveCheckpoint(path: string, checkpoint: Checkpoint): void {
-  const parent = dirname(path);
-  mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(path)}.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
+export function encodeCheckpoint(checkpoint: Checkpoint): CheckpointFiles {
   const weightsBytes = bytesOf(checkpoint.params);
   const bufferNames = Object.keys(checkpoint.optimizer.buffers);
-  const optimizerBytes = Buffer.concat(bufferNames.map((n) => bytesOf(checkpoint.optimizer.buffers[n])));
+  const optimizerBytes = concatBytes(bufferNames.map((n) => bytesOf(checkpoint.optimizer.buffers[n])));
   const model = {
     format: 'a3c-ts-actor-critic',
     netSpec: checkpoint.netSpec,
@@ -131,11 +142,28 @@ export function saveCheckpoint(path: string, checkpoint: Checkpoint): void {
     optimizer: { name: checkpoint.optimizer.name, step: checkpoint.optimizer.step, buffers: bufferNames },
     crc32c: { weights: crc32c(weightsBytes), optimizer: crc32c(optimizerBytes) },
   };
-  writeFileSync(join(tmp, WEIGHTS), weightsBytes);
-  writeFileSync(join(tmp, OPTIMIZER), optimizerBytes);
-  writeFileSync(join(tmp, MODEL), JSON.stringify(model));
-  // The manifest goes last: a folder without one was never completed.
-  writeFileSync(join(tmp, MANIFEST), JSON.stringify(manifest));
+  const text = new TextEncoder();
+  return {
+    [WEIGHTS]: weightsBytes,
+    [OPTIMIZER]: optimizerBytes,
+    [MODEL]: text.encode(JSON.stringify(model)),
+    [MANIFEST]: text.encode(JSON.stringify(manifest)),
+  };
+}
+
+/**
+ * Writes `checkpoint` to the folder `path` atomically: everything goes to a temporary sibling that
+ * is renamed into place, so an interrupted save leaves the previous checkpoint whole. The files
+ * are encodeCheckpoint's.
+ */
+export function saveCheckpoint(path: string, checkpoint: Checkpoint): void {
+  const parent = dirname(path);
+  mkdirSync(parent, { recursive: true });
+  const tmp = join(parent, `.${basename(path)}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  // The manifest goes last (encodeCheckpoint's order): a folder without one was never completed.
+  for (const [name, bytes] of Object.entries(encodeCheckpoint(checkpoint))) writeFileSync(join(tmp, name), bytes);
   const old = join(parent, `.${basename(path)}.old-${process.pid}`);
   if (existsSync(path)) renameSync(path, old);
   renameSync(tmp, path);
@@ -146,20 +174,19 @@ function fail(path: string, what: string): never {
   throw new CheckpointError(`checkpoint ${path}: ${what}`);
 }
 
-function readJson<T>(path: string, file: string): T {
-  const full = join(path, file);
-  if (!existsSync(full)) fail(path, `missing ${file} (not a checkpoint folder, or an interrupted save)`);
+function readJson<T>(path: string, files: CheckpointFiles, file: string, missing: string): T {
+  const bytes = files[file];
+  if (bytes === undefined) fail(path, missing);
   try {
-    return JSON.parse(readFileSync(full, 'utf8')) as T;
+    return JSON.parse(new TextDecoder().decode(bytes)) as T;
   } catch (err) {
     fail(path, `${file} is not valid JSON (${(err as Error).message})`);
   }
 }
 
-function readFloats(path: string, file: string, expectedLength: number, expectedCrc: number): Float32Array {
-  const full = join(path, file);
-  if (!existsSync(full)) fail(path, `missing ${file}`);
-  const bytes = readFileSync(full);
+function readFloats(path: string, files: CheckpointFiles, file: string, expectedLength: number, expectedCrc: number): Float32Array {
+  const bytes = files[file];
+  if (bytes === undefined) fail(path, `missing ${file}`);
   if (bytes.length !== expectedLength * 4) fail(path, `${file} has ${bytes.length} bytes, the manifest needs ${expectedLength * 4}`);
   if (crc32c(bytes) !== expectedCrc) fail(path, `${file} is corrupt (checksum mismatch)`);
   const out = new Float32Array(expectedLength);
@@ -168,12 +195,12 @@ function readFloats(path: string, file: string, expectedLength: number, expected
 }
 
 /**
- * The checkpoint `path` stands for: itself when it holds a manifest, the snapshot its `latest`
- * names when it is a checkpoint folder.
+ * The checkpoint `path` stands for: itself when it holds a manifest or is a file (a tar archive,
+ * checkpoint-archive.ts), the snapshot its `latest` names when it is a checkpoint folder.
  */
 export function resolveCheckpointPath(path: string): string {
-  if (!existsSync(path)) fail(path, 'no such folder');
-  if (existsSync(join(path, MANIFEST))) return path;
+  if (!existsSync(path)) fail(path, 'no such file or folder');
+  if (statSync(path).isFile() || existsSync(join(path, MANIFEST))) return path;
   const latest = join(path, LATEST);
   if (!existsSync(latest)) fail(path, `neither a checkpoint (no ${MANIFEST}) nor a checkpoint folder (no ${LATEST})`);
   const name = readFileSync(latest, 'utf8').trim();
@@ -181,21 +208,44 @@ export function resolveCheckpointPath(path: string): string {
   return join(path, name);
 }
 
-/** Loads a checkpoint, or the newest snapshot of a checkpoint folder. */
+/** The checkpoint files in folder `path`, those of CHECKPOINT_FILES that exist. */
+function readFolder(path: string): CheckpointFiles {
+  const files: CheckpointFiles = {};
+  for (const name of CHECKPOINT_FILES) {
+    const full = join(path, name);
+    if (existsSync(full)) files[name] = readFileSync(full);
+  }
+  return files;
+}
+
+/**
+ * Loads a checkpoint: a checkpoint folder's newest snapshot, a snapshot folder, or a tar archive
+ * of a snapshot's files (what the browser page downloads).
+ * @throws CheckpointError for a missing, incomplete or corrupt checkpoint, naming the file.
+ */
 export function loadCheckpoint(pathOrFolder: string): Checkpoint {
   const path = resolveCheckpointPath(pathOrFolder);
-  const manifest = readJson<Manifest>(path, MANIFEST);
+  return decodeCheckpoint(path, statSync(path).isFile() ? readCheckpointArchive(path, readFileSync(path)) : readFolder(path));
+}
+
+/**
+ * The checkpoint in `files` (encodeCheckpoint's), checked: format, version, sizes and checksums.
+ * `path` names it in errors.
+ * @throws CheckpointError for a missing, incomplete or corrupt checkpoint, naming the file.
+ */
+export function decodeCheckpoint(path: string, files: CheckpointFiles): Checkpoint {
+  const manifest = readJson<Manifest>(path, files, MANIFEST, `missing ${MANIFEST} (not a checkpoint folder, or an interrupted save)`);
   if (manifest.format !== CHECKPOINT_FORMAT) fail(path, `format "${manifest.format}" is not "${CHECKPOINT_FORMAT}"`);
   if (!READABLE_FORMAT_VERSIONS.includes(manifest.formatVersion)) {
     fail(path, `format version ${manifest.formatVersion}, this a3c-ts reads versions ${READABLE_FORMAT_VERSIONS.join(' and ')}`);
   }
-  const model = readJson<{ weightsManifest: { weights: WeightEntry[] }[] }>(path, MODEL);
+  const model = readJson<{ weightsManifest: { weights: WeightEntry[] }[] }>(path, files, MODEL, `missing ${MODEL}`);
   const weights = model.weightsManifest?.[0]?.weights;
   if (!Array.isArray(weights)) fail(path, `${MODEL} has no weightsManifest`);
   const numParams = weights.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
-  const params = readFloats(path, WEIGHTS, numParams, manifest.crc32c.weights);
+  const params = readFloats(path, files, WEIGHTS, numParams, manifest.crc32c.weights);
   const names = manifest.optimizer.buffers;
-  const optimizerFlat = readFloats(path, OPTIMIZER, numParams * names.length, manifest.crc32c.optimizer);
+  const optimizerFlat = readFloats(path, files, OPTIMIZER, numParams * names.length, manifest.crc32c.optimizer);
   const buffers = Object.fromEntries(names.map((n, i) => [n, optimizerFlat.slice(i * numParams, (i + 1) * numParams)]));
   return {
     config: manifest.config,

@@ -5,6 +5,8 @@
  * `version` counts updates (the provenance agents attach to what they send). Lock-free writers
  * (Hogwild) update `values` in place and count with `bumpVersion` instead.
  */
+import type { SharedMemory } from './transport.js';
+
 const SEQUENCE = 0;
 const VERSION = 1;
 const HEADER_INTS = 2;
@@ -70,4 +72,17 @@ export class SharedParams {
       if (Atomics.load(this.header, SEQUENCE) === before) return version;
     }
   }
+}
+
+/** Shared memory over `params` and the named SharedArrayBuffers, in any thread. */
+export function sharedMemoryOf(params: SharedParams, arrays: Record<string, SharedArrayBuffer>): SharedMemory {
+  return {
+    params: params.values,
+    array(name) {
+      const buffer = arrays[name];
+      if (buffer === undefined) throw new Error(`no shared array "${name}"; shared: ${Object.keys(arrays).join(', ') || 'none'}`);
+      return new Float32Array(buffer);
+    },
+    bumpVersion: () => params.bumpVersion(),
+  };
 }

@@ -1,7 +1,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { SharedParams } from './shared-params.js';
-import { CONTROL_QUEUED_BASE, CONTROL_STOP, INJECTED_CRASH, crashIndex, sharedMemoryOf, type ThreadAgentData, type ThreadAgentMessage } from './thread-transport.js';
-import { stepUntilStopped, type AgentLink, type AgentProcess, type Envelope, type SharedMemory } from './transport.js';
+import { SharedParams, sharedMemoryOf } from './shared-params.js';
+import { CONTROL_QUEUED_BASE, CONTROL_STOP, crashIndex, type ThreadAgentData, type ThreadAgentMessage } from './thread-transport.js';
+import { INJECTED_CRASH, stepUntilStopped, transferablesOf, type AgentLink, type AgentProcess, type Envelope, type SharedMemory } from './transport.js';
 
 /** How often an agent waiting on its queue bound wakes up to see a stop request. */
 const WAIT_SLICE_MS = 100;
@@ -53,22 +53,6 @@ class ThreadAgentLink implements AgentLink {
     this.port.postMessage({ kind: 'envelope', envelope } satisfies ThreadAgentMessage, transferablesOf(envelope.body));
     return true;
   }
-}
-
-/**
- * The buffers of the typed arrays in `value` (searched through plain objects and arrays) that can
- * be moved instead of copied: each array must span its whole, non-shared buffer.
- */
-function transferablesOf(value: unknown, found = new Set<ArrayBuffer>()): ArrayBuffer[] {
-  if (ArrayBuffer.isView(value)) {
-    const { buffer } = value;
-    if (buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === buffer.byteLength) found.add(buffer);
-  } else if (Array.isArray(value)) {
-    for (const item of value) transferablesOf(item, found);
-  } else if (typeof value === 'object' && value !== null) {
-    for (const item of Object.values(value)) transferablesOf(item, found);
-  }
-  return [...found];
 }
 
 /**

@@ -1,9 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { SharedParams } from './shared-params.js';
+import { AgentRestarts } from './agent-restarts.js';
+import { SharedParams, sharedMemoryOf } from './shared-params.js';
 import type { Envelope, SharedMemory, TrainerTransport, TransportHandlers } from './transport.js';
-
-/** Replacements of crashed agents allowed per agent before the run gives up. */
-const MAX_RESTARTS_PER_AGENT = 5;
 /** How long stopping agents get to finish their step and close their envs before being terminated. */
 const STOP_GRACE_MS = 10_000;
 
@@ -19,9 +17,6 @@ export const CONTROL_QUEUED_BASE = 1;
 export function crashIndex(agents: number, agentId: number): number {
   return CONTROL_QUEUED_BASE + agents + agentId;
 }
-
-/** The error an agent told to crash throws. */
-export const INJECTED_CRASH = 'crash injected by kill()';
 
 /** What an agent thread receives as `workerData` (read by thread-agent.ts). */
 export interface ThreadAgentData {
@@ -55,8 +50,8 @@ export interface ThreadTransportOptions {
  * Agents on `worker_threads` of this process: parameters go out through a SharedArrayBuffer
  * behind a sequence lock (shared-params.ts), messages come back by `postMessage` with their typed
  * arrays transferred, and each agent's queue is bounded by a shared counter. An agent that crashes
- * after it was ready is replaced (up to MAX_RESTARTS_PER_AGENT times); one that cannot start fails
- * the run.
+ * after it was ready is replaced (up to MAX_RESTARTS_PER_AGENT times, agent-restarts.ts); one that
+ * cannot start fails the run.
  */
 export class ThreadTransport implements TrainerTransport {
   readonly agents: number;
@@ -64,9 +59,8 @@ export class ThreadTransport implements TrainerTransport {
   private readonly controlBuffer: SharedArrayBuffer;
   private readonly control: Int32Array;
   private readonly workers: (Worker | null)[];
-  private readonly restarts: number[];
+  private readonly restarts: AgentRestarts;
   private readonly descriptions: (string | null)[];
-  private readonly lastCrash: (string | null)[];
   private readonly sharedArrays: Record<string, SharedArrayBuffer> = {};
   private handlers: TransportHandlers | null = null;
   private allReady: (() => void) | null = null;
@@ -78,9 +72,8 @@ export class ThreadTransport implements TrainerTransport {
     this.controlBuffer = new SharedArrayBuffer((CONTROL_QUEUED_BASE + 2 * options.agents) * Int32Array.BYTES_PER_ELEMENT);
     this.control = new Int32Array(this.controlBuffer);
     this.workers = Array.from({ length: options.agents }, () => null);
-    this.restarts = Array.from({ length: options.agents }, () => 0);
+    this.restarts = new AgentRestarts(options.agents);
     this.descriptions = Array.from({ length: options.agents }, () => null);
-    this.lastCrash = Array.from({ length: options.agents }, () => null);
   }
 
   get version(): number {
@@ -113,7 +106,7 @@ export class ThreadTransport implements TrainerTransport {
     Atomics.store(this.control, crashIndex(this.agents, agentId), 0);
     const data: ThreadAgentData = {
       agentId,
-      init: this.options.agentInit(agentId, this.restarts[agentId]),
+      init: this.options.agentInit(agentId, this.restarts.count(agentId)),
       paramsBuffer: this.params.buffer,
       controlBuffer: this.controlBuffer,
       maxQueued: this.options.maxQueuedPerAgent,
@@ -151,22 +144,12 @@ export class ThreadTransport implements TrainerTransport {
     if (this.stopping || this.workers[agentId] !== worker) return;
     this.workers[agentId] = null;
     void worker.terminate();
-    if (this.descriptions[agentId] === null) {
-      this.handlers?.onFailure(new Error(`agent ${agentId} failed to start: ${err.message}`));
+    const outcome = this.restarts.crashed(agentId, err, this.descriptions[agentId] !== null);
+    if ('fail' in outcome) {
+      this.handlers?.onFailure(outcome.fail);
       return;
     }
-    // The same error twice in a row is the agent's code or env failing every time, not bad luck.
-    const again = this.lastCrash[agentId] === err.message;
-    this.lastCrash[agentId] = err.message;
-    if (again) {
-      this.handlers?.onFailure(new Error(`agent ${agentId} crashed twice with the same error: ${err.message}`));
-      return;
-    }
-    if (++this.restarts[agentId] > MAX_RESTARTS_PER_AGENT) {
-      this.handlers?.onFailure(new Error(`agent ${agentId} crashed ${MAX_RESTARTS_PER_AGENT + 1} times; last: ${err.message}`));
-      return;
-    }
-    this.handlers?.onLog(`agent ${agentId} crashed (${err.message}); starting a replacement`);
+    this.handlers?.onLog(outcome.replace);
     this.spawn(agentId);
   }
 
@@ -204,17 +187,4 @@ export class ThreadTransport implements TrainerTransport {
       }),
     );
   }
-}
-
-/** Shared memory over `params` and the named SharedArrayBuffers, in any thread. */
-export function sharedMemoryOf(params: SharedParams, arrays: Record<string, SharedArrayBuffer>): SharedMemory {
-  return {
-    params: params.values,
-    array(name) {
-      const buffer = arrays[name];
-      if (buffer === undefined) throw new Error(`no shared array "${name}"; shared: ${Object.keys(arrays).join(', ') || 'none'}`);
-      return new Float32Array(buffer);
-    },
-    bumpVersion: () => params.bumpVersion(),
-  };
 }

@@ -69,6 +69,13 @@ export interface TrainerTransport {
   readonly version: number;
   /** Fault injection: ends agent `agentId` abruptly, as a crash would. False when it was not running. */
   kill(agentId: number): Promise<boolean>;
+  /**
+   * Transports that can hold their agents: messages stop being delivered (and taken), so each
+   * agent waits in `send` once its queue is full, until `resume`.
+   */
+  pause?(): void;
+  /** Delivers the messages held since `pause`, in order, and lets the agents go on. */
+  resume?(): void;
   /** Asks every agent to stop, waits for them to leave their loop (closing their envs), then returns. */
   stop(): Promise<void>;
   /** Transports with shared memory: makes a zeroed array every agent sees, before `start`. */
@@ -109,6 +116,25 @@ export interface AgentProcess {
   close(): void;
 }
 
+/** The error an agent told to crash throws (TrainerTransport.kill). */
+export const INJECTED_CRASH = 'crash injected by kill()';
+
+/**
+ * The buffers of the typed arrays in `value` (searched through plain objects and arrays) that can
+ * be moved instead of copied: each array must span its whole, non-shared buffer.
+ */
+export function transferablesOf(value: unknown, found = new Set<ArrayBuffer>()): ArrayBuffer[] {
+  if (ArrayBuffer.isView(value)) {
+    const { buffer } = value;
+    if (buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === buffer.byteLength) found.add(buffer);
+  } else if (Array.isArray(value)) {
+    for (const item of value) transferablesOf(item, found);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const item of Object.values(value)) transferablesOf(item, found);
+  }
+  return [...found];
+}
+
 /** Steps `agent` until a step answers false, awaiting the steps that answer with a promise. */
 export async function stepUntilStopped(agent: AgentProcess, yieldEveryMs = Infinity): Promise<void> {
   let until = performance.now() + yieldEveryMs;
@@ -117,7 +143,8 @@ export async function stepUntilStopped(agent: AgentProcess, yieldEveryMs = Infin
     if (typeof more !== 'boolean') more = await more;
     if (!more) return;
     if (performance.now() >= until) {
-      await new Promise((resolve) => setImmediate(resolve));
+      // A timer, not setImmediate: this also runs in browsers.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       until = performance.now() + yieldEveryMs;
     }
   }

@@ -1,28 +1,7 @@
-/**
- * A ThreadTransport agent for transport tests: sends, as fast as its queue allows, the parameters it
- * pulled with their version; fails to start when its start-up data says so.
- */
+/** The echo agent (echo-agent-process.ts) in a ThreadTransport's agent thread. */
 import { runAgentThread } from '../../src/parallel/thread-agent.js';
+import { createEchoAgent } from './echo-agent-process.js';
 
-export interface EchoAgentInit {
-  restart: number;
-  failToStart: boolean;
-  /** Throw at this step of every start (an env that always breaks), if set. */
-  failAtStep?: number;
-}
+export type { EchoAgentInit } from './echo-agent-process.js';
 
-runAgentThread(async (init, link) => {
-  const { restart, failToStart, failAtStep } = init as EchoAgentInit;
-  if (failToStart) throw new Error('no env for this agent');
-  const params = new Float32Array(3);
-  let sent = 0;
-  return {
-    description: `echo agent ${link.agentId} (start ${restart})`,
-    step() {
-      if (sent === failAtStep) throw new Error('the env broke');
-      const paramsVersion = link.pull(params);
-      return link.send({ agentId: link.agentId, paramsVersion, envSteps: 1, body: { params: params.slice(), sent: sent++, restart } });
-    },
-    close() {},
-  };
-});
+runAgentThread(createEchoAgent);

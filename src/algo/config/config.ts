@@ -133,6 +133,11 @@ export interface Field<T> {
 
 const field = <T>(f: Field<T>): Field<T> => f;
 
+/** The `a3c train` flag of config key `key` (without the dashes): its kebab-case, as the browser page's query takes it too. */
+export function flagName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
 /**
  * `saveEvery` of a run with a transport and a checkpoint folder, unless given: SB3's
  * CheckpointCallback, on by default where a run spans hosts and lives longest (a trainer restarted

@@ -8,6 +8,7 @@ import { RedisTrainerTransport } from '../../parallel/redis-trainer.js';
 import { parseRedisUrl } from '../../parallel/redis-url.js';
 import { ThreadTransport } from '../../parallel/thread-transport.js';
 import type { TrainerTransport } from '../../parallel/transport.js';
+import { WebWorkerTransport, type AgentWorkerHost } from '../../parallel/web-worker-transport.js';
 import { agentSeed, createAgent, type AgentInit } from '../agent/agent.js';
 import type { HostAgentOptions } from '../agent/redis-agent-thread.js';
 import { withoutSecrets, type TrainConfig } from '../config/config.js';
@@ -44,6 +45,8 @@ export interface TransportOptions {
   redisPassword: string | undefined;
   /** The run secret that signs and checks what goes through Redis (null: unsigned); never sent to agents. */
   runSecret: string | null;
+  /** Where the agents that would run on threads run instead: Web Workers (the browser page); null: threads. */
+  agentWorkers: AgentWorkerHost | null;
 }
 
 /** A run's transport, with the start-up line's "how the agents run" and the env copies each agent steps. */
@@ -58,7 +61,8 @@ export interface RunTransport {
  * `transports` list 'redis'; resolveConfig refuses the others), else the mode's first transport.
  * In-process: one agent over all `workers x envsPerWorker` env copies in this thread. Threads:
  * `workers` agent threads, each seeded from the run's seed (a replacement after a crash gets the
- * next seed). Redis: `workers` local agent threads and any that join, each seeded from its id.
+ * next seed), or as many Web Workers where `agentWorkers` is given. Redis: `workers` local agent
+ * threads and any that join, each seeded from its id.
  */
 export function createTransport(mode: Mode, options: TransportOptions): RunTransport {
   const { config, netSpec, numParams, backend, envStepsAtStart } = options;
@@ -88,12 +92,17 @@ export function createTransport(mode: Mode, options: TransportOptions): RunTrans
     });
     return { transport, agentsLabel: `run ${config.run} at ${target.display}, ${config.workers} local and any that join, x ${config.envsPerWorker} envs`, envsPerAgent: config.envsPerWorker };
   }
-  const transport = new ThreadTransport({
-    agentModule: new URL('../agent/agent-thread.js', import.meta.url),
+  const agents = {
     agents: config.workers,
-    agentInit: (agentId, restart): AgentInit => ({ config, netSpec, seed: agentSeed(config.seed, agentId) + restart, numEnvs: config.envsPerWorker, envStepsAtStart }),
+    agentInit: (agentId: number, restart: number): AgentInit => ({ config, netSpec, seed: agentSeed(config.seed, agentId) + restart, numEnvs: config.envsPerWorker, envStepsAtStart }),
     numParams,
     maxQueuedPerAgent: config.maxQueuedPerWorker,
-  });
+  };
+  const host = options.agentWorkers;
+  if (host !== null) {
+    const memory = host.sharedMemory ? 'shared parameters' : 'posted parameters';
+    return { transport: new WebWorkerTransport({ host, ...agents }), agentsLabel: `${config.workers} web workers (${memory}) x ${config.envsPerWorker} envs`, envsPerAgent: config.envsPerWorker };
+  }
+  const transport = new ThreadTransport({ agentModule: new URL('../agent/agent-thread.js', import.meta.url), ...agents });
   return { transport, agentsLabel: `${config.workers} threads x ${config.envsPerWorker} envs`, envsPerAgent: config.envsPerWorker };
 }

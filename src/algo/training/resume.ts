@@ -11,6 +11,12 @@ import { checkpointConfig } from './checkpoint-config.js';
 import { resolveConfig } from './resolve-config.js';
 import type { TrainingContext } from './training-context.js';
 
+/** A checkpoint already read (the browser page's upload), and the name errors and logs give it. */
+export interface LoadedCheckpoint {
+  checkpoint: Checkpoint;
+  name: string;
+}
+
 /** A run continued from a checkpoint. */
 export interface ResumedRun {
   checkpoint: Checkpoint;
@@ -22,14 +28,15 @@ export interface ResumedRun {
 
 /**
  * The config a run trains with (`given` over the defaults, or over the config `resume` was saved
- * with, maxSeconds excepted) and the checkpoint it continues, or null for a new run. A resumed run
- * saves to the folder it was resumed from unless `given.checkpoint` names another.
+ * with, maxSeconds excepted) and the checkpoint it continues, or null for a new run. `resume` is a
+ * checkpoint path, or a checkpoint already read, which belongs to no folder. A resumed run saves
+ * to the folder it was resumed from unless `given.checkpoint` names another.
  * @throws ConfigError for an invalid config; CheckpointError for a checkpoint folder that already
  *   holds a run (a new run), or a checkpoint that cannot be resumed as asked: missing or corrupt,
  *   of another env or preset, not the latest of its folder, or already at the maxSteps it keeps
  *   when no new one is given.
  */
-export function loadResume(given: Partial<TrainConfig>, resume: string | undefined): { config: TrainConfig; resumed: ResumedRun | null } {
+export function loadResume(given: Partial<TrainConfig>, resume: string | LoadedCheckpoint | undefined): { config: TrainConfig; resumed: ResumedRun | null } {
   if (resume === undefined) {
     const config = resolveConfig(given);
     if (config.checkpoint !== null && holdsRun(config.checkpoint)) {
@@ -37,8 +44,8 @@ export function loadResume(given: Partial<TrainConfig>, resume: string | undefin
     }
     return { config, resumed: null };
   }
-  const path = resolveCheckpointPath(resume);
-  const checkpoint = loadCheckpoint(path);
+  const path = typeof resume === 'string' ? resolveCheckpointPath(resume) : resume.name;
+  const checkpoint = typeof resume === 'string' ? loadCheckpoint(path) : resume.checkpoint;
   const { maxSeconds: _, ...savedConfig } = checkpointConfig(checkpoint, path);
   if (given.env !== undefined && given.env !== savedConfig.env) {
     throw new CheckpointError(`checkpoint ${path}: trained on ${savedConfig.env}, cannot resume on ${given.env}`);
@@ -52,7 +59,7 @@ export function loadResume(given: Partial<TrainConfig>, resume: string | undefin
   const replaced = given.maxSteps !== undefined && given.maxSteps !== savedConfig.maxSteps;
   const maxStepsNote = replaced ? `maxSteps ${given.maxSteps ?? 'none'} given: it replaces the run's ${savedConfig.maxSteps ?? 'none'}` : null;
   // Saves go to the folder resumed from (or --checkpoint), not to wherever the run first saved.
-  const store = storeOf(path);
+  const store = typeof resume === 'string' ? storeOf(path) : null;
   const config = resolveConfig(savedConfig, { checkpoint: store ?? savedConfig.checkpoint }, given);
   const target = config.checkpoint;
   if (target !== null && holdsRun(target)) {

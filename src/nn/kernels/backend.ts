@@ -19,7 +19,8 @@ export interface InitBackendArgs {
   backend?: BackendName;
   /**
    * XNNPACK threads for 'wasm', the calling thread included. More than 1 loads the threaded
-   * build; it pays off only when cores are idle (bench/learner.ts measures it).
+   * build; it pays off only when cores are idle (bench/learner.ts measures it). Default: 1 for a
+   * new wasm backend, and whatever an existing one runs (the browser page sets up its own).
    */
   threads?: number;
 }
@@ -47,12 +48,12 @@ const KERNEL_SETS: Record<BackendName, Array<() => string[]>> = {
  */
 export async function initBackend(args: InitBackendArgs = {}): Promise<string> {
   const backend = args.backend ?? DEFAULT_BACKEND_ARGS.backend;
-  const threads = args.threads ?? DEFAULT_BACKEND_ARGS.threads;
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`threads must be a positive integer; got ${threads}`);
+  const threads = args.threads;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new Error(`threads must be a positive integer; got ${threads}`);
   if (backend === 'wasm') {
     prepareWasm(threads);
   } else if (backend === 'cpu') {
-    if (threads !== 1) throw new Error(`the cpu backend is single-threaded; got threads ${threads}: drop threads or use the wasm backend`);
+    if (threads !== undefined && threads !== 1) throw new Error(`the cpu backend is single-threaded; got threads ${threads}: drop threads or use the wasm backend`);
   } else {
     throw new Error(`unknown backend "${String(backend)}"; expected "wasm" or "cpu"`);
   }
@@ -70,16 +71,19 @@ function describeKernels(kernels: string[]): string {
   return kernels.length > 0 ? `; our kernels: ${kernels.join(', ')}` : '';
 }
 
-/** Swaps in the threaded wasm build when more than one thread is wanted and none exists yet. */
-function prepareWasm(threads: number): void {
+/**
+ * Swaps in the threaded wasm build when more than one thread is wanted and no wasm backend exists
+ * yet; `threads` undefined keeps an existing one as it is.
+ */
+function prepareWasm(threads: number | undefined): void {
   if ('wasm' in tf.engine().registry) {
     const existing = getThreadsCount();
-    if (existing !== threads) {
+    if (threads !== undefined && existing !== threads) {
       throw new Error(`the wasm backend already runs ${existing} thread(s) in this thread; cannot change to ${threads}: call initBackend once, before any other tfjs use`);
     }
     return;
   }
-  if (threads > 1) {
+  if (threads !== undefined && threads > DEFAULT_BACKEND_ARGS.threads) {
     tf.removeBackend('wasm');
     tf.registerBackend('wasm', () => createThreadedWasmBackend(threads), WASM_BACKEND_PRIORITY);
   }
