@@ -6,9 +6,10 @@
  * `a3c train`'s flag names (settings.ts); opened with any, it starts at once. `window.a3c.status()`
  * reports progress to scripts (the browser test).
  */
-import { A3C, type A3COptions } from '../../src/algo/a3c.js';
+import { A3C, type A3COptions, type TrainResult } from '../../src/algo/a3c.js';
 import { CONFIG_FIELDS, MODES, type TrainConfig } from '../../src/algo/config/config.js';
 import type { Action, Env, StatefulEnv } from '../../src/envs/core.js';
+import { prepareEnvs } from '../../src/envs/prepare-envs.js';
 import { envSpec, make } from '../../src/envs/registry.js';
 import { normalizeObs } from '../../src/envs/vec-normalize.js';
 import { readCheckpointArchive } from '../../src/io/checkpoint-archive.js';
@@ -55,7 +56,12 @@ interface PageStatus {
   simd: boolean;
   backend: string;
   error: string | null;
+  /** The finished run's figures, as `a3c train --json` gives them (A3C.learn's TrainResult); null before a run ends. */
+  result: RunResult | null;
 }
+
+/** Of A3C.learn's TrainResult: seconds include start-up; env steps/s are counted after it. */
+type RunResult = Pick<TrainResult, 'stopReason' | 'steps' | 'seconds' | 'startupSeconds' | 'stepsPerSecond'>;
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -102,6 +108,7 @@ const status: PageStatus = {
   simd: false,
   backend: '',
   error: null,
+  result: null,
 };
 (window as unknown as { a3c: { status(): PageStatus } }).a3c = { status: () => ({ ...status }) };
 
@@ -303,14 +310,18 @@ async function main(): Promise<void> {
     const resumed = resume && { ...resume, checkpoint: { ...resume.checkpoint, runDir: null } };
     const current = new PageRun({ ...config, resume: resumed, agentWorkers: host }, chart, () => shown);
     run = current;
-    const { env, mode, workers } = current.a3c.config;
-    Object.assign(status, { env, mode, workers, error: null, stepsPerSecond: null });
-    if (shown?.id !== env) shown = new ShownEpisode(env, ctx);
+    const { env, mode, workers, envModule } = current.a3c.config;
+    Object.assign(status, { env, mode, workers, error: null, stepsPerSecond: null, result: null });
     show('running', `Training ${env} in ${mode} mode on ${workers} worker${workers === 1 ? '' : 's'}${resume ? `, continuing ${resume.name}` : ''}…`);
-    current.a3c
-      .learn()
+    // An env of a user's module exists here only once the module is imported (learn imports it too, from the cache).
+    prepareEnvs(envModule)
+      .then(() => {
+        if (shown?.id !== env) shown = new ShownEpisode(env, ctx);
+        return current.a3c.learn();
+      })
       .then((result) => {
         status.solved = result.solved;
+        status.result = { stopReason: result.stopReason, steps: result.steps, seconds: result.seconds, startupSeconds: result.startupSeconds, stepsPerSecond: result.stepsPerSecond };
         const how = result.solved ? 'Solved' : `Stopped (${result.stopReason})`;
         show(result.solved ? 'solved' : 'stopped', `${how}: ${result.env} in ${result.seconds.toFixed(0)} s, ${result.steps.toLocaleString('en')} env steps, reward_100 ${fixed(result.meanReward, 1)}.`);
       })

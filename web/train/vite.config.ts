@@ -30,6 +30,11 @@ export default defineConfig({
     // tfjs alone is about 1 MB minified; one page, loaded once.
     chunkSizeWarningLimit: 4096,
     rolldownOptions: {
+      // The page, and spaces.js under a fixed name with its exports kept: what a user's env module
+      // imports by URL (spaces.ts).
+      input: { index: here('index.html'), spaces: here('spaces.ts') },
+      preserveEntrySignatures: 'exports-only',
+      output: { entryFileNames: (chunk) => (chunk.name === 'spaces' ? 'spaces.js' : 'assets/[name]-[hash].js') },
       // src/ modules on the page's paths import node:fs and the like for what only Node runs
       // (checkpoint folders, TensorBoard logs, thread and Redis transports); vite empties them,
       // and says so for each: expected here, so not repeated on every build.
