@@ -25,6 +25,9 @@
  *     --logdir DIR (runs/atari-table)  --from-csv DIR
  *   logging: what --logdir costs on CartPole-v1 (A2C, fixed steps, alternating arms).
  *     --pairs N (5)  --steps N (400000)
+ *   web: env steps/s of the training page in headless Chromium against Node for the same command
+ *     (CartPole-v1, data mode, 2 workers, a fixed wall time each, alternating arms); page/Node.
+ *     --pairs N (5)  --max-seconds S (30, per run)
  *   multihost: env steps/s with 1, 2, 4 agent processes over a local Redis against as many agent
  *     threads, and the bytes/s through Redis (needs redis-server).
  *     --env ID (CartPole-v1)  --modes LIST (data,grad)  --agents LIST (1,2,4)  --warmup-seconds S  --window-seconds S
@@ -46,11 +49,12 @@ import { multihostTables, runMultihostSuite } from './multihost-suite.js';
 import { PONG_LEARN_ENV, PONG_LEARN_SECONDS, pongLearnFromCsv, pongLearnTables, runPongLearnSuite } from './pong-learn-suite.js';
 import { pongProfileTables, runPongProfileSuite } from './pong-profile-suite.js';
 import { pongTables, runPongSuite } from './pong-suite.js';
+import { runWebSuite, webTables } from './web-suite.js';
 import { ATARI_BACKENDS, type AtariBackend } from '../src/envs/gym-bridge/atari-preprocessing.js';
 
-const SUITES = ['cartpole', 'pong', 'pong-profile', 'pong-learn', 'atari-table', 'logging', 'multihost', 'continuous'] as const;
+const SUITES = ['cartpole', 'pong', 'pong-profile', 'pong-learn', 'atari-table', 'logging', 'multihost', 'continuous', 'web'] as const;
 const USAGE =
-  'usage: npm run bench -- [cartpole|pong|pong-profile|pong-learn|atari-table|logging|multihost|continuous] [--seeds N] [--seed N] [--max-seconds S] [--warmup-seconds S] [--window-seconds S] [--learner-seconds S] [--pairs N] [--steps N] [--env ID] [--envs LIST] [--games LIST] [--max-steps N] [--modes LIST] [--backends LIST] [--agents LIST] [--eval-episodes N] [--policy-std KIND] [--preset NAME] [--logdir DIR] [--checkpoint DIR] [--from-csv PATH]';
+  'usage: npm run bench -- [cartpole|pong|pong-profile|pong-learn|atari-table|logging|multihost|continuous|web] [--seeds N] [--seed N] [--max-seconds S] [--warmup-seconds S] [--window-seconds S] [--learner-seconds S] [--pairs N] [--steps N] [--env ID] [--envs LIST] [--games LIST] [--max-steps N] [--modes LIST] [--backends LIST] [--agents LIST] [--eval-episodes N] [--policy-std KIND] [--preset NAME] [--logdir DIR] [--checkpoint DIR] [--from-csv PATH]';
 
 const MULTIHOST_MODES = 'data,grad';
 const PROFILE_MODES = 'data,grad,hogwild';
@@ -62,6 +66,8 @@ const PROFILE_WARMUP_SECONDS = '20';
 const MULTIHOST_ENV = 'CartPole-v1';
 /** Cap per training run of the cartpole and continuous suites. */
 const SOLVE_RUN_SECONDS = '120';
+/** Wall time of each run of the web suite. */
+const WEB_RUN_SECONDS = '30';
 
 const OPTIONS = {
   seeds: { type: 'string', default: '3' },
@@ -209,6 +215,9 @@ async function main(argv: string[]): Promise<void> {
       log,
     );
     [report, tables] = [continuous, continuousTables(continuous)];
+  } else if (suite === 'web') {
+    const web = await runWebSuite({ pairs: positive('pairs', values.pairs, true), seconds: positive('max-seconds', values['max-seconds'] ?? WEB_RUN_SECONDS) }, log);
+    [report, tables] = [web, webTables(web, header.cpuModel ?? 'an unknown CPU')];
   } else if (suite === 'multihost') {
     const modes = parseModes(values.modes ?? MULTIHOST_MODES, ['data', 'grad']);
     const agentCounts = values.agents.split(',').map((n) => positive('agents', n.trim(), true));
