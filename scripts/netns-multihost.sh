@@ -4,11 +4,16 @@
 # agent process each). The agents reach Redis over a real network hop, as from other machines.
 # Needs root (ip netns), redis-server and a built project (npm run build). Cleans up on exit.
 #
-#   sudo scripts/netns-multihost.sh [grad|data]
+#   sudo scripts/netns-multihost.sh [grad|data] [a3c train flags...]
+#   sudo scripts/netns-multihost.sh data --env CartPoleNoVel-v1 --policy lstm --stop-reward 475 --max-seconds 600
+#
+# Flags after the mode go to the trainer after its own (the last of a repeated flag wins); the
+# agents build themselves from the trainer's settings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MODE=${1:-grad}
+shift || true
 RUN=netns-demo
 PORT=6379
 PREFIX=a3c-demo
@@ -54,4 +59,4 @@ ip netns exec "$PREFIX-c" $CLI agent --transport "redis://10.77.2.1:$PORT/0" --r
 
 # The trainer on host A; it ends the run (and the agents leave) once CartPole-v1 is solved.
 ip netns exec "$PREFIX-a" $CLI train --transport "redis://127.0.0.1:$PORT/0" --run "$RUN" --mode "$MODE" \
-  --stop-reward 195 --max-seconds 120 --json 2> >(sed 's/^/[host A] /' >&2)
+  --stop-reward 195 --max-seconds 120 --json "$@" 2> >(sed 's/^/[host A] /' >&2)

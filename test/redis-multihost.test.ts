@@ -13,9 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { pack, runKeys } from '../src/parallel/redis-protocol.js';
 import { RunSigner } from '../src/parallel/run-secret.js';
+import { CUE_RECALL_ID, EPISODE_STEPS } from './support/cue-recall-env.js';
 import { redisSkipReason, startRedis, type TestRedis } from './support/redis-server.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const CUE_RECALL_MODULE = fileURLToPath(new URL('./support/cue-recall-env.js', import.meta.url));
 const PASSWORD = 'multihost-test';
 const skip = redisSkipReason() ?? undefined;
 /** Every run ends by itself well before this; it only bounds a broken one. */
@@ -110,6 +112,25 @@ test('data mode: a trainer and two agent processes learn CartPole-v1; malformed 
       assert.equal(await agent.exited, 0, agent.lines.join('\n'));
       assert.ok(agent.lines.includes(`run ${run} ended; the agents left`), agent.lines.join('\n'));
     }
+  });
+});
+
+test('policy lstm over Redis: two agent processes, each given the env module, train an LSTM that remembers a cue (data mode)', { skip }, async () => {
+  await withRedis(async (_redis, url, started) => {
+    const run = 'lstm-run';
+    // Each agent host names its own env module; only its id travels through Redis.
+    const agents = [a3c('agent', '--transport', url, '--run', run, '--env-module', CUE_RECALL_MODULE), a3c('agent', '--transport', url, '--run', run, '--env-module', CUE_RECALL_MODULE)];
+    const trainer = a3c(
+      'train', '--transport', url, '--run', run, '--mode', 'data', '--env', CUE_RECALL_ID, '--env-module', CUE_RECALL_MODULE, '--policy', 'lstm',
+      '--envs-per-worker', '8', '--n-steps', String(2 * EPISODE_STEPS), '--hidden', '16', '--lstm-cells', '16', '--lr', '3e-3', '--adam-eps', '1e-5',
+      '--max-grad-norm', '0.5', '--seed', '1', '--max-steps', '400000', '--max-seconds', RUN_LIMIT_S, '--json',
+    );
+    started.push(...agents, trainer);
+    const { code, summary } = await finished(trainer);
+    assert.equal(code, 0, trainer.lines.join('\n'));
+    assert.ok(summary?.solved, `the cue remembered across processes: ${JSON.stringify(summary)}\n${trainer.lines.join('\n')}`);
+    assert.ok(!trainer.lines.some((l) => l.startsWith('rejected ')), `every rollout and its initial states arrived whole:\n${trainer.lines.join('\n')}`);
+    for (const agent of agents) assert.equal(await agent.exited, 0, agent.lines.join('\n'));
   });
 });
 
