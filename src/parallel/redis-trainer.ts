@@ -12,8 +12,10 @@ import {
   pack,
   runKeys,
   stopNote,
+  type ParamsLayout,
   type RunInfo,
   type RunKeys,
+  type WireDtype,
   within,
 } from './redis-protocol.js';
 import { RedisTransportError, type RedisTarget } from './redis-url.js';
@@ -87,6 +89,10 @@ export interface RedisTrainerOptions {
   /** Start-up data for every agent (MessagePack-encodable; each agent derives its own seed from its id). */
   agentInit: unknown;
   numParams: number;
+  /** How parameters and (lossy) agent messages travel: `--wire-dtype`. */
+  wireDtype: WireDtype;
+  /** The leading parameters that may travel in `wireDtype` (the network's; the normalisation statistics after them travel as float32). */
+  lossyValues: number;
   /** Messages an agent may have in the stream, untaken, before its `send` waits. */
   maxQueuedPerAgent: number;
   /** A message larger than this is rejected unread. */
@@ -116,6 +122,7 @@ export class RedisTrainerTransport implements TrainerTransport {
   private readonly lockValue = `${this.session} ${hostname()} ${process.pid}`;
   private readonly keys: RunKeys;
   private readonly signer: RunSigner;
+  private readonly layout: ParamsLayout;
   private cmd: Redis | null = null;
   private reader: Redis | null = null;
   private handlers: TransportHandlers | null = null;
@@ -136,6 +143,7 @@ export class RedisTrainerTransport implements TrainerTransport {
   constructor(private readonly options: RedisTrainerOptions) {
     this.keys = runKeys(options.run);
     this.signer = new RunSigner(options.secret, options.run);
+    this.layout = { numParams: options.numParams, lossyValues: options.lossyValues, dtype: options.wireDtype };
   }
 
   /** Agents connected: those whose heartbeat the trainer saw last. */
@@ -198,7 +206,8 @@ export class RedisTrainerTransport implements TrainerTransport {
   }
 
   private async writeInit(): Promise<void> {
-    const info: RunInfo = { session: this.session, maxQueued: this.options.maxQueuedPerAgent, numParams: this.options.numParams, init: this.options.agentInit };
+    const { maxQueuedPerAgent: maxQueued, numParams, lossyValues, wireDtype, agentInit } = this.options;
+    const info: RunInfo = { session: this.session, maxQueued, numParams, lossyValues, wireDtype, init: agentInit };
     const { stopped, init, work, ready, agents, nextAgent } = this.keys;
     await this.cmd!.multi().del(stopped).set(init, this.signer.sign('init', pack(info))).persist(work).persist(ready).persist(agents).persist(nextAgent).exec();
   }
@@ -214,7 +223,7 @@ export class RedisTrainerTransport implements TrainerTransport {
     const note = `${this.session} ${version}`;
     this.cmd
       .multi()
-      .set(this.keys.params, encodeParams(this.signer, this.session, version, this.params))
+      .set(this.keys.params, encodeParams(this.signer, this.session, version, this.params, this.layout))
       .set(this.keys.version, note)
       .publish(this.keys.events, `params ${note}`)
       .exec()
