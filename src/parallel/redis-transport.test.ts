@@ -211,6 +211,36 @@ test('a second live trainer on a run is refused; once the first stops, the next 
   }
 });
 
+test("a trainer whose lock another took cannot write the run's init or parameters: its write is refused and it stops with one line", { skip }, async () => {
+  const redis = await startRedis(PASSWORD);
+  const raw = new Redis(redis.url);
+  try {
+    const keys = runKeys(RUN);
+    const stale = new RedisTrainerTransport({ ...echoTrainerOptions(redis), localAgents: 0 });
+    const { handlers, failures } = recording();
+    stale.publish(Float32Array.of(1, 1, 1));
+    await stale.start(handlers);
+    let first: string | null = null;
+    await until(() => (void raw.get(keys.version).then((v) => (first = v)), first === `${stale.session} 1`), 'the first version written');
+    // Its successor took the run (the stale one's lock had expired while it stalled) and wrote its own state.
+    const successor = 'f'.repeat(32);
+    await raw.multi().set(keys.trainer, `${successor} other-host 1`, 'PX', 60_000).set(keys.params, 'successor params').set(keys.version, `${successor} 7`).set(keys.init, 'successor init').exec();
+    stale.publish(Float32Array.of(2, 2, 2));
+    await until(() => failures.length > 0, "the stale trainer's failure");
+    await stale.stop();
+    assert.deepEqual(failures.map((f) => f.message), [`another trainer took run ${RUN}'s lock; this one stops`]);
+    assert.equal(await raw.get(keys.params), 'successor params', 'the parameters write was refused');
+    assert.equal(await raw.get(keys.version), `${successor} 7`);
+    assert.equal(await raw.get(keys.init), 'successor init');
+    assert.equal(await raw.pttl(keys.init), -1, "the stale trainer's stop does not make its successor's keys expire");
+    assert.equal(await raw.exists(keys.stopped), 0, 'nor mark the run ended');
+
+  } finally {
+    raw.disconnect();
+    await redis.kill();
+  }
+});
+
 test('entries over the size limit are deleted in Redis unread, counted, and never buffered by the trainer: its memory stays flat', { skip }, async () => {
   const redis = await startRedis(PASSWORD);
   const raw = new Redis(redis.url);
