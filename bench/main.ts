@@ -28,8 +28,9 @@
  *   web: env steps/s of the training page in headless Chromium against Node for the same command
  *     (CartPole-v1, data mode, 2 workers, a fixed wall time each, alternating arms); page/Node.
  *     --pairs N (5)  --max-seconds S (30, per run)
- *   multihost: env steps/s with 1, 2, 4 agent processes over a local Redis against as many agent
- *     threads, and the bytes/s through Redis (needs redis-server).
+ *   multihost: env steps/s with 1, 2, 4 agents over a local Redis (one host of N threads, float32
+ *     and float16 on the wire; N one-thread hosts, float32) against as many agent threads in the
+ *     trainer's process, and the parameter bytes down and bytes up per update (needs redis-server).
  *     --env ID (CartPole-v1)  --modes LIST (data,grad)  --agents LIST (1,2,4)  --warmup-seconds S  --window-seconds S
  *   continuous: Pendulum-v1, MountainCarContinuous-v0, MountainCar-v0 and gym:InvertedPendulum-v5
  *     with their presets to their bounds, median over seeds, each checkpoint evaluated; random

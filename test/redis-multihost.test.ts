@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { pack, runKeys } from '../src/parallel/redis-protocol.js';
+import { decodeRunInfo, pack, runKeys } from '../src/parallel/redis-protocol.js';
 import { RunSigner } from '../src/parallel/run-secret.js';
 import { CUE_RECALL_ID, EPISODE_STEPS } from './support/cue-recall-env.js';
 import { redisSkipReason, startRedis, type TestRedis } from './support/redis-server.js';
@@ -155,6 +155,33 @@ test('grad mode: an agent SIGKILLed mid-run is reported lost, two others join, a
     for (const agent of others) assert.equal(await agent.exited, 0, agent.lines.join('\n'));
   });
 });
+
+for (const mode of ['data', 'grad'] as const) {
+  test(`${mode} mode with --wire-dtype float16: parameters (and gradients) cross Redis as halves, two agent threads of one host share them, and they learn CartPole-v1`, { skip }, async () => {
+    await withRedis(async (redis, url, started) => {
+      const run = `half-${mode}`;
+      const agent = a3c('agent', '--transport', url, '--run', run, '--workers', '2');
+      const trainer = a3c('train', '--transport', url, '--run', run, '--mode', mode, '--workers', '0', '--wire-dtype', 'float16', '--seed', '3', '--stop-reward', '195', '--max-seconds', RUN_LIMIT_S, '--json');
+      started.push(agent, trainer);
+      await waitForLine(trainer, /^agent 1 joined/, 'the second agent thread');
+      const raw = new Redis(redis.url);
+      try {
+        const keys = runKeys(run);
+        const opened = new RunSigner(null, run).open('init', (await raw.getBuffer(keys.init))!);
+        assert.ok(opened.ok);
+        const info = decodeRunInfo(opened.payload)!;
+        assert.equal(info.wireDtype, 'float16');
+        assert.equal(await raw.strlen(keys.params), 32 + 40 + 2 * info.numParams, 'the signed header, then one half per parameter');
+      } finally {
+        raw.disconnect();
+      }
+      const { code, summary } = await finished(trainer);
+      assert.equal(code, 0, trainer.lines.join('\n'));
+      assert.ok(summary?.solved, `solved with float16 on the wire: ${JSON.stringify(summary)}`);
+      assert.equal(await agent.exited, 0, agent.lines.join('\n'));
+    });
+  });
+}
 
 test('the trainer SIGKILLed and resumed from its checkpoint: the agent waits, reconnects by itself, and training continues', { skip }, async () => {
   await withRedis(async (_redis, url, started) => {

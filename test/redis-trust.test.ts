@@ -48,8 +48,8 @@ test('an agent imports only its own --env-module: an init naming another (a data
     const unsigned = new RunSigner(null, run);
     const session = newSession();
     await raw.set(keys.trainer, `${session} forger 1`, 'PX', 60_000);
-    await raw.set(keys.init, unsigned.sign('init', pack({ session, maxQueued: 1, numParams: 4, init: { config: { envModule }, seed: 0 } })));
-    await raw.set(keys.params, encodeParams(unsigned, session, 1, new Float32Array(4)));
+    await raw.set(keys.init, unsigned.sign('init', pack({ session, maxQueued: 1, numParams: 4, lossyValues: 4, wireDtype: 'float32', init: { config: { envModule }, seed: 0 } })));
+    await raw.set(keys.params, encodeParams(unsigned, session, 1, new Float32Array(4), { numParams: 4, lossyValues: 4, dtype: 'float32' }));
     await raw.set(keys.version, `${session} 1`);
 
     const pool = new RedisAgentPool({ target: parseRedisUrl(redis.url), run, agents: 1, agentModule: AGENT_THREAD, agentOptions: NO_ENV_MODULE, secret: null, onLog: () => {} });
@@ -101,19 +101,19 @@ test('with a run secret: forged parameters, messages and stop notes are refused 
 
     // A message without the HMAC, and one under another secret: rejected, naming no agent.
     const envelope = { agentId: 0, paramsVersion: 1, envSteps: 20, body: {} };
-    await raw.xadd(keys.work, '*', 'm', encodeEnvelope(unsigned, run, session, envelope));
-    await raw.xadd(keys.work, '*', 'm', encodeEnvelope(otherSecret, run, session, envelope));
+    await raw.xadd(keys.work, '*', 'm', encodeEnvelope(unsigned, run, session, envelope, 'float32'));
+    await raw.xadd(keys.work, '*', 'm', encodeEnvelope(otherSecret, run, session, envelope, 'float32'));
     await until(() => stats!.rejectedByAgent.get(null) === 2, 'both forged messages rejected');
     assert.ok(logs.some((l) => /^rejected message \d+-\d+: it carries no HMAC, and this side has a run secret/.test(l)), logs.join('\n'));
 
     // Forged parameters, far ahead of the trainer's version: the agent keeps its own and counts them.
-    const numParams = (await raw.getBuffer(keys.params))!.length;
-    const forged = encodeParams(otherSecret, session, 1e6, new Float32Array((numParams - 32 - 40) / 4).fill(1e30));
-    for (let i = 0; i < 200 && !logs.some((l) => l.startsWith('agent 0: refused parameters in Redis')); i++) {
+    const numParams = ((await raw.getBuffer(keys.params))!.length - 32 - 40) / 4;
+    const forged = encodeParams(otherSecret, session, 1e6, new Float32Array(numParams).fill(1e30), { numParams, lossyValues: numParams, dtype: 'float32' });
+    for (let i = 0; i < 200 && !logs.some((l) => l.startsWith('agents on this host: refused parameters in Redis')); i++) {
       await raw.multi().set(keys.params, forged).set(keys.version, `${session} 1000000`).publish(keys.events, `params ${session} 1000000`).exec();
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    assert.ok(logs.some((l) => /^agent 0: refused parameters in Redis \(1 so far\): its HMAC does not verify under this run secret .*; keeping version \d+$/.test(l)), logs.join('\n'));
+    assert.ok(logs.some((l) => /^agents on this host: refused parameters in Redis \(1 so far\): its HMAC does not verify under this run secret .*; keeping version \d+$/.test(l)), logs.join('\n'));
 
     // A stop note without the HMAC: the agent stays.
     await raw.set(keys.stopped, stopNote(unsigned, session));

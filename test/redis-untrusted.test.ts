@@ -95,10 +95,10 @@ for (const mode of ['grad', 'data'] as const) {
       const stepsBefore = stats!.envSteps;
       for (const [i, entry] of crafted.entries()) {
         const envelope = { agentId: FOREIGN + i, paramsVersion: entry.paramsVersion, envSteps: entry.envSteps, body: entry.body };
-        await raw.xadd(keys.work, '*', 'm', encodeEnvelope(unsigned, RUN, info.session, envelope));
+        await raw.xadd(keys.work, '*', 'm', encodeEnvelope(unsigned, RUN, info.session, envelope, 'float32'));
       }
       // One agent rejected twice: counted twice, logged once.
-      await raw.xadd(keys.work, '*', 'm', encodeEnvelope(unsigned, RUN, info.session, { agentId: FOREIGN, paramsVersion: 1, envSteps: 1e15, body: report(good()) }));
+      await raw.xadd(keys.work, '*', 'm', encodeEnvelope(unsigned, RUN, info.session, { agentId: FOREIGN, paramsVersion: 1, envSteps: 1e15, body: report(good()) }, 'float32'));
       await until(() => stats!.rejected === crafted.length + 1, 'every crafted entry rejected');
       const updatesAfter = updates;
       await until(() => updates > updatesAfter + 10, 'updates after the crafted entries');

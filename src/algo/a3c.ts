@@ -207,7 +207,7 @@ export class A3C {
     const obsShape = obsShapeOf(netSpec);
     const statsSize = publishedStatsSize(config, obsShape.reduce((a, b) => a * b, 1));
     const envStepsAtStart = saved?.counters.envSteps ?? 0;
-    const { transport, agentsLabel, envsPerAgent } = createTransport(mode, { config, netSpec, numParams: net.numParams + statsSize, backend, envStepsAtStart, redisPassword: this.redisPassword, runSecret: this.runSecret, agentWorkers: this.agentWorkers });
+    const { transport, agentsLabel, envsPerAgent } = createTransport(mode, { config, netSpec, numParams: net.numParams + statsSize, networkParams: net.numParams, backend, envStepsAtStart, redisPassword: this.redisPassword, runSecret: this.runSecret, agentWorkers: this.agentWorkers });
     const optimizer = mode.optimizer?.(net.numParams, config, (name, length) => {
       if (!transport.shareArray) throw new Error(`mode ${mode.name} needs a transport with shared memory`);
       return transport.shareArray(name, length);

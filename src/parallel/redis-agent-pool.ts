@@ -1,7 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { LEAVE_REQUEST, type RedisAgentMessage, type RedisAgentThreadData } from './redis-agent.js';
+import type { Redis } from 'ioredis';
+import { LEAVE_REQUEST, type RedisAgentMessage, type RedisAgentThreadData, type RedisPoolMessage } from './redis-agent.js';
+import { HostParams } from './redis-host-params.js';
 import { connectRedis } from './redis-protocol.js';
 import type { RedisTarget } from './redis-url.js';
+import { RunSigner } from './run-secret.js';
 
 /** Replacements of crashed agent threads allowed per thread before the pool gives up. */
 const MAX_RESTARTS_PER_THREAD = 5;
@@ -35,8 +38,9 @@ interface Slot {
 /**
  * Agent threads on this host that join a run through Redis: `a3c agent` runs one, and so does a
  * trainer with local agents. Each thread is one agent with its own connections (redis-agent.ts);
- * a thread that crashes after its agent was built is replaced (a new agent, with a new id), up to
- * MAX_RESTARTS_PER_THREAD times.
+ * the parameters are fetched once per version for all of them, by this thread (HostParams), and
+ * read from shared memory. A thread that crashes after its agent was built is replaced (a new
+ * agent, with a new id), up to MAX_RESTARTS_PER_THREAD times.
  */
 export class RedisAgentPool {
   /** Settles when every thread has left: true when the run ended, false when they were asked to leave. */
@@ -50,6 +54,9 @@ export class RedisAgentPool {
   private failure: Error | null = null;
   private settle: (error: Error | null) => void = () => {};
   private readyCheck: () => void = () => {};
+  /** The connection the parameters are fetched on, and what they are fetched for. */
+  private cmd: Redis | null = null;
+  private params: HostParams | null = null;
 
   constructor(private readonly options: RedisAgentPoolOptions) {
     this.restarts = Array.from({ length: options.agents }, () => 0);
@@ -66,8 +73,9 @@ export class RedisAgentPool {
    *   agent fails before it is built (e.g. its env cannot be made on this host).
    */
   async start(): Promise<string[]> {
-    const probe = await connectRedis(this.options.target, 'agent-pool');
-    probe.disconnect();
+    const { target, run, secret, onLog } = this.options;
+    const cmd = (this.cmd = await connectRedis(target, 'agent-params'));
+    this.params = new HostParams(cmd, run, new RunSigner(secret, run), (store) => this.postAll({ kind: 'params', ...store }), (line) => onLog(`agents on this host: ${line}`));
     const ready = new Promise<string[]>((resolve, reject) => {
       this.readyCheck = () => {
         if (this.failure !== null) reject(this.failure);
@@ -83,9 +91,12 @@ export class RedisAgentPool {
     const data: RedisAgentThreadData = { target, run, agentOptions, secret };
     const slot: Slot = { worker: new Worker(this.options.agentModule, { workerData: data }), agentId: null, ready: false, ended: false };
     this.slots[index] = slot;
+    const store = this.params!.current;
+    if (store !== null) slot.worker.postMessage({ kind: 'params', ...store } satisfies RedisPoolMessage);
     const name = () => (slot.agentId === null ? `agent thread ${index}` : `agent ${slot.agentId}`);
     slot.worker.on('message', (message: RedisAgentMessage) => {
-      if (message.kind === 'joined') slot.agentId = message.agentId;
+      if (message.kind === 'want') this.params!.want(message);
+      else if (message.kind === 'joined') slot.agentId = message.agentId;
       else if (message.kind === 'log') this.options.onLog(`${name()}: ${message.line}`);
       else if (message.kind === 'left') this.runEnded ||= message.runEnded;
       else if (!slot.ready) {
@@ -116,7 +127,14 @@ export class RedisAgentPool {
       }
     }
     this.readyCheck();
-    if (this.slots.every((s) => s.ended)) this.settle(this.failure);
+    if (this.slots.every((s) => s.ended)) {
+      this.cmd?.disconnect();
+      this.settle(this.failure);
+    }
+  }
+
+  private postAll(message: RedisPoolMessage): void {
+    for (const slot of this.slots) if (!slot.ended) slot.worker.postMessage(message);
   }
 
   /** Fault injection: ends agent `agentId`'s thread abruptly, as a crash would. False when it is not one of this pool's. */
@@ -133,11 +151,12 @@ export class RedisAgentPool {
    */
   async leave(): Promise<void> {
     this.leaving = true;
-    for (const slot of this.slots) if (!slot.ended) slot.worker.postMessage(LEAVE_REQUEST);
+    this.postAll(LEAVE_REQUEST);
     let timer: NodeJS.Timeout | undefined;
     const overran = new Promise<void>((resolve) => (timer = setTimeout(resolve, LEAVE_GRACE_MS)));
     await Promise.race([this.done.catch(() => {}), overran]);
     clearTimeout(timer);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.cmd?.disconnect();
   }
 }

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import { isMainThread, parentPort, threadId, workerData } from 'node:worker_threads';
 import type { Redis } from 'ioredis';
+import type { ParamsStore, ParamsWant } from './redis-host-params.js';
 import {
   connectRedis,
-  copyParams,
   decodeRunInfo,
   encodeEnvelope,
   MAX_STREAM_ENTRIES,
@@ -11,7 +11,7 @@ import {
   pack,
   HEARTBEAT_EVERY_MS,
   HEARTBEAT_TTL_MS,
-  paramsHeader,
+  paramsLayout,
   parseStopNote,
   parseVersionNote,
   runKeys,
@@ -21,6 +21,7 @@ import {
 } from './redis-protocol.js';
 import type { RedisTarget } from './redis-url.js';
 import { RunSigner } from './run-secret.js';
+import { SharedParams } from './shared-params.js';
 import { stepUntilStopped, type AgentLink, type AgentProcess, type Envelope } from './transport.js';
 
 /**
@@ -51,31 +52,27 @@ export interface RedisAgentThreadData {
   secret: string | null;
 }
 
-/** Messages an agent thread posts to its pool. */
+/** Messages an agent thread posts to its pool; `want` asks the host for parameters (redis-host-params.ts). */
 export type RedisAgentMessage =
   | { kind: 'joined'; agentId: number }
   | { kind: 'ready'; description: string }
   | { kind: 'log'; line: string }
-  | { kind: 'left'; runEnded: boolean };
+  | { kind: 'left'; runEnded: boolean }
+  | ({ kind: 'want' } & ParamsWant);
 
 /** What the pool posts to an agent thread: leave the run (deregister, close the envs, exit). */
 export const LEAVE_REQUEST = 'leave';
 
-/** Parameters in hand: a blob's payload as the trainer wrote it (redis-protocol.ts), HMAC checked and header read. */
-interface Held {
-  session: string;
-  version: number;
-  blob: Buffer;
-}
+/** What else the pool posts to an agent thread: the host's parameter store of a trainer session. */
+export type RedisPoolMessage = typeof LEAVE_REQUEST | ({ kind: 'params' } & ParamsStore);
 
 /**
  * One agent's membership of a run, and its AgentLink. It joins (an id from `next-agent`, its
  * heartbeat), follows the trainer (the lock's session, the `init` of that session, version
- * announcements) and keeps the newest parameters it fetched. `send` adds a message to the `work`
- * stream once the agent has a credit (at most `maxQueued` messages untaken, as the thread
- * transport's bounded queue; credits are collected as they come), and fetches the newest
- * parameters in the same round trip if there are newer ones: agents fetch only the versions they
- * will use, and skip those published in between.
+ * announcements) and asks its host for each newer version announced; the host fetches it once for
+ * all its threads and publishes it in shared memory (redis-host-params.ts), where `pull` reads it.
+ * `send` adds a message to the `work` stream once the agent has a credit (at most `maxQueued`
+ * messages untaken, as the thread transport's bounded queue; credits are collected as they come).
  */
 class RedisAgent implements AgentLink {
   private readonly keys: RunKeys;
@@ -85,7 +82,8 @@ class RedisAgent implements AgentLink {
   private trainerAlive = false;
   /** Newest version announced by the current trainer. */
   private announced: { session: string; version: number } | null = null;
-  private held: Held | null = null;
+  /** The host's store of the newest trainer session it saw. */
+  private store: { session: string; params: SharedParams } | null = null;
   /** Session and version of the parameters the agent last pulled: what its messages were computed with. */
   private pulled: { session: string; version: number } | null = null;
   private stoppedSession: string | null = null;
@@ -103,8 +101,6 @@ class RedisAgent implements AgentLink {
   private readonly signer: RunSigner;
   /** The last reason an `init` or stop note was refused, so that each is logged once. */
   private lastRefusal: string | null = null;
-  /** Parameter blobs refused (their HMAC did not verify): the agent kept the version it had. */
-  private refusedParams = 0;
 
   private constructor(
     readonly agentId: number,
@@ -113,6 +109,7 @@ class RedisAgent implements AgentLink {
     private readonly blocking: Redis,
     private readonly sub: Redis,
     private readonly log: (line: string) => void,
+    private readonly ask: (want: ParamsWant) => void,
   ) {
     this.keys = runKeys(data.run);
     this.signer = new RunSigner(data.secret, data.run);
@@ -122,7 +119,7 @@ class RedisAgent implements AgentLink {
    * Connects (commands, blocking reads, notifications), takes an agent id and starts the heartbeat.
    * @throws RedisTransportError when Redis cannot be reached or refuses the login.
    */
-  static async join(data: RedisAgentThreadData, log: (line: string) => void): Promise<RedisAgent> {
+  static async join(data: RedisAgentThreadData, log: (line: string) => void, ask: (want: ParamsWant) => void): Promise<RedisAgent> {
     const keys = runKeys(data.run);
     let agent: RedisAgent | null = null;
     const cmd = await connectRedis(data.target, 'agent', () => agent?.reconnected());
@@ -134,7 +131,7 @@ class RedisAgent implements AgentLink {
     while ((await cmd.set(keys.heartbeat(agentId), description, 'PX', HEARTBEAT_TTL_MS, 'NX')) === null) {
       agentId = (await cmd.incr(keys.nextAgent)) - 1;
     }
-    agent = new RedisAgent(agentId, data, cmd, blocking, sub, log);
+    agent = new RedisAgent(agentId, data, cmd, blocking, sub, log, ask);
     sub.on('message', (_channel: string, note: string) => agent.notified(note));
     await sub.subscribe(keys.events);
     await agent.beat();
@@ -143,17 +140,31 @@ class RedisAgent implements AgentLink {
     return agent;
   }
 
+  /** Session and version of the parameters of the agent's trainer in the host's store, or null while it has none. */
+  private get held(): { session: string; version: number } | null {
+    const store = this.store;
+    if (store === null || store.session !== this.trainer?.session || store.params.version === 0) return null;
+    return { session: store.session, version: store.params.version };
+  }
+
   get version(): number {
-    if (this.held === null) return 0;
+    const held = this.held;
+    // None yet of the trainer the agent follows now: nothing newer than what it pulled.
+    if (held === null) return this.pulled?.version ?? 0;
     // Parameters of a new trainer session never count as the ones in use, whatever their number.
-    return this.pulled !== null && this.held.session !== this.pulled.session ? -1 : this.held.version;
+    return this.pulled !== null && held.session !== this.pulled.session ? -1 : held.version;
   }
 
   pull(out: Float32Array): number {
     if (this.held === null) throw new Error('RedisAgent: pull before the trainer published parameters');
-    copyParams(this.held.blob, out);
-    this.pulled = { session: this.held.session, version: this.held.version };
-    return this.held.version;
+    const version = this.store!.params.read(out);
+    this.pulled = { session: this.store!.session, version };
+    return version;
+  }
+
+  /** The host's store for a trainer session (RedisPoolMessage). */
+  adopt(store: ParamsStore): void {
+    this.store = { session: store.session, params: SharedParams.attach(store.buffer) };
   }
 
   stopping(): boolean {
@@ -181,15 +192,15 @@ class RedisAgent implements AgentLink {
     // Computed with the parameters of a trainer that has since been replaced: its successor
     // would drop it, so it is not sent.
     if (this.trainer?.session !== session) {
-      await this.refresh();
+      this.refresh();
       return true;
     }
     this.inFlight++;
-    const message = encodeEnvelope(this.signer, this.data.run, session, envelope);
+    const message = encodeEnvelope(this.signer, this.data.run, session, envelope, this.trainer.wireDtype);
     const { work, ready } = this.keys;
-    // One round trip for all, in order on one connection: the message, then the note that wakes
-    // the trainer, and the newest parameters if there are newer ones.
-    await Promise.all([this.cmd.xadd(work, 'MAXLEN', '~', MAX_STREAM_ENTRIES, '*', 'm', message), this.cmd.rpush(ready, '1'), this.cmd.ltrim(ready, 0, 0), this.refresh()]);
+    // One round trip for both, in order on one connection: the message, then the note that wakes the trainer.
+    await Promise.all([this.cmd.xadd(work, 'MAXLEN', '~', MAX_STREAM_ENTRIES, '*', 'm', message), this.cmd.rpush(ready, '1'), this.cmd.ltrim(ready, 0, 0)]);
+    this.refresh();
     return true;
   }
 
@@ -221,7 +232,7 @@ class RedisAgent implements AgentLink {
 
   /**
    * Waits until a live trainer has published its `init` and parameters, then returns that `init`
-   * (with the parameters in hand for the first `pull`); null when the agent was asked to leave first.
+   * (with the parameters in the host's store for the first `pull`); null when the agent was asked to leave first.
    */
   async waitForTrainer(): Promise<unknown> {
     for (;;) {
@@ -229,7 +240,7 @@ class RedisAgent implements AgentLink {
       await this.poll();
       const trainer = this.trainer;
       if (this.trainerAlive && trainer !== null && this.stoppedSession !== trainer.session) {
-        await this.refresh();
+        this.refresh();
         if (this.held?.session === trainer.session) {
           this.loggedWaiting = false;
           return trainer.init;
@@ -323,6 +334,7 @@ class RedisAgent implements AgentLink {
   private announce(note: { session: string; version: number } | null): void {
     if (note === null || note.session !== this.trainer?.session) return;
     if (this.announced === null || note.version > this.announced.version) this.announced = note;
+    this.refresh();
   }
 
   /** A note on the `events` channel: a new version, or the run's end. */
@@ -340,26 +352,13 @@ class RedisAgent implements AgentLink {
     this.announce(parsed);
   }
 
-  /** Fetches the newest parameters when a newer version than the one in hand was announced. */
-  private async refresh(): Promise<void> {
+  /** Asks the host for the newest version announced when the store holds an older one (the host fetches each version once). */
+  private refresh(): void {
     const wanted = this.announced;
-    if (wanted === null || this.trainer === null) return;
-    if (this.held !== null && this.held.session === wanted.session && this.held.version >= wanted.version) return;
-    const blob = await this.cmd.getBuffer(this.keys.params);
-    if (blob === null) return;
-    const opened = this.signer.open('params', blob);
-    if (!opened.ok) {
-      this.refusedParams++;
-      // The first, then the 10th, 100th, ...: someone writing parameters in a loop cannot flood the log.
-      if (Number.isInteger(Math.log10(this.refusedParams))) {
-        this.log(`refused parameters in Redis (${this.refusedParams} so far): ${opened.problem}; keeping version ${this.held?.version ?? 'none'}`);
-      }
-      return;
-    }
-    const header = paramsHeader(opened.payload, this.trainer.numParams);
-    if (header === null || header.session !== this.trainer.session) return;
-    if (this.held !== null && this.held.session === header.session && this.held.version >= header.version) return;
-    this.held = { ...header, blob: opened.payload };
+    if (wanted === null || this.trainer === null || wanted.session !== this.trainer.session) return;
+    const held = this.held;
+    if (held !== null && held.session === wanted.session && held.version >= wanted.version) return;
+    this.ask({ session: wanted.session, version: wanted.version, layout: paramsLayout(this.trainer) });
   }
 
   /**
@@ -388,9 +387,11 @@ export function runRedisAgentThread(createAgent: (init: unknown, link: AgentLink
   const post = (message: RedisAgentMessage) => port.postMessage(message);
   const data = workerData as RedisAgentThreadData;
   const run = async () => {
-    const agent = await RedisAgent.join(data, (line) => post({ kind: 'log', line }));
-    port.on('message', (message) => {
+    const agent = await RedisAgent.join(data, (line) => post({ kind: 'log', line }), (want) => post({ kind: 'want', ...want }));
+    // Messages posted before this listener (the store of a session already running) wait in the port.
+    port.on('message', (message: RedisPoolMessage) => {
       if (message === LEAVE_REQUEST) agent.requestLeave();
+      else agent.adopt(message);
     });
     port.unref();
     post({ kind: 'joined', agentId: agent.agentId });

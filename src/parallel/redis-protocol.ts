@@ -1,16 +1,18 @@
 /**
  * What the trainer and the agents of a run share over Redis (redis-trainer.ts, redis-agent.ts):
  * the URL and connection, the run's keys, and the wire formats. Parameters travel as raw float32
- * bytes behind a small header; agent messages as MessagePack (msgpackr), whose typed arrays are
- * raw bytes too, never JSON arrays.
+ * bytes behind a small header, or as float16 halves (IEEE binary16, float16.ts) with
+ * `--wire-dtype float16`; agent messages as MessagePack (msgpackr), whose typed arrays are raw
+ * bytes too, never JSON arrays (gradients as halves with float16). Each agent host fetches each
+ * version it uses once, for all its threads (redis-host-params.ts).
  *
  * Keys of run NAME, all under `a3c:NAME:`:
  *
  * | key | type | written by | what |
  * | --- | --- | --- | --- |
  * | `trainer` | string, TTL | trainer | the lock: "SESSION HOST PID"; its presence is the trainer's heartbeat |
- * | `init` | string | trainer | HMAC + MessagePack {session, maxQueued, numParams, init}: what agents are built from |
- * | `params` | string | trainer | the newest parameters: HMAC + header (session, version) + float32 bytes |
+ * | `init` | string | trainer | HMAC + MessagePack {session, maxQueued, numParams, lossyValues, wireDtype, init}: what agents are built from |
+ * | `params` | string | trainer | the newest parameters: HMAC + header (session, version) + values (ParamsLayout) |
  * | `version` | string | trainer | "SESSION VERSION" of `params`, for cheap polling |
  * | `events` | channel | trainer | "params SESSION VERSION" after each write, "stop SESSION HMAC" at the end |
  * | `stopped` | string, TTL | trainer | "SESSION HMAC": the session whose run has ended: its agents leave |
@@ -37,8 +39,9 @@ import { endianness } from 'node:os';
 import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
 import { Packr } from 'msgpackr';
-import type { Envelope } from './transport.js';
+import type { Envelope, Provenance } from './transport.js';
 import { RedisTransportError, type RedisTarget, type RedisTlsFiles } from './redis-url.js';
+import { fromFloat16, toFloat16 } from './float16.js';
 import { MAC_BYTES, type RunSigner } from './run-secret.js';
 
 /** Agents refresh their heartbeat, and the trainer its lock and its view of the agents, this often. */
@@ -174,30 +177,74 @@ export async function connectRedis(target: RedisTarget, role: string, onReconnec
 
 // ---------------------------------------------------------------------------------------------
 // Parameters: the HMAC (MAC_BYTES), then a 40-byte header (32 ASCII hex digits of the session,
-// float64 version), then the float32 values in the hosts' (little-endian) byte order. Agents open
-// the HMAC (RunSigner.open) and read the payload behind it with the two functions after this one.
+// float64 version), then the values in the hosts' (little-endian) byte order: the first
+// `lossyValues` in the run's wire dtype, the rest as float32 (ParamsLayout). Agent hosts open the
+// HMAC (RunSigner.open) and read the payload behind it with the two functions after this one.
+
+/** How parameters and gradients travel over Redis (`--wire-dtype`): float16 halves the bytes of both. */
+export const WIRE_DTYPES = ['float32', 'float16'] as const;
+export type WireDtype = (typeof WIRE_DTYPES)[number];
+
+/**
+ * The layout of a run's parameter blobs (from its `init`): `numParams` values, of which the first
+ * `lossyValues` (the network's parameters) travel in `dtype` and the rest (the normalisation
+ * statistics, whose variances a half cannot hold) as float32.
+ */
+export interface ParamsLayout {
+  numParams: number;
+  lossyValues: number;
+  dtype: WireDtype;
+}
 
 const SESSION_BYTES = 32;
 const PARAMS_HEADER_BYTES = SESSION_BYTES + Float64Array.BYTES_PER_ELEMENT;
 
-/** The signed parameter blob of `version` of `session`: one allocation and one copy of `params`. */
-export function encodeParams(signer: RunSigner, session: string, version: number, params: Float32Array): Buffer {
-  const blob = Buffer.allocUnsafe(MAC_BYTES + PARAMS_HEADER_BYTES + params.byteLength);
+/** Bytes of the values of a parameter payload of `layout`. */
+function paramsValueBytes({ numParams, lossyValues, dtype }: ParamsLayout): number {
+  const lossy = dtype === 'float16' ? lossyValues : 0;
+  return lossy * Uint16Array.BYTES_PER_ELEMENT + (numParams - lossy) * Float32Array.BYTES_PER_ELEMENT;
+}
+
+/** The signed parameter blob of `version` of `session` (`params`: layout.numParams values). */
+export function encodeParams(signer: RunSigner, session: string, version: number, params: Float32Array, layout: ParamsLayout): Buffer {
+  const blob = Buffer.allocUnsafe(MAC_BYTES + PARAMS_HEADER_BYTES + paramsValueBytes(layout));
   blob.write(session, MAC_BYTES, SESSION_BYTES, 'latin1');
   blob.writeDoubleLE(version, MAC_BYTES + SESSION_BYTES);
-  Buffer.from(params.buffer, params.byteOffset, params.byteLength).copy(blob, MAC_BYTES + PARAMS_HEADER_BYTES);
+  let at = MAC_BYTES + PARAMS_HEADER_BYTES;
+  let rest = params;
+  if (layout.dtype === 'float16') {
+    const halves = new Uint16Array(layout.lossyValues);
+    toFloat16(params.subarray(0, layout.lossyValues), halves);
+    at += bytesOf(halves).copy(blob, at);
+    rest = params.subarray(layout.lossyValues);
+  }
+  bytesOf(rest).copy(blob, at);
   return signer.seal('params', blob);
 }
 
-/** The session and version of a parameter payload (a blob without its HMAC) of `numParams` values, or null when it is not one. */
-export function paramsHeader(blob: Buffer, numParams: number): { session: string; version: number } | null {
-  if (blob.length !== PARAMS_HEADER_BYTES + numParams * Float32Array.BYTES_PER_ELEMENT) return null;
+/** The bytes of a typed array, as a Buffer over the same memory. */
+function bytesOf(array: ArrayBufferView): Buffer {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** The session and version of a parameter payload (a blob without its HMAC) of `layout`, or null when it is not one. */
+export function paramsHeader(blob: Buffer, layout: ParamsLayout): { session: string; version: number } | null {
+  if (blob.length !== PARAMS_HEADER_BYTES + paramsValueBytes(layout)) return null;
   return { session: blob.toString('latin1', 0, SESSION_BYTES), version: blob.readDoubleLE(SESSION_BYTES) };
 }
 
-/** Copies the values of a parameter payload (checked by `paramsHeader`) into `out`. */
-export function copyParams(blob: Buffer, out: Float32Array): void {
-  blob.copy(Buffer.from(out.buffer, out.byteOffset, out.byteLength), 0, PARAMS_HEADER_BYTES);
+/** The values of a parameter payload (checked by `paramsHeader`) into `out` (layout.numParams), as float32. */
+export function readParams(blob: Buffer, layout: ParamsLayout, out: Float32Array): void {
+  let at = PARAMS_HEADER_BYTES;
+  let rest = out;
+  if (layout.dtype === 'float16') {
+    // Copied out first: the payload's offset in its buffer need not be even.
+    const halves = new Uint16Array(layout.lossyValues);
+    at += blob.copy(bytesOf(halves), 0, at, at + halves.byteLength);
+    fromFloat16(halves, out.subarray(0, layout.lossyValues));
+    rest = out.subarray(layout.lossyValues);
+  }
+  blob.copy(bytesOf(rest), 0, at);
 }
 
 /** "SESSION VERSION" announcements (the `version` key, `params` events) to their parts. */
@@ -222,15 +269,57 @@ export function unpack(bytes: Buffer): unknown {
   return packr.unpack(bytes);
 }
 
-/** What goes up the `work` stream: an agent's envelope, stamped with its run and the trainer session of its parameters. */
-interface WireEnvelope extends Envelope {
+/**
+ * What goes up the `work` stream: an agent's envelope, stamped with its run and the trainer session
+ * of its parameters. `halves`: the body's Float32Arrays travel as Uint16Arrays of float16 bits.
+ */
+interface WireEnvelope extends Provenance {
   run: string;
   session: string;
+  body: unknown;
+  halves?: boolean;
 }
 
-/** One agent message as a stream field value: its HMAC, then the MessagePack envelope. */
-export function encodeEnvelope(signer: RunSigner, run: string, session: string, envelope: Envelope): Buffer {
+/**
+ * `value` with each typed array that `from` accepts replaced by `convert(array)`, through plain
+ * objects and arrays (as transferablesOf walks them); other values are kept.
+ */
+function mapArrays(value: unknown, from: (v: ArrayBufferView) => boolean, convert: (v: ArrayBufferView) => ArrayBufferView): unknown {
+  if (ArrayBuffer.isView(value)) return from(value) ? convert(value) : value;
+  if (Array.isArray(value)) return value.map((item) => mapArrays(item, from, convert));
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapArrays(item, from, convert)]));
+}
+
+/** Whether some typed array in `value` (through plain objects and arrays) is a Uint16Array. */
+function hasUint16(value: unknown): boolean {
+  let found = false;
+  mapArrays(value, (v) => (found ||= v instanceof Uint16Array), (v) => v);
+  return found;
+}
+
+const halved = (v: ArrayBufferView) => {
+  const halves = new Uint16Array((v as Float32Array).length);
+  toFloat16(v as Float32Array, halves);
+  return halves;
+};
+const restored = (v: ArrayBufferView) => {
+  const floats = new Float32Array((v as Uint16Array).length);
+  fromFloat16(v as Uint16Array, floats);
+  return floats;
+};
+
+/**
+ * One agent message as a stream field value: its HMAC, then the MessagePack envelope. With `dtype`
+ * float16, the Float32Arrays of an envelope marked `lossy` (a gradient) travel as halves, unless
+ * its body holds Uint16Arrays already (which would be taken for halves).
+ */
+export function encodeEnvelope(signer: RunSigner, run: string, session: string, envelope: Envelope, dtype: WireDtype): Buffer {
   const wire: WireEnvelope = { run, session, agentId: envelope.agentId, paramsVersion: envelope.paramsVersion, envSteps: envelope.envSteps, body: envelope.body };
+  if (dtype === 'float16' && envelope.lossy === true && !hasUint16(envelope.body)) {
+    wire.body = mapArrays(envelope.body, (v) => v instanceof Float32Array, halved);
+    wire.halves = true;
+  }
   return signer.sign('message', pack(wire));
 }
 
@@ -284,15 +373,28 @@ export function decodeEnvelope(signer: RunSigner, bytes: Buffer, run: string, ma
     if (!isCounter(wire[key])) return refuse(`${key} ${brief(wire[key])} is not a non-negative integer`, agentId, session);
   }
   if (!('body' in wire)) return refuse('no body', agentId, session);
-  return { ok: true, session, envelope: { agentId, paramsVersion: wire.paramsVersion as number, envSteps: wire.envSteps as number, body: wire.body } };
+  if (wire.halves !== undefined && wire.halves !== true) return refuse(`halves ${brief(wire.halves)} is not true`, agentId, session);
+  let body = wire.body;
+  if (wire.halves === true) {
+    try {
+      body = mapArrays(body, (v) => v instanceof Uint16Array, restored);
+    } catch (error) {
+      return refuse(`its halves cannot be read (${(error as Error).message})`, agentId, session);
+    }
+  }
+  return { ok: true, session, envelope: { agentId, paramsVersion: wire.paramsVersion as number, envSteps: wire.envSteps as number, body } };
 }
 
-/** What the trainer writes to `init`: how its agents are built and how many messages each may have waiting. */
+/** What the trainer writes to `init`: how its agents are built, how many messages each may have waiting, and how parameters travel. */
 export interface RunInfo {
   session: string;
   /** Messages an agent may have in the stream, untaken by the trainer, before it waits. */
   maxQueued: number;
   numParams: number;
+  /** Leading parameters that travel in `wireDtype` (ParamsLayout.lossyValues). */
+  lossyValues: number;
+  /** The run's `--wire-dtype`: parameters down, gradients up. */
+  wireDtype: WireDtype;
   /** The algorithm's start-up data for every agent (opaque here). */
   init: unknown;
 }
@@ -307,7 +409,13 @@ export function decodeRunInfo(bytes: Buffer): RunInfo | null {
   }
   const info = value as Partial<RunInfo> | null;
   if (typeof info !== 'object' || info === null || typeof info.session !== 'string' || !isCounter(info.maxQueued) || !isCounter(info.numParams)) return null;
+  if (!isCounter(info.lossyValues) || info.lossyValues > info.numParams || !WIRE_DTYPES.includes(info.wireDtype as WireDtype)) return null;
   return info as RunInfo;
+}
+
+/** The layout of the parameter blobs of the run `info` describes. */
+export function paramsLayout(info: RunInfo): ParamsLayout {
+  return { numParams: info.numParams, lossyValues: info.lossyValues, dtype: info.wireDtype };
 }
 
 /** The value of `stopped` and the tail of a "stop" note: the session that ended the run, and its HMAC in hex. */

@@ -12,8 +12,10 @@ import {
   pack,
   runKeys,
   stopNote,
+  type ParamsLayout,
   type RunInfo,
   type RunKeys,
+  type WireDtype,
   within,
 } from './redis-protocol.js';
 import { RedisTransportError, type RedisTarget } from './redis-url.js';
@@ -77,6 +79,34 @@ local holder = redis.call('GET', KEYS[1])
 if holder == false then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end
 if string.sub(holder, 1, 32) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1 end
 return 0`;
+/**
+ * Issue 21, item 4: the trainer's writes are fenced by the lock. FENCE_LUA opens each write script:
+ * it takes the lock when it is free (Redis restarted, or the lock expired with no successor), and
+ * returns 0, writing nothing, when another session holds it. ARGV[1..3]: session, lock value, TTL.
+ * GETRANGE reads the holder's session alone (an absent lock reads as ''), and keeps GET calls in
+ * INFO commandstats to the agents' parameter fetches (bench/multihost-suite.ts counts them).
+ */
+const FENCE_LUA = `
+local holder = redis.call('GETRANGE', KEYS[1], 0, 31)
+if holder == '' then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+elseif holder ~= ARGV[1] then return 0 end
+`;
+/** Writes `init` (ARGV[4]) and clears a previous stop (KEYS: lock, stopped, init, then keys to persist), fenced. */
+const WRITE_INIT_LUA = `${FENCE_LUA}
+redis.call('DEL', KEYS[2])
+redis.call('SET', KEYS[3], ARGV[4])
+for i = 4, #KEYS do redis.call('PERSIST', KEYS[i]) end
+return 1`;
+/** Writes `params` (ARGV[4]) and `version` (ARGV[5]) and announces them on channel ARGV[6] (KEYS: lock, params, version), fenced. */
+const WRITE_PARAMS_LUA = `${FENCE_LUA}
+redis.call('SET', KEYS[2], ARGV[4])
+redis.call('SET', KEYS[3], ARGV[5])
+redis.call('PUBLISH', ARGV[6], 'params ' .. ARGV[5])
+return 1`;
+/** The write scripts' names as commands of the trainer's connection (ioredis defineCommand). */
+const WRITE_INIT_COMMAND = 'a3cWriteInit';
+const WRITE_PARAMS_COMMAND = 'a3cWriteParams';
+
 /** Deletes the trainer lock when this session holds it. */
 const RELEASE_LOCK_LUA = "if string.sub(redis.call('GET', KEYS[1]) or '', 1, 32) == ARGV[1] then redis.call('DEL', KEYS[1]) end return 0";
 
@@ -87,6 +117,10 @@ export interface RedisTrainerOptions {
   /** Start-up data for every agent (MessagePack-encodable; each agent derives its own seed from its id). */
   agentInit: unknown;
   numParams: number;
+  /** How parameters and (lossy) agent messages travel: `--wire-dtype`. */
+  wireDtype: WireDtype;
+  /** The leading parameters that may travel in `wireDtype` (the network's; the normalisation statistics after them travel as float32). */
+  lossyValues: number;
   /** Messages an agent may have in the stream, untaken, before its `send` waits. */
   maxQueuedPerAgent: number;
   /** A message larger than this is rejected unread. */
@@ -116,6 +150,7 @@ export class RedisTrainerTransport implements TrainerTransport {
   private readonly lockValue = `${this.session} ${hostname()} ${process.pid}`;
   private readonly keys: RunKeys;
   private readonly signer: RunSigner;
+  private readonly layout: ParamsLayout;
   private cmd: Redis | null = null;
   private reader: Redis | null = null;
   private handlers: TransportHandlers | null = null;
@@ -136,6 +171,7 @@ export class RedisTrainerTransport implements TrainerTransport {
   constructor(private readonly options: RedisTrainerOptions) {
     this.keys = runKeys(options.run);
     this.signer = new RunSigner(options.secret, options.run);
+    this.layout = { numParams: options.numParams, lossyValues: options.lossyValues, dtype: options.wireDtype };
   }
 
   /** Agents connected: those whose heartbeat the trainer saw last. */
@@ -165,6 +201,8 @@ export class RedisTrainerTransport implements TrainerTransport {
     this.handlers = handlers;
     const { target, run } = this.options;
     this.cmd = await connectRedis(target, 'trainer', () => this.rejoin());
+    this.cmd.defineCommand(WRITE_INIT_COMMAND, { lua: WRITE_INIT_LUA });
+    this.cmd.defineCommand(WRITE_PARAMS_COMMAND, { numberOfKeys: 3, lua: WRITE_PARAMS_LUA });
     this.reader = await connectRedis(target, 'trainer-reader');
     // Sent once, then run by its SHA1 (EVALSHA; ioredis resends it after a server restart).
     this.reader.defineCommand(TAKE_COMMAND, { numberOfKeys: 2, lua: TAKE_LUA });
@@ -198,9 +236,24 @@ export class RedisTrainerTransport implements TrainerTransport {
   }
 
   private async writeInit(): Promise<void> {
-    const info: RunInfo = { session: this.session, maxQueued: this.options.maxQueuedPerAgent, numParams: this.options.numParams, init: this.options.agentInit };
-    const { stopped, init, work, ready, agents, nextAgent } = this.keys;
-    await this.cmd!.multi().del(stopped).set(init, this.signer.sign('init', pack(info))).persist(work).persist(ready).persist(agents).persist(nextAgent).exec();
+    const { maxQueuedPerAgent: maxQueued, numParams, lossyValues, wireDtype, agentInit } = this.options;
+    const info: RunInfo = { session: this.session, maxQueued, numParams, lossyValues, wireDtype, init: agentInit };
+    const { trainer, stopped, init, work, ready, agents, nextAgent } = this.keys;
+    const keys = [trainer, stopped, init, work, ready, agents, nextAgent];
+    const written = await this.script(WRITE_INIT_COMMAND)(keys.length, ...keys, this.session, this.lockValue, HEARTBEAT_TTL_MS, this.signer.sign('init', pack(info)));
+    if (written !== 1) throw this.lockLost();
+  }
+
+  /** A write script defined on the command connection. */
+  private script(name: string): (...args: (string | number | Buffer)[]) => Promise<unknown> {
+    const cmd = this.cmd as unknown as Record<string, (...args: (string | number | Buffer)[]) => Promise<unknown>>;
+    return cmd[name].bind(this.cmd);
+  }
+
+  /** The error of a trainer whose lock another took: it writes nothing more and stops. */
+  private lockLost(): RedisTransportError {
+    this.holdsLock = false;
+    return new RedisTransportError(`another trainer took run ${this.options.run}'s lock; this one stops`);
   }
 
   /**
@@ -208,20 +261,20 @@ export class RedisTrainerTransport implements TrainerTransport {
    * again if newer ones were published meanwhile (those in between are never sent).
    */
   private writeParams(): void {
-    if (this.cmd === null || this.params === null || this.writing || this.written === this.published || this.stopping) return;
+    if (this.cmd === null || this.params === null || this.writing || this.written === this.published || this.stopping || !this.holdsLock) return;
     this.writing = true;
     const version = this.published;
-    const note = `${this.session} ${version}`;
-    this.cmd
-      .multi()
-      .set(this.keys.params, encodeParams(this.signer, this.session, version, this.params))
-      .set(this.keys.version, note)
-      .publish(this.keys.events, `params ${note}`)
-      .exec()
+    const { trainer, params, version: versionKey, events } = this.keys;
+    const blob = encodeParams(this.signer, this.session, version, this.params, this.layout);
+    this.script(WRITE_PARAMS_COMMAND)(trainer, params, versionKey, this.session, this.lockValue, HEARTBEAT_TTL_MS, blob, `${this.session} ${version}`, events)
       .then(
-        () => {
-          this.written = version;
+        (written) => {
           this.writing = false;
+          if (written !== 1) {
+            if (this.holdsLock) this.handlers?.onFailure(this.lockLost());
+            return;
+          }
+          this.written = version;
           this.writeParams();
         },
         (error: Error) => {
@@ -236,7 +289,12 @@ export class RedisTrainerTransport implements TrainerTransport {
     if (this.stopping) return;
     this.handlers?.onLog(`Redis at ${this.options.target.display} is back; writing the run's lock, init and parameters again`);
     this.written = 0;
-    void this.writeInit().then(() => this.writeParams(), () => {});
+    void this.writeInit().then(
+      () => this.writeParams(),
+      (error: Error) => {
+        if (error instanceof RedisTransportError) this.handlers?.onFailure(error);
+      },
+    );
   }
 
   /** Keeps the lock and the view of the agents: who joined, who left, whose heartbeat expired. */
@@ -245,7 +303,10 @@ export class RedisTrainerTransport implements TrainerTransport {
     this.ticking = true;
     void this.cmd!.eval(KEEP_LOCK_LUA, 1, this.keys.trainer, this.session, this.lockValue, HEARTBEAT_TTL_MS)
       .then(async (kept) => {
-        if (kept !== 1) throw new RedisTransportError(`another trainer took run ${this.options.run}'s lock; this one stops`);
+        if (kept !== 1) {
+          if (!this.holdsLock) return;
+          throw this.lockLost();
+        }
         await this.watchAgents();
       })
       .catch((error: Error) => {

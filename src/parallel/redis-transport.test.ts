@@ -38,7 +38,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 30_000)
 
 function echoTrainerOptions(redis: TestRedis) {
   const agentInit: RedisEchoInit = { numParams: 3, tag: 'A' };
-  return { target: parseRedisUrl(redis.url), run: RUN, agentInit, numParams: 3, maxQueuedPerAgent: 1, maxMessageBytes: 4096, localAgents: 1, agentModule: ECHO_AGENT, localAgentOptions: null, secret: null };
+  return { target: parseRedisUrl(redis.url), run: RUN, agentInit, numParams: 3, wireDtype: 'float32' as const, lossyValues: 3, maxQueuedPerAgent: 1, maxMessageBytes: 4096, localAgents: 1, agentModule: ECHO_AGENT, localAgentOptions: null, secret: null };
 }
 
 const bodyOf = (m: Envelope) => m.body as RedisEchoBody;
@@ -96,6 +96,40 @@ test('agents joining through Redis get each version and send in order; late join
     }
     assert.deepEqual(failures, []);
   } finally {
+    raw.disconnect();
+    await redis.kill();
+  }
+});
+
+test('an agent host fetches each version once for all its threads, which read it from shared memory', { skip }, async () => {
+  const redis = await startRedis(PASSWORD);
+  const raw = new Redis(redis.url);
+  const monitor = await raw.monitor();
+  try {
+    const paramsKey = runKeys(RUN).params;
+    let fetches = 0;
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0].toLowerCase() === 'get' && args[1] === paramsKey) fetches++;
+    });
+    const trainer = new RedisTrainerTransport({ ...echoTrainerOptions(redis), localAgents: 0 });
+    const { handlers, messages, failures } = recording();
+    trainer.publish(Float32Array.of(1, 1, 1));
+    await trainer.start(handlers);
+    const threads = 4;
+    const host = new RedisAgentPool({ target: parseRedisUrl(redis.url), run: RUN, agents: threads, agentModule: ECHO_AGENT, agentOptions: null, secret: null, onLog: () => {} });
+    assert.deepEqual(await host.start(), Array(threads).fill('echo A'));
+    const versions = 5;
+    for (let version = 1; version <= versions; version++) {
+      if (version > 1) trainer.publish(Float32Array.of(version, version, version));
+      await until(() => new Set(messages.filter((m) => m.paramsVersion === version).map((m) => m.agentId)).size === threads, `every thread acting with version ${version}`);
+    }
+    await trainer.stop();
+    assert.equal(await host.done, true);
+    for (const m of messages) assert.deepEqual([...bodyOf(m).params], [m.paramsVersion, m.paramsVersion, m.paramsVersion], 'the parameters of the version it names');
+    assert.equal(fetches, versions, `${threads} threads, ${versions} versions: one GET of the parameters per version`);
+    assert.deepEqual(failures, []);
+  } finally {
+    monitor.disconnect();
     raw.disconnect();
     await redis.kill();
   }
@@ -173,6 +207,36 @@ test('a second live trainer on a run is refused; once the first stops, the next 
     raw.disconnect();
     await third.stop();
   } finally {
+    await redis.kill();
+  }
+});
+
+test("a trainer whose lock another took cannot write the run's init or parameters: its write is refused and it stops with one line", { skip }, async () => {
+  const redis = await startRedis(PASSWORD);
+  const raw = new Redis(redis.url);
+  try {
+    const keys = runKeys(RUN);
+    const stale = new RedisTrainerTransport({ ...echoTrainerOptions(redis), localAgents: 0 });
+    const { handlers, failures } = recording();
+    stale.publish(Float32Array.of(1, 1, 1));
+    await stale.start(handlers);
+    let first: string | null = null;
+    await until(() => (void raw.get(keys.version).then((v) => (first = v)), first === `${stale.session} 1`), 'the first version written');
+    // Its successor took the run (the stale one's lock had expired while it stalled) and wrote its own state.
+    const successor = 'f'.repeat(32);
+    await raw.multi().set(keys.trainer, `${successor} other-host 1`, 'PX', 60_000).set(keys.params, 'successor params').set(keys.version, `${successor} 7`).set(keys.init, 'successor init').exec();
+    stale.publish(Float32Array.of(2, 2, 2));
+    await until(() => failures.length > 0, "the stale trainer's failure");
+    await stale.stop();
+    assert.deepEqual(failures.map((f) => f.message), [`another trainer took run ${RUN}'s lock; this one stops`]);
+    assert.equal(await raw.get(keys.params), 'successor params', 'the parameters write was refused');
+    assert.equal(await raw.get(keys.version), `${successor} 7`);
+    assert.equal(await raw.get(keys.init), 'successor init');
+    assert.equal(await raw.pttl(keys.init), -1, "the stale trainer's stop does not make its successor's keys expire");
+    assert.equal(await raw.exists(keys.stopped), 0, 'nor mark the run ended');
+
+  } finally {
+    raw.disconnect();
     await redis.kill();
   }
 });

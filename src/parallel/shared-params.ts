@@ -51,15 +51,20 @@ export class SharedParams {
     return Atomics.add(this.header, VERSION, 1) + 1;
   }
 
-  /** Publishes new parameters and bumps the version (single writer). */
-  publish(values: Float32Array): number {
+  /**
+   * Publishes new parameters (single writer) as version `version`: by default the next one; a
+   * writer that mirrors another's versions (a Redis agent host, redis-host-params.ts) gives its own.
+   */
+  publish(values: Float32Array, version?: number): number {
     if (values.length !== this.params.length) {
       throw new Error(`SharedParams.publish: got ${values.length} parameters, the buffer holds ${this.params.length}`);
     }
     Atomics.add(this.header, SEQUENCE, 1);
     this.params.set(values);
     Atomics.add(this.header, SEQUENCE, 1);
-    return Atomics.add(this.header, VERSION, 1) + 1;
+    if (version === undefined) return Atomics.add(this.header, VERSION, 1) + 1;
+    Atomics.store(this.header, VERSION, version);
+    return version;
   }
 
   /** Copies a consistent snapshot into `out`; returns its version. */

@@ -22,6 +22,12 @@ export interface Provenance {
  */
 export interface Envelope extends Provenance {
   body: unknown;
+  /**
+   * The body's Float32Arrays bear rounding (a gradient, not observations): a transport over the
+   * network may carry them at lower precision (Redis `--wire-dtype float16`); they arrive as
+   * Float32Arrays all the same.
+   */
+  lossy?: boolean;
 }
 
 /** What the trainer hands a transport when it starts the agents. */

@@ -127,7 +127,7 @@ export function createAgent(init: AgentInit, link: AgentLink, description: strin
         work: half.process(rollout),
         normalization: normalizer?.takeIncrements() ?? null,
       };
-      return link.send({ agentId: link.agentId, paramsVersion, envSteps: experience.takeEnvSteps(), body });
+      return link.send({ agentId: link.agentId, paramsVersion, envSteps: experience.takeEnvSteps(), body, lossy: half.lossyWork === true });
     },
     close() {
       env.close();

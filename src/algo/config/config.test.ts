@@ -79,6 +79,7 @@ const INVALID: Record<keyof TrainConfig, unknown> = {
   redisCa: '',
   redisCert: 3,
   redisKey: false,
+  wireDtype: 'float8',
 };
 
 test('train --help lists a flag for every config key, with its placeholder, help and default', () => {
@@ -168,6 +169,10 @@ test('a Redis URL with a password is never echoed in an error; TLS files need re
   assert.throws(() => resolveConfig({ transport: 'rediss://db:6379/0', run: 'r', redisCert: 'c.pem' }), { message: 'transport "rediss://db:6379/0": --redis-cert and --redis-key go together: give both (a client certificate and its key) or neither' });
   assert.equal(resolveConfig({ transport: 'rediss://db:6379/0', run: 'r', redisCa: 'ca.pem', redisCert: 'c.pem', redisKey: 'k.pem' }).redisCa, 'ca.pem');
   assert.throws(() => resolveConfig({ redisKey: 'k.pem' }), { message: 'redisCa, redisCert and redisKey are the TLS files of a rediss:// transport, and there is none' });
+  assert.equal(resolveConfig({ transport: 'redis://db:6379/0', run: 'r', wireDtype: 'float16' }).wireDtype, 'float16');
+  assert.throws(() => resolveConfig({ wireDtype: 'float16' }), {
+    message: 'wireDtype float16 is for the Redis wire, and there is no transport: threads share float32 memory (give --transport, or leave --wire-dtype out)',
+  });
 });
 
 test('with a transport and a checkpoint folder, periodic saves are on by default; given values, and runs without either, keep theirs', () => {

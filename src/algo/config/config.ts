@@ -9,6 +9,7 @@
 import { ATARI_BACKENDS, DEFAULT_ATARI_BACKEND, type AtariBackend } from '../../envs/gym-bridge/atari-preprocessing.js';
 import { ATARI_ARCHS, type AtariArch } from '../../nn/net-spec.js';
 import { A3C_RMSPROP_ALPHA, A3C_RMSPROP_EPS, BASELINES_RMSPROP_EPS, REFERENCE_ADAM_EPS } from '../../nn/optimizers.js';
+import { WIRE_DTYPES, type WireDtype } from '../../parallel/redis-protocol.js';
 import { redactUrl } from '../../parallel/redis-url.js';
 import { RUN_NAME_PATTERN } from '../../parallel/run-name.js';
 
@@ -261,6 +262,8 @@ export const CONFIG_FIELDS = {
   maxStaleness: field<number | null>({ default: null, kind: orNull(nonNegativeInteger), arg: '<versions>', help: 'drop agent work computed with parameters more than this many versions old (counted as dropped_stale; its env steps and episodes still count)' }),
   transport: field<string | null>({ default: null, kind: orNull(redisUrl), arg: '<url>', help: 'redis://[[USER]:PASSWORD@]HOST:PORT/DB: agents on other hosts join with `a3c agent` (default: local threads); the password may come from A3C_REDIS_PASSWORD instead, and is never saved' }),
   run: field<string | null>({ default: null, kind: orNull(runName), arg: '<name>', help: 'run name that agents join (with --transport)' }),
+  /** Issue 21: float16 halves the bytes of each version down and of each gradient up; the learner keeps float32. */
+  wireDtype: field<WireDtype>({ default: 'float32', kind: oneOf(WIRE_DTYPES), arg: '<dtype>', help: "with --transport: how parameters (down) and gradients (up) cross Redis; float16 halves the bytes, transitions and the learner stay float32, and agents follow the trainer's" }),
   redisCa: field<string | null>({ default: null, kind: orNull(path), arg: '<file>', help: "with a rediss:// transport: PEM file of the CA that signed the Redis server's certificate (default: the system's CAs; or A3C_REDIS_CA)" }),
   redisCert: field<string | null>({ default: null, kind: orNull(path), arg: '<file>', help: "with a rediss:// transport: this side's PEM client certificate, for a server that asks for one (or A3C_REDIS_CERT)" }),
   redisKey: field<string | null>({ default: null, kind: orNull(path), arg: '<file>', help: "with a rediss:// transport: the PEM key of --redis-cert (or A3C_REDIS_KEY)" }),

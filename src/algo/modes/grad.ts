@@ -30,6 +30,7 @@ export const gradMode: Mode<GradientWork> = {
   agent: (net, { config, obsShape }) => ({
     rolloutSize: gradMode.rolloutSize(config),
     process: (rollout) => ({ ...lossGradients(net, rollout, obsShape, config), samples: rollout.size }),
+    lossyWork: true,
   }),
   trainer: (learner, { config }) => {
     const sum = new Float32Array(learner.params.length);

@@ -65,6 +65,11 @@ export interface ModeAgent<Work> {
    * holds the parameters it acted with).
    */
   process(rollout: TransitionArrays): Work;
+  /**
+   * The work bears rounding (a gradient): a network transport may carry its Float32Arrays at the
+   * wire's lower precision (`--wire-dtype float16`). Absent: transitions, sent as they are.
+   */
+  readonly lossyWork?: boolean;
 }
 
 /** A mode's trainer half: what the trainer does with the work agents send. */

@@ -37,6 +37,8 @@ export interface TransportOptions {
   netSpec: NetSpec;
   /** The length of the published vector: the network's parameters and the normalisation statistics after them (normalization.ts). */
   numParams: number;
+  /** The network's parameters, at the head of the published vector: what `--wire-dtype` may round. */
+  networkParams: number;
   /** The trainer's tfjs backend, which an in-process agent shares. */
   backend: string;
   /** The run's env steps when this process started it. */
@@ -83,6 +85,8 @@ export function createTransport(mode: Mode, options: TransportOptions): RunTrans
       run: config.run!,
       agentInit,
       numParams,
+      wireDtype: config.wireDtype,
+      lossyValues: options.networkParams,
       maxQueuedPerAgent: config.maxQueuedPerWorker,
       maxMessageBytes: maxMessageBytes(config, netSpec, numParams),
       localAgents: config.workers,

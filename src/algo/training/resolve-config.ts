@@ -92,6 +92,7 @@ export function resolveConfig(...layers: Partial<TrainConfig>[]): TrainConfig {
   check(config.gaeLambda === 1 || config.returns === 'forward-view', `gaeLambda ${config.gaeLambda} needs returns forward-view; first-last n-step windows have no lambda (leave gaeLambda at 1)`);
   if (config.transport === null) {
     check(config.workers > 0, 'workers must be at least 1 without a transport (agents run as threads of this process)');
+    check(config.wireDtype === 'float32', `wireDtype ${config.wireDtype} is for the Redis wire, and there is no transport: threads share float32 memory (give --transport, or leave --wire-dtype out)`);
   } else {
     check(config.run !== null, 'a transport needs a run name: the name agents join with (--run NAME)');
   }
