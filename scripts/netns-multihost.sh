@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 
 MODE=${1:-grad}
 shift || true
+TRAIN_FLAGS=("$@")
 RUN=netns-demo
 PORT=6379
 PREFIX=a3c-demo
@@ -59,4 +60,4 @@ ip netns exec "$PREFIX-c" $CLI agent --transport "redis://10.77.2.1:$PORT/0" --r
 
 # The trainer on host A; it ends the run (and the agents leave) once CartPole-v1 is solved.
 ip netns exec "$PREFIX-a" $CLI train --transport "redis://127.0.0.1:$PORT/0" --run "$RUN" --mode "$MODE" \
-  --stop-reward 195 --max-seconds 120 --json "$@" 2> >(sed 's/^/[host A] /' >&2)
+  --stop-reward 195 --max-seconds 120 --json "${TRAIN_FLAGS[@]}" 2> >(sed 's/^/[host A] /' >&2)
