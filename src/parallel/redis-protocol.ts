@@ -43,6 +43,7 @@ import type { Envelope, Provenance } from './transport.js';
 import { RedisTransportError, type RedisTarget, type RedisTlsFiles } from './redis-url.js';
 import { fromFloat16, toFloat16 } from './float16.js';
 import { MAC_BYTES, type RunSigner } from './run-secret.js';
+import { WIRE_DTYPES, type WireDtype } from './wire-dtype.js';
 
 /** Agents refresh their heartbeat, and the trainer its lock and its view of the agents, this often. */
 export const HEARTBEAT_EVERY_MS = 1000;
@@ -181,9 +182,6 @@ export async function connectRedis(target: RedisTarget, role: string, onReconnec
 // `lossyValues` in the run's wire dtype, the rest as float32 (ParamsLayout). Agent hosts open the
 // HMAC (RunSigner.open) and read the payload behind it with the two functions after this one.
 
-/** How parameters and gradients travel over Redis (`--wire-dtype`): float16 halves the bytes of both. */
-export const WIRE_DTYPES = ['float32', 'float16'] as const;
-export type WireDtype = (typeof WIRE_DTYPES)[number];
 
 /**
  * The layout of a run's parameter blobs (from its `init`): `numParams` values, of which the first

@@ -15,11 +15,11 @@ import {
   type ParamsLayout,
   type RunInfo,
   type RunKeys,
-  type WireDtype,
   within,
 } from './redis-protocol.js';
 import { RedisTransportError, type RedisTarget } from './redis-url.js';
 import { RunSigner } from './run-secret.js';
+import type { WireDtype } from './wire-dtype.js';
 import type { TrainerTransport, TransportHandlers } from './transport.js';
 
 /** Stream entries taken per read at most, and how long the reader waits for a `ready` note. */

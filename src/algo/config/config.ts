@@ -9,7 +9,7 @@
 import { ATARI_BACKENDS, DEFAULT_ATARI_BACKEND, type AtariBackend } from '../../envs/gym-bridge/atari-preprocessing.js';
 import { ATARI_ARCHS, type AtariArch } from '../../nn/net-spec.js';
 import { A3C_RMSPROP_ALPHA, A3C_RMSPROP_EPS, BASELINES_RMSPROP_EPS, REFERENCE_ADAM_EPS } from '../../nn/optimizers.js';
-import { WIRE_DTYPES, type WireDtype } from '../../parallel/redis-protocol.js';
+import { WIRE_DTYPES, type WireDtype } from '../../parallel/wire-dtype.js';
 import { redactUrl } from '../../parallel/redis-url.js';
 import { RUN_NAME_PATTERN } from '../../parallel/run-name.js';
 
