@@ -1,3 +1,5 @@
+import type { TransportHandlers } from './transport.js';
+
 /** Replacements of crashed agents allowed per agent before the run gives up. */
 export const MAX_RESTARTS_PER_AGENT = 5;
 
@@ -24,7 +26,7 @@ export class AgentRestarts {
    * Records that agent `agentId` crashed with `err` (`started`: it had reported ready). Returns the
    * line to log before it is replaced, or the Error that fails the run.
    */
-  crashed(agentId: number, err: Error, started: boolean): { replace: string } | { fail: Error } {
+  private crashed(agentId: number, err: Error, started: boolean): { replace: string } | { fail: Error } {
     if (!started) return { fail: new Error(`agent ${agentId} failed to start: ${err.message}`) };
     // The same error twice in a row is the agent's code or env failing every time, not bad luck.
     const again = this.lastCrash[agentId] === err.message;
@@ -34,5 +36,19 @@ export class AgentRestarts {
       return { fail: new Error(`agent ${agentId} crashed ${MAX_RESTARTS_PER_AGENT + 1} times; last: ${err.message}`) };
     }
     return { replace: `agent ${agentId} crashed (${err.message}); starting a replacement` };
+  }
+
+  /**
+   * `crashed`, acted on: fails the run through `handlers`, or logs the replacement and calls
+   * `respawn`. No handlers (the run has not started): nothing is reported.
+   */
+  recover(agentId: number, err: Error, started: boolean, handlers: TransportHandlers | null, respawn: () => void): void {
+    const outcome = this.crashed(agentId, err, started);
+    if ('fail' in outcome) {
+      handlers?.onFailure(outcome.fail);
+      return;
+    }
+    handlers?.onLog(outcome.replace);
+    respawn();
   }
 }

@@ -144,13 +144,7 @@ export class ThreadTransport implements TrainerTransport {
     if (this.stopping || this.workers[agentId] !== worker) return;
     this.workers[agentId] = null;
     void worker.terminate();
-    const outcome = this.restarts.crashed(agentId, err, this.descriptions[agentId] !== null);
-    if ('fail' in outcome) {
-      this.handlers?.onFailure(outcome.fail);
-      return;
-    }
-    this.handlers?.onLog(outcome.replace);
-    this.spawn(agentId);
+    this.restarts.recover(agentId, err, this.descriptions[agentId] !== null, this.handlers, () => this.spawn(agentId));
   }
 
   /**

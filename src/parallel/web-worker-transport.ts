@@ -213,13 +213,7 @@ export class WebWorkerTransport implements TrainerTransport {
     this.running[agentId] = null;
     // Messages it left held are dropped with it, as a crashed thread's unread ones are.
     for (let i = this.held.length - 1; i >= 0; i--) if (this.held[i].agentId === agentId) this.held.splice(i, 1);
-    const outcome = this.restarts.crashed(agentId, err, this.descriptions[agentId] !== null);
-    if ('fail' in outcome) {
-      this.handlers?.onFailure(outcome.fail);
-      return;
-    }
-    this.handlers?.onLog(outcome.replace);
-    this.spawn(agentId);
+    this.restarts.recover(agentId, err, this.descriptions[agentId] !== null, this.handlers, () => this.spawn(agentId));
   }
 
   /** The agent throws at its next check, as an agent whose code failed, and is then replaced. */
