@@ -66,6 +66,7 @@ test('invalid flags give a one-line error and a non-zero exit', () => {
     [['train', '--mode', 'fast'], /^error: option '--mode <mode>' argument 'fast' is invalid\. Allowed choices are data, grad, a2c, hogwild\.$/],
     [['train', '--lr', 'abc'], /^error: option '--lr <x>' argument 'abc' is invalid\. "abc" is not a number\.$/],
     [['train', '--env', 'CartPol-v1'], /^a3c: unknown env "CartPol-v1"; did you mean "CartPole-v1"\?/],
+    [['web', '--port', '99999'], /^a3c: --port must be 0 \(a free port\) to 65535, got 99999$/],
   ];
   for (const [args, expected] of cases) {
     const r = a3c(...args);

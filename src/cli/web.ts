@@ -10,6 +10,7 @@ import { parseInteger } from './options.js';
 /** Where `npm run build` (`build:web`: vite, web/train/vite.config.ts) puts the training page: dist/web-train beside dist/src. */
 const TRAINING_PAGE_DIR = fileURLToPath(new URL('../../web-train/', import.meta.url));
 export const DEFAULT_WEB_PORT = 8088;
+const MAX_PORT = 65535;
 const DEFAULT_WEB_HOST = '127.0.0.1';
 
 /**
@@ -90,6 +91,7 @@ export function registerWebCommand(program: Command): void {
     .option('--verbose', 'print stack traces of errors')
     .action(
       commandAction(async (opts: { port: number; host: string; files?: string }) => {
+        if (!(opts.port >= 0 && opts.port <= MAX_PORT)) throw new Error(`--port must be 0 (a free port) to ${MAX_PORT}, got ${opts.port}`);
         const { url } = await serveTrainingPage({ port: opts.port, host: opts.host, files: opts.files ?? null });
         process.stderr.write(`training page at ${url}?env=CartPole-v1&mode=data&workers=2 (Ctrl-C to stop)\n`);
       }),
