@@ -4,7 +4,7 @@
  * loadCheckpoint reads it as it is. Only what a checkpoint needs is written or read: regular files
  * of at most 8 GiB whose names fit the 100-byte name field.
  */
-import { CheckpointError, type CheckpointFiles } from './checkpoint.js';
+import { CheckpointError, type CheckpointFiles } from './checkpoint-files.js';
 
 const BLOCK = 512;
 const NAME = { at: 0, size: 100 };

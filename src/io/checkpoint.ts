@@ -3,6 +3,9 @@ import { dirname, basename, join } from 'node:path';
 import { crc32c } from '@node-rs/crc32';
 import type { NetSpec } from '../nn/networks.js';
 import { readCheckpointArchive } from './checkpoint-archive.js';
+import { CheckpointError, type CheckpointFiles } from './checkpoint-files.js';
+
+export { CheckpointError, type CheckpointFiles };
 
 export const CHECKPOINT_FORMAT = 'a3c-ts-checkpoint';
 /** 2: counters carry `episodes` and only the last rewards are kept; 1 (read too) kept every episode's. */
@@ -92,9 +95,6 @@ interface Manifest {
   crc32c: { weights: number; optimizer: number };
 }
 
-export class CheckpointError extends Error {
-  override name = 'CheckpointError';
-}
 
 function bytesOf(a: Float32Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
@@ -110,8 +110,6 @@ function concatBytes(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** The files of a checkpoint, by name (manifest.json last): what a folder or an archive holds. */
-export type CheckpointFiles = Record<string, Uint8Array>;
 
 /**
  * The files of `checkpoint`, without touching a disk (the browser page downloads them as one tar,
